@@ -1,0 +1,233 @@
+//! weft's internal instruction set: what the compiler emits and the
+//! interpreter executes.
+//!
+//! # Naming grammar
+//! `<Type><Op>[Imm]`: the wasm value type the instruction works on, the
+//! operation, and `Imm` when the right operand is an inline 32-bit immediate
+//! (sign-extended for `i64`) instead of a slot. Operand structs are shared per
+//! family: [`Bin`] (`dst = a op b`), [`BinImm`] (`dst = a op imm`), [`Un`]
+//! (`dst = op src`), [`Load`] and [`Store`] (address slot plus a static
+//! offset folded in).
+//!
+//! # Operands
+//! Every operand is a [`Slot`]: an index into the current frame, a window on
+//! the value stack of 64-bit cells. Slots `0..L` are the function's locals
+//! (parameters first), slots from `L` on hold the wasm operand stack at fixed
+//! heights. A callee's frame starts at the slot of its first argument in the
+//! caller's frame (the `base` operand of call instructions), so arguments are
+//! never copied and results come back at `base`.
+//!
+//! Branch targets are instruction indices within the function's code.
+//!
+//! The enum below is the one table of the instruction set: the interpreter's
+//! `match` is exhaustive, so a new instruction fails to compile until it has
+//! a handler.
+
+/// A frame slot index.
+pub(crate) type Slot = u32;
+
+/// Binary operation on two slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bin {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+}
+
+/// Binary operation on a slot and an inline immediate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BinImm {
+    pub dst: Slot,
+    pub a: Slot,
+    pub imm: i32,
+}
+
+/// Unary operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Un {
+    pub dst: Slot,
+    pub src: Slot,
+}
+
+/// Load from memory 0 at `addr + offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Load {
+    pub dst: Slot,
+    pub addr: Slot,
+    pub offset: u32,
+}
+
+/// Store `val` to memory 0 at `addr + offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Store {
+    pub addr: Slot,
+    pub val: Slot,
+    pub offset: u32,
+}
+
+macro_rules! define_instrs {
+    (
+        bin: [$($bin:ident),* $(,)?],
+        bin_imm: [$($bimm:ident),* $(,)?],
+        un: [$($un:ident),* $(,)?],
+        load: [$($ld:ident),* $(,)?],
+        store: [$($st:ident),* $(,)?],
+    ) => {
+        /// One instruction of weft's internal code.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub(crate) enum Instr {
+            /// Trap with `unreachable`.
+            Unreachable,
+            /// Jump to `target`.
+            Br { target: u32 },
+            /// Jump to `target` if `cond` (i32) is not zero.
+            BrIfNez { cond: Slot, target: u32 },
+            /// Jump to `target` if `cond` (i32) is zero.
+            BrIfEqz { cond: Slot, target: u32 },
+            /// Jump to `pc + 1 + min(index, len)`: the next `len + 1`
+            /// instructions are the table's `Br`s, the last the default.
+            BrTable { index: Slot, len: u32 },
+            /// Return from the function; results are already in slots `0..n`.
+            Return,
+            /// Copy `src` to slot 0 and return (single-result fast path).
+            ReturnSlot { src: Slot },
+            /// Call a function defined in this module (defined-function index).
+            Call { func: u32, base: Slot },
+            /// Call the function at a module function index (used for imports).
+            CallImport { func: u32, base: Slot },
+            /// Call through table `table`: the element index is in slot `index`,
+            /// the expected signature is module type `type_index`.
+            CallIndirect { type_index: u32, base: Slot, index: Slot, table: u16 },
+            /// `dst = src`.
+            Copy { dst: Slot, src: Slot },
+            /// Copy `len` slots from `src..` to `dst..`, ascending (`dst <= src`).
+            CopyMany { dst: Slot, src: Slot, len: u32 },
+            /// `dst = value` (zero-extended to a cell).
+            Const32 { dst: Slot, value: u32 },
+            /// `dst = value`.
+            Const64 { dst: Slot, value: u64 },
+            /// `if cond == 0 { dst = src }`: the tail of wasm's `select`.
+            SelectEqz { dst: Slot, cond: Slot, src: Slot },
+            /// `dst = global[global]` (instance global index).
+            GlobalGet { dst: Slot, global: u32 },
+            /// `global[global] = src`.
+            GlobalSet { global: u32, src: Slot },
+            /// `dst = memory.size` of memory 0, in pages.
+            MemorySize { dst: Slot },
+            /// `dst = memory.grow(delta)` on memory 0.
+            MemoryGrow { dst: Slot, delta: Slot },
+            $(
+                #[allow(missing_docs)]
+                $bin(Bin),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $bimm(BinImm),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $un(Un),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $ld(Load),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $st(Store),
+            )*
+        }
+
+        impl Instr {
+            /// The slot [`Instr::result_slot_mut`] would return.
+            pub(crate) fn result_slot(&self) -> Option<Slot> {
+                let mut copy = *self;
+                copy.result_slot_mut().map(|s| *s)
+            }
+
+            /// The single result slot this instruction writes unconditionally,
+            /// if it has exactly one; the compiler retargets it to fold a
+            /// following `local.set`.
+            pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $(Instr::$bin(x))|* => Some(&mut x.dst),
+                    $(Instr::$bimm(x))|* => Some(&mut x.dst),
+                    $(Instr::$un(x))|* => Some(&mut x.dst),
+                    $(Instr::$ld(x))|* => Some(&mut x.dst),
+                    Instr::Copy { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::MemorySize { dst }
+                    | Instr::MemoryGrow { dst, .. } => Some(dst),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+define_instrs! {
+    bin: [
+        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
+        I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+        I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
+        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
+        I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+        F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+        F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+    ],
+    bin_imm: [
+        I32AddImm, I32SubImm, I32MulImm, I32AndImm, I32OrImm, I32XorImm,
+        I32ShlImm, I32ShrSImm, I32ShrUImm, I32RotlImm, I32RotrImm,
+        I32EqImm, I32NeImm, I32LtSImm, I32LtUImm, I32GtSImm, I32GtUImm,
+        I32LeSImm, I32LeUImm, I32GeSImm, I32GeUImm,
+        I64AddImm, I64SubImm, I64MulImm, I64AndImm, I64OrImm, I64XorImm,
+        I64ShlImm, I64ShrSImm, I64ShrUImm, I64RotlImm, I64RotrImm,
+        I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm,
+        I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
+    ],
+    un: [
+        I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,
+        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+        I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+        I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
+        F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+        I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+    ],
+    load: [
+        I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+        I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
+    ],
+    store: [I32Store, I64Store, I32Store8, I32Store16, I64Store8, I64Store16, I64Store32],
+}
+
+/// A compiled function body.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    /// The instructions.
+    pub code: Box<[Instr]>,
+    /// Number of parameters (slots `0..params`).
+    pub params: u32,
+    /// Number of locals including parameters (slots `params..locals` are zeroed on entry).
+    pub locals: u32,
+    /// Slots the frame needs: locals plus the maximum operand stack height.
+    pub frame_size: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instr_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Instr>(), 16);
+    }
+}

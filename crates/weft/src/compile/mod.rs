@@ -1,0 +1,957 @@
+//! Translation of one validated function body into weft [`Instr`] code.
+//!
+//! # How operands get slots (no register allocator)
+//! The wasm operand stack height is known at every instruction, so the entry
+//! at height `h` lives in frame slot `L + h` (`L` = number of locals). The
+//! translator keeps a compile-time stack of operand descriptors ([`Opd`])
+//! instead of emitting pushes:
+//! - `local.get i` pushes `Local(i)` and `*.const` pushes `Const`; nothing is
+//!   emitted. Operators read locals and constants directly (constants that
+//!   fit become inline immediates of `*Imm` instructions).
+//! - An operator pops descriptors, emits one instruction, and pushes `Temp`
+//!   (its result lives in its canonical slot `L + h`).
+//! - `local.set i` right after an instruction that produced the top value
+//!   rewrites that instruction's destination to local `i` (no copy).
+//!   Before local `i` is overwritten, any `Local(i)` still on the stack is
+//!   copied into its canonical slot first.
+//! - At control-flow boundaries values are put in canonical slots, so every
+//!   path into a label agrees where each value is: block parameters and
+//!   results sit at the slots of the height where the block began, and every
+//!   `Local` descriptor is materialised when a block is entered.
+//! - Code after an unconditional branch is validated but not translated.
+
+use crate::code::{Bin, BinImm, CompiledFunc, Instr, Load, Slot, Store, Un};
+use crate::error::{ModuleError, Result};
+use crate::types::FuncType;
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+/// What the translator needs to know about the module.
+pub(crate) struct ModuleEnv<'a> {
+    pub types: &'a [FuncType],
+    pub funcs: &'a [u32],
+    pub num_imported_funcs: u32,
+}
+
+/// A compile-time operand descriptor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opd {
+    /// The value is in its canonical slot.
+    Temp,
+    /// The value is local `i`'s current value.
+    Local(u32),
+    /// The value is this constant (bits, zero-extended).
+    Const(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CtrlKind {
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Debug)]
+struct Ctrl {
+    kind: CtrlKind,
+    /// Operand stack height below the block's parameters.
+    height: u32,
+    nparams: u32,
+    nresults: u32,
+    /// Branches to patch with the end's pc.
+    fixups: Vec<usize>,
+    /// Start of a loop (its branch target).
+    loop_pc: u32,
+    /// The `BrIfEqz` of an `if`, to patch with the else (or end) pc.
+    else_fixup: Option<usize>,
+    /// Whether anything reaches the end of this block.
+    end_reachable: bool,
+}
+
+/// Buffers reused across function compilations.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    stack: Vec<Opd>,
+    ctrls: Vec<Ctrl>,
+    code: Vec<Instr>,
+}
+
+struct Translator<'a> {
+    env: &'a ModuleEnv<'a>,
+    code: &'a mut Vec<Instr>,
+    stack: &'a mut Vec<Opd>,
+    ctrls: &'a mut Vec<Ctrl>,
+    nlocals: u32,
+    nresults: u32,
+    max_height: u32,
+    reachable: bool,
+    skip_depth: u32,
+    /// The last instruction, if it wrote exactly the top stack slot.
+    last_result: Option<usize>,
+}
+
+fn compile_err(message: String, offset: u64) -> crate::Error {
+    ModuleError {
+        message,
+        offset: Some(offset as usize),
+        func_index: None,
+        text: false,
+    }
+    .into()
+}
+
+/// Validates and compiles one function body.
+pub(crate) fn compile_function(
+    env: &ModuleEnv<'_>,
+    func_index: u32,
+    body: &FunctionBody<'_>,
+    validator: &mut FuncValidator<ValidatorResources>,
+    scratch: &mut Scratch,
+) -> Result<CompiledFunc> {
+    use super::module::parse_wp_err as wp_err;
+    let ty = &env.types[env.funcs[func_index as usize] as usize];
+    let nparams = ty.params().len() as u32;
+    let mut nlocals = nparams;
+    let mut locals = body.get_locals_reader().map_err(wp_err)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position() as u64;
+        let (count, vt) = locals.read().map_err(wp_err)?;
+        validator.define_locals(offset, count, vt).map_err(wp_err)?;
+        nlocals = nlocals
+            .checked_add(count)
+            .ok_or_else(|| compile_err("too many locals".into(), offset))?;
+    }
+    scratch.stack.clear();
+    scratch.ctrls.clear();
+    scratch.code.clear();
+    let mut tr = Translator {
+        env,
+        code: &mut scratch.code,
+        stack: &mut scratch.stack,
+        ctrls: &mut scratch.ctrls,
+        nlocals,
+        nresults: ty.results().len() as u32,
+        max_height: 0,
+        reachable: true,
+        skip_depth: 0,
+        last_result: None,
+    };
+    tr.ctrls.push(Ctrl {
+        kind: CtrlKind::Block,
+        height: 0,
+        nparams: 0,
+        nresults: tr.nresults,
+        fixups: Vec::new(),
+        loop_pc: 0,
+        else_fixup: None,
+        end_reachable: false,
+    });
+    let mut reader = body.get_operators_reader().map_err(wp_err)?;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset().map_err(wp_err)?;
+        validator.op(offset, &op).map_err(wp_err)?;
+        tr.translate(&op, offset)?;
+    }
+    reader.finish().map_err(wp_err)?;
+    let frame_size = u64::from(nlocals) + u64::from(tr.max_height);
+    let frame_size = u32::try_from(frame_size)
+        .map_err(|_| compile_err("function frame too large".into(), 0))?;
+    Ok(CompiledFunc {
+        code: scratch.code.as_slice().into(),
+        params: nparams,
+        locals: nlocals,
+        frame_size,
+    })
+}
+
+type BinCtor = fn(Bin) -> Instr;
+type ImmCtor = fn(BinImm) -> Instr;
+
+impl Translator<'_> {
+    fn slot(&self, pos: usize) -> Slot {
+        self.nlocals + pos as u32
+    }
+
+    fn emit(&mut self, i: Instr) -> usize {
+        self.code.push(i);
+        self.last_result = None;
+        self.code.len() - 1
+    }
+
+    fn emit_result(&mut self, i: Instr) {
+        self.code.push(i);
+        self.last_result = Some(self.code.len() - 1);
+    }
+
+    fn push(&mut self, o: Opd) {
+        self.stack.push(o);
+        self.max_height = self.max_height.max(self.stack.len() as u32);
+    }
+
+    /// Pushes a `Temp` and returns its slot.
+    fn push_temp(&mut self) -> Slot {
+        self.push(Opd::Temp);
+        self.slot(self.stack.len() - 1)
+    }
+
+    fn pop(&mut self) -> Opd {
+        self.stack.pop().unwrap_or(Opd::Temp)
+    }
+
+    /// Pops the top operand and returns a slot holding it (materialising a
+    /// constant into the operand's canonical slot).
+    fn pop_slot(&mut self) -> Slot {
+        let o = self.pop();
+        let pos = self.stack.len();
+        match o {
+            Opd::Temp => self.slot(pos),
+            Opd::Local(l) => l,
+            Opd::Const(c) => {
+                let dst = self.slot(pos);
+                self.emit_const(dst, c);
+                dst
+            }
+        }
+    }
+
+    fn emit_const(&mut self, dst: Slot, c: u64) {
+        match u32::try_from(c) {
+            Ok(value) => self.emit(Instr::Const32 { dst, value }),
+            Err(_) => self.emit(Instr::Const64 { dst, value: c }),
+        };
+    }
+
+    /// Emits whatever puts the value described by `o` (at stack position
+    /// `pos`) into `dst`, without changing the descriptor.
+    fn emit_move(&mut self, dst: Slot, o: Opd, pos: usize) {
+        match o {
+            Opd::Temp => {
+                let src = self.slot(pos);
+                if src != dst {
+                    self.emit(Instr::Copy { dst, src });
+                }
+            }
+            Opd::Local(l) => {
+                if l != dst {
+                    self.emit(Instr::Copy { dst, src: l });
+                }
+            }
+            Opd::Const(c) => self.emit_const(dst, c),
+        }
+    }
+
+    fn materialize(&mut self, pos: usize) {
+        let o = self.stack[pos];
+        if o != Opd::Temp {
+            self.emit_move(self.slot(pos), o, pos);
+            self.stack[pos] = Opd::Temp;
+        }
+    }
+
+    fn label_target(&mut self, idx: usize, pc: usize) {
+        let c = &mut self.ctrls[idx];
+        if c.kind == CtrlKind::Loop {
+            let t = c.loop_pc;
+            self.patch(pc, t);
+        } else {
+            c.fixups.push(pc);
+            c.end_reachable = true;
+        }
+    }
+
+    fn patch(&mut self, pc: usize, target: u32) {
+        match &mut self.code[pc] {
+            Instr::Br { target: t }
+            | Instr::BrIfNez { target: t, .. }
+            | Instr::BrIfEqz { target: t, .. } => *t = target,
+            _ => {}
+        }
+    }
+
+    fn here(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn set_unreachable(&mut self) {
+        self.reachable = false;
+        let h = self.ctrls.last().map_or(0, |c| c.height) as usize;
+        self.stack.truncate(h);
+        self.last_result = None;
+    }
+
+    /// Arity and destination height of the label `depth` levels out.
+    fn label(&self, idx: usize) -> (u32, u32) {
+        let c = &self.ctrls[idx];
+        let arity = if c.kind == CtrlKind::Loop {
+            c.nparams
+        } else {
+            c.nresults
+        };
+        (arity, c.height)
+    }
+
+    fn emit_return(&mut self) {
+        let n = self.nresults as usize;
+        let h = self.stack.len();
+        match n {
+            0 => {
+                self.emit(Instr::Return);
+            }
+            1 => match self.stack[h - 1] {
+                Opd::Temp => {
+                    let src = self.slot(h - 1);
+                    self.emit(Instr::ReturnSlot { src });
+                }
+                Opd::Local(l) => {
+                    self.emit(Instr::ReturnSlot { src: l });
+                }
+                Opd::Const(c) => {
+                    self.emit_const(0, c);
+                    self.emit(Instr::Return);
+                }
+            },
+            _ => {
+                for p in h - n..h {
+                    let o = self.stack[p];
+                    if o != Opd::Temp {
+                        self.emit_move(self.slot(p), o, p);
+                    }
+                }
+                let src = self.slot(h - n);
+                self.emit(Instr::CopyMany {
+                    dst: 0,
+                    src,
+                    len: n as u32,
+                });
+                self.emit(Instr::Return);
+            }
+        }
+    }
+
+    /// Emits the moves that put the top `n` values at height `dest`.
+    fn emit_branch_moves(&mut self, n: u32, dest: u32) {
+        let h = self.stack.len();
+        let n = n as usize;
+        for k in 0..n {
+            let p = h - n + k;
+            let dst = self.slot(dest as usize + k);
+            self.emit_move(dst, self.stack[p], p);
+        }
+    }
+
+    fn branch_needs_moves(&self, n: u32, dest: u32) -> bool {
+        let h = self.stack.len();
+        let n = n as usize;
+        (0..n).any(|k| {
+            let p = h - n + k;
+            self.stack[p] != Opd::Temp || p != dest as usize + k
+        })
+    }
+
+    fn br(&mut self, depth: u32) {
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        if idx == 0 {
+            self.emit_return();
+        } else {
+            let (n, dest) = self.label(idx);
+            self.emit_branch_moves(n, dest);
+            let pc = self.emit(Instr::Br { target: 0 });
+            self.label_target(idx, pc);
+        }
+        self.set_unreachable();
+    }
+
+    fn br_if(&mut self, depth: u32) {
+        let cond = self.pop_slot();
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        if idx == 0 {
+            let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
+            self.emit_return();
+            let here = self.here();
+            self.patch(skip, here);
+        } else {
+            let (n, dest) = self.label(idx);
+            if self.branch_needs_moves(n, dest) {
+                let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
+                self.emit_branch_moves(n, dest);
+                let pc = self.emit(Instr::Br { target: 0 });
+                self.label_target(idx, pc);
+                let here = self.here();
+                self.patch(skip, here);
+            } else {
+                let pc = self.emit(Instr::BrIfNez { cond, target: 0 });
+                self.label_target(idx, pc);
+            }
+        }
+        self.last_result = None;
+    }
+
+    fn br_table(&mut self, targets: &[u32], default: u32) {
+        let index = self.pop_slot();
+        let h = self.stack.len();
+        let top = self.ctrls.len() - 1;
+        let (n, _) = self.label(top - default as usize);
+        let n = n as usize;
+        for p in h - n..h {
+            self.materialize(p);
+        }
+        self.emit(Instr::BrTable {
+            index,
+            len: targets.len() as u32,
+        });
+        let mut entries = Vec::with_capacity(targets.len() + 1);
+        for &d in targets.iter().chain(std::iter::once(&default)) {
+            let pc = self.emit(Instr::Br { target: 0 });
+            entries.push((pc, d));
+        }
+        for (pc, depth) in entries {
+            let idx = top - depth as usize;
+            if idx == 0 {
+                let here = self.here();
+                self.patch(pc, here);
+                self.emit_return();
+                continue;
+            }
+            let (n, dest) = self.label(idx);
+            if n == 0 || dest as usize == h - n as usize {
+                self.label_target(idx, pc);
+            } else {
+                let here = self.here();
+                self.patch(pc, here);
+                let src = self.slot(h - n as usize);
+                let dst = self.slot(dest as usize);
+                self.emit(Instr::CopyMany { dst, src, len: n });
+                let br = self.emit(Instr::Br { target: 0 });
+                self.label_target(idx, br);
+            }
+        }
+        self.set_unreachable();
+    }
+
+    fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+        match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => {
+                let t = &self.env.types[i as usize];
+                (t.params().len() as u32, t.results().len() as u32)
+            }
+        }
+    }
+
+    fn enter_block(&mut self, kind: CtrlKind, bt: BlockType) {
+        let (np, nr) = self.block_arity(bt);
+        let h = self.stack.len();
+        let params_from = h - np as usize;
+        for p in 0..h {
+            if p >= params_from || matches!(self.stack[p], Opd::Local(_)) {
+                self.materialize(p);
+            }
+        }
+        self.ctrls.push(Ctrl {
+            kind,
+            height: params_from as u32,
+            nparams: np,
+            nresults: nr,
+            fixups: Vec::new(),
+            loop_pc: self.code.len() as u32,
+            else_fixup: None,
+            end_reachable: false,
+        });
+        self.last_result = None;
+    }
+
+    fn else_(&mut self) {
+        let reachable = self.reachable;
+        let (height, np, nr) = {
+            let c = self.ctrls.last().expect("validated");
+            (c.height, c.nparams, c.nresults)
+        };
+        if reachable {
+            for p in height as usize..(height + nr) as usize {
+                self.materialize(p);
+            }
+            let pc = self.emit(Instr::Br { target: 0 });
+            let last = self.ctrls.len() - 1;
+            self.label_target(last, pc);
+        }
+        let here = self.here();
+        let c = self.ctrls.last_mut().expect("validated");
+        c.kind = CtrlKind::Else;
+        if let Some(pc) = c.else_fixup.take() {
+            self.patch(pc, here);
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..np {
+            self.push(Opd::Temp);
+        }
+        self.reachable = true;
+        self.last_result = None;
+    }
+
+    fn end(&mut self) {
+        if self.ctrls.len() == 1 {
+            if self.reachable {
+                self.emit_return();
+            }
+            self.ctrls.pop();
+            return;
+        }
+        let reachable = self.reachable;
+        let (height, nr) = {
+            let c = self.ctrls.last().expect("validated");
+            (c.height, c.nresults)
+        };
+        if reachable {
+            for p in height as usize..(height + nr) as usize {
+                self.materialize(p);
+            }
+        }
+        let here = self.here();
+        let mut c = self.ctrls.pop().expect("validated");
+        if reachable {
+            c.end_reachable = true;
+        }
+        if let Some(pc) = c.else_fixup.take() {
+            self.patch(pc, here);
+            c.end_reachable = true;
+        }
+        for pc in c.fixups.drain(..) {
+            self.patch(pc, here);
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..nr {
+            self.push(Opd::Temp);
+        }
+        self.reachable = c.end_reachable;
+        self.last_result = None;
+    }
+
+    fn local_set(&mut self, l: u32, tee: bool) {
+        let top = self.stack.len() - 1;
+        for p in 0..top {
+            if self.stack[p] == Opd::Local(l) {
+                self.materialize(p);
+            }
+        }
+        let o = self.stack[top];
+        let top_slot = self.slot(top);
+        let retarget = o == Opd::Temp
+            && self.last_result.is_some_and(|pc| {
+self.code[pc].result_slot() == Some(top_slot)
+            });
+        if retarget {
+            let pc = self.last_result.take().unwrap_or(0);
+            if let Some(s) = self.code[pc].result_slot_mut() {
+                *s = l;
+            }
+        } else {
+            self.emit_move(l, o, top);
+        }
+        self.stack.pop();
+        if tee {
+            self.push(Opd::Local(l));
+        }
+        self.last_result = None;
+    }
+
+    fn unop(&mut self, f: fn(Un) -> Instr) {
+        let src = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(f(Un { dst, src }));
+    }
+
+    fn binop(&mut self, ss: BinCtor, imm: Option<ImmCtor>, rev: Option<ImmCtor>, wide: bool) {
+        let h = self.stack.len();
+        let fits = |c: u64| -> Option<i32> {
+            if wide {
+                i32::try_from(c as i64).ok()
+            } else {
+                Some(c as u32 as i32)
+            }
+        };
+        if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1]) {
+            if let Some(imm) = fits(c) {
+                self.stack.pop();
+                let a = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(f(BinImm { dst, a, imm }));
+                return;
+            }
+        }
+        if let (Some(f), Opd::Const(c)) = (rev, self.stack[h - 2]) {
+            if let Some(imm) = fits(c) {
+                let a = self.pop_slot();
+                self.stack.pop();
+                let dst = self.push_temp();
+                self.emit_result(f(BinImm { dst, a, imm }));
+                return;
+            }
+        }
+        let b = self.pop_slot();
+        let a = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(ss(Bin { dst, a, b }));
+    }
+
+    fn load(&mut self, f: fn(Load) -> Instr, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
+        let off = u32::try_from(m.offset)
+            .map_err(|_| compile_err("memory offset too large".into(), offset))?;
+        let addr = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(f(Load {
+            dst,
+            addr,
+            offset: off,
+        }));
+        Ok(())
+    }
+
+    fn store(&mut self, f: fn(Store) -> Instr, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
+        let off = u32::try_from(m.offset)
+            .map_err(|_| compile_err("memory offset too large".into(), offset))?;
+        let val = self.pop_slot();
+        let addr = self.pop_slot();
+        self.emit(f(Store {
+            addr,
+            val,
+            offset: off,
+        }));
+        Ok(())
+    }
+
+    /// Puts the top `nparams` values in canonical slots, replaces them with
+    /// `nresults` temps and returns the callee's frame base.
+    fn call_frame(&mut self, ty_index: u32) -> Slot {
+        let t = &self.env.types[ty_index as usize];
+        let (np, nr) = (t.params().len(), t.results().len());
+        let h = self.stack.len();
+        let first = h - np;
+        for p in first..h {
+            self.materialize(p);
+        }
+        self.stack.truncate(first);
+        let base = self.slot(first);
+        for _ in 0..nr {
+            self.push(Opd::Temp);
+        }
+        base
+    }
+
+    fn select(&mut self) {
+        let cond = self.pop_slot();
+        let b = self.pop();
+        let pb = self.stack.len();
+        let a = self.pop();
+        let pa = self.stack.len();
+        let src = match b {
+            Opd::Temp => self.slot(pb),
+            Opd::Local(l) => l,
+            Opd::Const(c) => {
+                let s = self.slot(pb);
+                self.emit_const(s, c);
+                s
+            }
+        };
+        let dst = self.slot(pa);
+        self.emit_move(dst, a, pa);
+        self.push(Opd::Temp);
+        self.emit(Instr::SelectEqz { dst, cond, src });
+    }
+
+    fn translate(&mut self, op: &Operator<'_>, offset: u64) -> Result<()> {
+        use Instr as I;
+        use Operator as O;
+        if !self.reachable {
+            match op {
+                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.skip_depth += 1,
+                O::Else if self.skip_depth == 0 => self.else_(),
+                O::End => {
+                    if self.skip_depth > 0 {
+                        self.skip_depth -= 1;
+                    } else {
+                        self.end();
+                    }
+                }
+                _ => {}
+            }
+            return Ok(());
+        }
+        match *op {
+            O::Nop => {}
+            O::Unreachable => {
+                self.emit(I::Unreachable);
+                self.set_unreachable();
+            }
+            O::Block { blockty } => self.enter_block(CtrlKind::Block, blockty),
+            O::Loop { blockty } => self.enter_block(CtrlKind::Loop, blockty),
+            O::If { blockty } => {
+                let cond = self.pop_slot();
+                self.enter_block(CtrlKind::If, blockty);
+                let pc = self.emit(I::BrIfEqz { cond, target: 0 });
+                if let Some(c) = self.ctrls.last_mut() {
+                    c.else_fixup = Some(pc);
+                }
+            }
+            O::Else => self.else_(),
+            O::End => self.end(),
+            O::Br { relative_depth } => self.br(relative_depth),
+            O::BrIf { relative_depth } => self.br_if(relative_depth),
+            O::BrTable { ref targets } => {
+                let ts = targets
+                    .targets()
+                    .collect::<std::result::Result<Vec<u32>, _>>()
+                    .map_err(super::module::parse_wp_err)?;
+                self.br_table(&ts, targets.default());
+            }
+            O::Return => {
+                self.emit_return();
+                self.set_unreachable();
+            }
+            O::Call { function_index } => {
+                let ty = self.env.funcs[function_index as usize];
+                let base = self.call_frame(ty);
+                if function_index < self.env.num_imported_funcs {
+                    self.emit(I::CallImport {
+                        func: function_index,
+                        base,
+                    });
+                } else {
+                    self.emit(I::Call {
+                        func: function_index - self.env.num_imported_funcs,
+                        base,
+                    });
+                }
+            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot();
+                let base = self.call_frame(type_index);
+                let table = u16::try_from(table_index)
+                    .map_err(|_| compile_err("table index too large".into(), offset))?;
+                self.emit(I::CallIndirect {
+                    type_index,
+                    base,
+                    index,
+                    table,
+                });
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } => self.select(),
+            O::LocalGet { local_index } => self.push(Opd::Local(local_index)),
+            O::LocalSet { local_index } => self.local_set(local_index, false),
+            O::LocalTee { local_index } => self.local_set(local_index, true),
+            O::GlobalGet { global_index } => {
+                let dst = self.push_temp();
+                self.emit_result(I::GlobalGet {
+                    dst,
+                    global: global_index,
+                });
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(I::GlobalSet {
+                    global: global_index,
+                    src,
+                });
+            }
+            O::I32Load { ref memarg } | O::F32Load { ref memarg } => {
+                self.load(I::I32Load, memarg, offset)?
+            }
+            O::I64Load { ref memarg } | O::F64Load { ref memarg } => {
+                self.load(I::I64Load, memarg, offset)?
+            }
+            O::I32Load8S { ref memarg } => self.load(I::I32Load8S, memarg, offset)?,
+            O::I32Load8U { ref memarg } => self.load(I::I32Load8U, memarg, offset)?,
+            O::I32Load16S { ref memarg } => self.load(I::I32Load16S, memarg, offset)?,
+            O::I32Load16U { ref memarg } => self.load(I::I32Load16U, memarg, offset)?,
+            O::I64Load8S { ref memarg } => self.load(I::I64Load8S, memarg, offset)?,
+            O::I64Load8U { ref memarg } => self.load(I::I64Load8U, memarg, offset)?,
+            O::I64Load16S { ref memarg } => self.load(I::I64Load16S, memarg, offset)?,
+            O::I64Load16U { ref memarg } => self.load(I::I64Load16U, memarg, offset)?,
+            O::I64Load32S { ref memarg } => self.load(I::I64Load32S, memarg, offset)?,
+            O::I64Load32U { ref memarg } => self.load(I::I64Load32U, memarg, offset)?,
+            O::I32Store { ref memarg } | O::F32Store { ref memarg } => {
+                self.store(I::I32Store, memarg, offset)?
+            }
+            O::I64Store { ref memarg } | O::F64Store { ref memarg } => {
+                self.store(I::I64Store, memarg, offset)?
+            }
+            O::I32Store8 { ref memarg } => self.store(I::I32Store8, memarg, offset)?,
+            O::I32Store16 { ref memarg } => self.store(I::I32Store16, memarg, offset)?,
+            O::I64Store8 { ref memarg } => self.store(I::I64Store8, memarg, offset)?,
+            O::I64Store16 { ref memarg } => self.store(I::I64Store16, memarg, offset)?,
+            O::I64Store32 { ref memarg } => self.store(I::I64Store32, memarg, offset)?,
+            O::MemorySize { .. } => {
+                let dst = self.push_temp();
+                self.emit_result(I::MemorySize { dst });
+            }
+            O::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(I::MemoryGrow { dst, delta });
+            }
+            O::I32Const { value } => self.push(Opd::Const(u64::from(value as u32))),
+            O::I64Const { value } => self.push(Opd::Const(value as u64)),
+            O::F32Const { value } => self.push(Opd::Const(u64::from(value.bits()))),
+            O::F64Const { value } => self.push(Opd::Const(value.bits())),
+
+            O::I32Eqz => self.unop(I::I32Eqz),
+            O::I32Clz => self.unop(I::I32Clz),
+            O::I32Ctz => self.unop(I::I32Ctz),
+            O::I32Popcnt => self.unop(I::I32Popcnt),
+            O::I64Eqz => self.unop(I::I64Eqz),
+            O::I64Clz => self.unop(I::I64Clz),
+            O::I64Ctz => self.unop(I::I64Ctz),
+            O::I64Popcnt => self.unop(I::I64Popcnt),
+
+            O::I32Add => self.binop(I::I32Add, Some(I::I32AddImm), Some(I::I32AddImm), false),
+            O::I32Sub => self.binop(I::I32Sub, Some(I::I32SubImm), None, false),
+            O::I32Mul => self.binop(I::I32Mul, Some(I::I32MulImm), Some(I::I32MulImm), false),
+            O::I32DivS => self.binop(I::I32DivS, None, None, false),
+            O::I32DivU => self.binop(I::I32DivU, None, None, false),
+            O::I32RemS => self.binop(I::I32RemS, None, None, false),
+            O::I32RemU => self.binop(I::I32RemU, None, None, false),
+            O::I32And => self.binop(I::I32And, Some(I::I32AndImm), Some(I::I32AndImm), false),
+            O::I32Or => self.binop(I::I32Or, Some(I::I32OrImm), Some(I::I32OrImm), false),
+            O::I32Xor => self.binop(I::I32Xor, Some(I::I32XorImm), Some(I::I32XorImm), false),
+            O::I32Shl => self.binop(I::I32Shl, Some(I::I32ShlImm), None, false),
+            O::I32ShrS => self.binop(I::I32ShrS, Some(I::I32ShrSImm), None, false),
+            O::I32ShrU => self.binop(I::I32ShrU, Some(I::I32ShrUImm), None, false),
+            O::I32Rotl => self.binop(I::I32Rotl, Some(I::I32RotlImm), None, false),
+            O::I32Rotr => self.binop(I::I32Rotr, Some(I::I32RotrImm), None, false),
+            O::I32Eq => self.binop(I::I32Eq, Some(I::I32EqImm), Some(I::I32EqImm), false),
+            O::I32Ne => self.binop(I::I32Ne, Some(I::I32NeImm), Some(I::I32NeImm), false),
+            O::I32LtS => self.binop(I::I32LtS, Some(I::I32LtSImm), Some(I::I32GtSImm), false),
+            O::I32LtU => self.binop(I::I32LtU, Some(I::I32LtUImm), Some(I::I32GtUImm), false),
+            O::I32GtS => self.binop(I::I32GtS, Some(I::I32GtSImm), Some(I::I32LtSImm), false),
+            O::I32GtU => self.binop(I::I32GtU, Some(I::I32GtUImm), Some(I::I32LtUImm), false),
+            O::I32LeS => self.binop(I::I32LeS, Some(I::I32LeSImm), Some(I::I32GeSImm), false),
+            O::I32LeU => self.binop(I::I32LeU, Some(I::I32LeUImm), Some(I::I32GeUImm), false),
+            O::I32GeS => self.binop(I::I32GeS, Some(I::I32GeSImm), Some(I::I32LeSImm), false),
+            O::I32GeU => self.binop(I::I32GeU, Some(I::I32GeUImm), Some(I::I32LeUImm), false),
+
+            O::I64Add => self.binop(I::I64Add, Some(I::I64AddImm), Some(I::I64AddImm), true),
+            O::I64Sub => self.binop(I::I64Sub, Some(I::I64SubImm), None, true),
+            O::I64Mul => self.binop(I::I64Mul, Some(I::I64MulImm), Some(I::I64MulImm), true),
+            O::I64DivS => self.binop(I::I64DivS, None, None, true),
+            O::I64DivU => self.binop(I::I64DivU, None, None, true),
+            O::I64RemS => self.binop(I::I64RemS, None, None, true),
+            O::I64RemU => self.binop(I::I64RemU, None, None, true),
+            O::I64And => self.binop(I::I64And, Some(I::I64AndImm), Some(I::I64AndImm), true),
+            O::I64Or => self.binop(I::I64Or, Some(I::I64OrImm), Some(I::I64OrImm), true),
+            O::I64Xor => self.binop(I::I64Xor, Some(I::I64XorImm), Some(I::I64XorImm), true),
+            O::I64Shl => self.binop(I::I64Shl, Some(I::I64ShlImm), None, true),
+            O::I64ShrS => self.binop(I::I64ShrS, Some(I::I64ShrSImm), None, true),
+            O::I64ShrU => self.binop(I::I64ShrU, Some(I::I64ShrUImm), None, true),
+            O::I64Rotl => self.binop(I::I64Rotl, Some(I::I64RotlImm), None, true),
+            O::I64Rotr => self.binop(I::I64Rotr, Some(I::I64RotrImm), None, true),
+            O::I64Eq => self.binop(I::I64Eq, Some(I::I64EqImm), Some(I::I64EqImm), true),
+            O::I64Ne => self.binop(I::I64Ne, Some(I::I64NeImm), Some(I::I64NeImm), true),
+            O::I64LtS => self.binop(I::I64LtS, Some(I::I64LtSImm), Some(I::I64GtSImm), true),
+            O::I64LtU => self.binop(I::I64LtU, Some(I::I64LtUImm), Some(I::I64GtUImm), true),
+            O::I64GtS => self.binop(I::I64GtS, Some(I::I64GtSImm), Some(I::I64LtSImm), true),
+            O::I64GtU => self.binop(I::I64GtU, Some(I::I64GtUImm), Some(I::I64LtUImm), true),
+            O::I64LeS => self.binop(I::I64LeS, Some(I::I64LeSImm), Some(I::I64GeSImm), true),
+            O::I64LeU => self.binop(I::I64LeU, Some(I::I64LeUImm), Some(I::I64GeUImm), true),
+            O::I64GeS => self.binop(I::I64GeS, Some(I::I64GeSImm), Some(I::I64LeSImm), true),
+            O::I64GeU => self.binop(I::I64GeU, Some(I::I64GeUImm), Some(I::I64LeUImm), true),
+
+            O::F32Add => self.binop(I::F32Add, None, None, false),
+            O::F32Sub => self.binop(I::F32Sub, None, None, false),
+            O::F32Mul => self.binop(I::F32Mul, None, None, false),
+            O::F32Div => self.binop(I::F32Div, None, None, false),
+            O::F32Min => self.binop(I::F32Min, None, None, false),
+            O::F32Max => self.binop(I::F32Max, None, None, false),
+            O::F32Copysign => self.binop(I::F32Copysign, None, None, false),
+            O::F32Eq => self.binop(I::F32Eq, None, None, false),
+            O::F32Ne => self.binop(I::F32Ne, None, None, false),
+            O::F32Lt => self.binop(I::F32Lt, None, None, false),
+            O::F32Gt => self.binop(I::F32Gt, None, None, false),
+            O::F32Le => self.binop(I::F32Le, None, None, false),
+            O::F32Ge => self.binop(I::F32Ge, None, None, false),
+            O::F64Add => self.binop(I::F64Add, None, None, true),
+            O::F64Sub => self.binop(I::F64Sub, None, None, true),
+            O::F64Mul => self.binop(I::F64Mul, None, None, true),
+            O::F64Div => self.binop(I::F64Div, None, None, true),
+            O::F64Min => self.binop(I::F64Min, None, None, true),
+            O::F64Max => self.binop(I::F64Max, None, None, true),
+            O::F64Copysign => self.binop(I::F64Copysign, None, None, true),
+            O::F64Eq => self.binop(I::F64Eq, None, None, true),
+            O::F64Ne => self.binop(I::F64Ne, None, None, true),
+            O::F64Lt => self.binop(I::F64Lt, None, None, true),
+            O::F64Gt => self.binop(I::F64Gt, None, None, true),
+            O::F64Le => self.binop(I::F64Le, None, None, true),
+            O::F64Ge => self.binop(I::F64Ge, None, None, true),
+
+            O::F32Abs => self.unop(I::F32Abs),
+            O::F32Neg => self.unop(I::F32Neg),
+            O::F32Ceil => self.unop(I::F32Ceil),
+            O::F32Floor => self.unop(I::F32Floor),
+            O::F32Trunc => self.unop(I::F32Trunc),
+            O::F32Nearest => self.unop(I::F32Nearest),
+            O::F32Sqrt => self.unop(I::F32Sqrt),
+            O::F64Abs => self.unop(I::F64Abs),
+            O::F64Neg => self.unop(I::F64Neg),
+            O::F64Ceil => self.unop(I::F64Ceil),
+            O::F64Floor => self.unop(I::F64Floor),
+            O::F64Trunc => self.unop(I::F64Trunc),
+            O::F64Nearest => self.unop(I::F64Nearest),
+            O::F64Sqrt => self.unop(I::F64Sqrt),
+
+            O::I32WrapI64 => self.unop(I::I32WrapI64),
+            O::I32TruncF32S => self.unop(I::I32TruncF32S),
+            O::I32TruncF32U => self.unop(I::I32TruncF32U),
+            O::I32TruncF64S => self.unop(I::I32TruncF64S),
+            O::I32TruncF64U => self.unop(I::I32TruncF64U),
+            O::I64ExtendI32S => self.unop(I::I64ExtendI32S),
+            O::I64ExtendI32U => self.unop(I::I64ExtendI32U),
+            O::I64TruncF32S => self.unop(I::I64TruncF32S),
+            O::I64TruncF32U => self.unop(I::I64TruncF32U),
+            O::I64TruncF64S => self.unop(I::I64TruncF64S),
+            O::I64TruncF64U => self.unop(I::I64TruncF64U),
+            O::F32ConvertI32S => self.unop(I::F32ConvertI32S),
+            O::F32ConvertI32U => self.unop(I::F32ConvertI32U),
+            O::F32ConvertI64S => self.unop(I::F32ConvertI64S),
+            O::F32ConvertI64U => self.unop(I::F32ConvertI64U),
+            O::F32DemoteF64 => self.unop(I::F32DemoteF64),
+            O::F64ConvertI32S => self.unop(I::F64ConvertI32S),
+            O::F64ConvertI32U => self.unop(I::F64ConvertI32U),
+            O::F64ConvertI64S => self.unop(I::F64ConvertI64S),
+            O::F64ConvertI64U => self.unop(I::F64ConvertI64U),
+            O::F64PromoteF32 => self.unop(I::F64PromoteF32),
+            // Cells are untyped bits: reinterpretation changes nothing.
+            O::I32ReinterpretF32
+            | O::I64ReinterpretF64
+            | O::F32ReinterpretI32
+            | O::F64ReinterpretI64 => {}
+            O::I32Extend8S => self.unop(I::I32Extend8S),
+            O::I32Extend16S => self.unop(I::I32Extend16S),
+            O::I64Extend8S => self.unop(I::I64Extend8S),
+            O::I64Extend16S => self.unop(I::I64Extend16S),
+            O::I64Extend32S => self.unop(I::I64Extend32S),
+            O::I32TruncSatF32S => self.unop(I::I32TruncSatF32S),
+            O::I32TruncSatF32U => self.unop(I::I32TruncSatF32U),
+            O::I32TruncSatF64S => self.unop(I::I32TruncSatF64S),
+            O::I32TruncSatF64U => self.unop(I::I32TruncSatF64U),
+            O::I64TruncSatF32S => self.unop(I::I64TruncSatF32S),
+            O::I64TruncSatF32U => self.unop(I::I64TruncSatF32U),
+            O::I64TruncSatF64S => self.unop(I::I64TruncSatF64S),
+            O::I64TruncSatF64U => self.unop(I::I64TruncSatF64U),
+            ref other => {
+                return Err(compile_err(
+                    format!("operator {other:?} is not supported by weft yet"),
+                    offset,
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

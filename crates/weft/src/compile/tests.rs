@@ -1,0 +1,105 @@
+//! Slot-assignment tests: they pin the properties the design promises
+//! (locals read in place, `local.set` folded, constants inline, values at
+//! canonical slots across control flow), not every instruction emitted.
+
+use crate::code::{Bin, BinImm, Instr};
+use crate::{Engine, Module};
+
+fn compile(wat: &str) -> Vec<Instr> {
+    let m = Module::new(&Engine::default(), wat).expect("valid module");
+    m.inner.code[0].code.to_vec()
+}
+
+#[test]
+fn locals_are_read_in_place_and_set_is_folded() {
+    let code = compile(
+        r#"(module (func (param i32 i32) (local i32)
+            local.get 0 local.get 1 i32.add local.set 2))"#,
+    );
+    assert_eq!(
+        code,
+        vec![
+            Instr::I32Add(Bin { dst: 2, a: 0, b: 1 }),
+            Instr::Return
+        ]
+    );
+}
+
+#[test]
+fn constants_become_immediates() {
+    let code = compile(
+        r#"(module (func (param i32) (result i32)
+            local.get 0 i32.const 7 i32.sub))"#,
+    );
+    // The result goes to the first operand-stack slot (1 local + height 0),
+    // then is returned.
+    assert_eq!(
+        code,
+        vec![
+            Instr::I32SubImm(BinImm {
+                dst: 1,
+                a: 0,
+                imm: 7
+            }),
+            Instr::ReturnSlot { src: 1 }
+        ]
+    );
+}
+
+#[test]
+fn constant_on_the_left_of_a_comparison_is_swapped() {
+    let code = compile(
+        r#"(module (func (param i32) (result i32)
+            i32.const 5 local.get 0 i32.lt_s))"#,
+    );
+    assert_eq!(
+        code[0],
+        Instr::I32GtSImm(BinImm {
+            dst: 1,
+            a: 0,
+            imm: 5
+        })
+    );
+}
+
+#[test]
+fn stale_local_on_stack_is_saved_before_overwrite() {
+    // The old value of local 0 is still on the stack when local 0 is set:
+    // it must be copied to its canonical slot (1) first.
+    let code = compile(
+        r#"(module (func (param i32) (result i32)
+            local.get 0
+            i32.const 9 local.set 0
+            local.get 0 i32.add))"#,
+    );
+    assert_eq!(code[0], Instr::Copy { dst: 1, src: 0 });
+    assert_eq!(code[1], Instr::Const32 { dst: 0, value: 9 });
+    assert_eq!(code[2], Instr::I32Add(Bin { dst: 1, a: 1, b: 0 }));
+}
+
+#[test]
+fn block_results_land_in_the_blocks_slot() {
+    // Both arms of the if must leave their result in slot 1 (1 local + 0).
+    let code = compile(
+        r#"(module (func (param i32) (result i32)
+            (if (result i32) (local.get 0)
+              (then (i32.const 1))
+              (else (i32.const 2)))))"#,
+    );
+    let writes_slot1 = |i: &Instr| matches!(i, Instr::Const32 { dst: 1, .. });
+    assert_eq!(code.iter().filter(|i| writes_slot1(i)).count(), 2);
+    assert_eq!(code.last(), Some(&Instr::ReturnSlot { src: 1 }));
+}
+
+#[test]
+fn call_arguments_sit_at_the_callee_frame_base() {
+    let code = compile(
+        r#"(module
+            (func (param i32 i32) (result i32)
+              local.get 1 local.get 0 call 1)
+            (func (param i32 i32) (result i32) local.get 0))"#,
+    );
+    assert_eq!(code[0], Instr::Copy { dst: 2, src: 1 });
+    assert_eq!(code[1], Instr::Copy { dst: 3, src: 0 });
+    assert_eq!(code[2], Instr::Call { func: 1, base: 2 });
+}

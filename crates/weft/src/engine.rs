@@ -1,0 +1,147 @@
+//! [`Engine`] and [`Config`]: enabled features, limits, and the engine-wide
+//! registry of function signatures (so `call_indirect` compares two integers).
+
+use crate::types::FuncType;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Which WebAssembly proposals are enabled and what limits apply.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) max_call_depth: usize,
+    pub(crate) max_stack_cells: usize,
+    pub(crate) multi_value: bool,
+    pub(crate) sign_extension: bool,
+    pub(crate) saturating_float_to_int: bool,
+    pub(crate) mutable_global: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_call_depth: 20_000,
+            max_stack_cells: 4 << 20,
+            multi_value: true,
+            sign_extension: true,
+            saturating_float_to_int: true,
+            mutable_global: true,
+        }
+    }
+}
+
+impl Config {
+    /// A default configuration.
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// Maximum number of nested wasm calls before a `call stack exhausted` trap.
+    pub fn max_call_depth(&mut self, depth: usize) -> &mut Self {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// Maximum number of 64-bit value-stack cells (locals and operands of all
+    /// active frames) before a `call stack exhausted` trap.
+    pub fn max_stack_cells(&mut self, cells: usize) -> &mut Self {
+        self.max_stack_cells = cells.max(1024);
+        self
+    }
+
+    /// Enables or disables the multi-value proposal.
+    pub fn wasm_multi_value(&mut self, on: bool) -> &mut Self {
+        self.multi_value = on;
+        self
+    }
+
+    /// Enables or disables the sign-extension operators.
+    pub fn wasm_sign_extension(&mut self, on: bool) -> &mut Self {
+        self.sign_extension = on;
+        self
+    }
+
+    /// Enables or disables the non-trapping float-to-int conversions.
+    pub fn wasm_saturating_float_to_int(&mut self, on: bool) -> &mut Self {
+        self.saturating_float_to_int = on;
+        self
+    }
+
+    /// Enables or disables import/export of mutable globals.
+    pub fn wasm_mutable_global(&mut self, on: bool) -> &mut Self {
+        self.mutable_global = on;
+        self
+    }
+
+    pub(crate) fn wasm_features(&self) -> wasmparser::WasmFeatures {
+        use wasmparser::WasmFeatures as F;
+        let mut f = F::MVP;
+        f.set(F::MUTABLE_GLOBAL, self.mutable_global);
+        f.set(F::MULTI_VALUE, self.multi_value);
+        f.set(F::SIGN_EXTENSION, self.sign_extension);
+        f.set(F::SATURATING_FLOAT_TO_INT, self.saturating_float_to_int);
+        f
+    }
+}
+
+/// An engine-wide signature identifier: equal ids mean equal function types.
+pub(crate) type SigId = u32;
+
+#[derive(Debug, Default)]
+struct SigRegistry {
+    ids: HashMap<FuncType, SigId>,
+    types: Vec<FuncType>,
+}
+
+#[derive(Debug)]
+struct EngineInner {
+    config: Config,
+    sigs: Mutex<SigRegistry>,
+}
+
+/// Compiles modules and owns engine-wide settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default())
+    }
+}
+
+impl Engine {
+    /// Creates an engine with the given configuration.
+    pub fn new(config: &Config) -> Self {
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                sigs: Mutex::new(SigRegistry::default()),
+            }),
+        }
+    }
+
+    /// The configuration this engine was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Interns a signature, returning its engine-wide id.
+    pub(crate) fn intern_sig(&self, ty: &FuncType) -> SigId {
+        let mut reg = match self.inner.sigs.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(id) = reg.ids.get(ty) {
+            return *id;
+        }
+        let id = reg.types.len() as SigId;
+        reg.types.push(ty.clone());
+        reg.ids.insert(ty.clone(), id);
+        id
+    }
+}

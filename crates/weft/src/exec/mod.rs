@@ -1,0 +1,700 @@
+//! The interpreter: a dispatch loop over compiled [`Instr`] code with its
+//! own call stack.
+//!
+//! A wasm-to-wasm call pushes a [`Frame`] and continues the same loop; it
+//! never recurses on the host stack. Frames are windows on one value stack
+//! of 64-bit cells: a callee's frame starts at its first argument's slot in
+//! the caller's frame. The loop keeps the hot state (code, pc, frame base) in
+//! locals; it leaves the inner loop only to switch to another instance's code.
+
+mod ops;
+
+use crate::code::Instr;
+use crate::error::{Error, FrameInfo, Result, Trap, TrapKind};
+use crate::runtime::func::FuncKind;
+use crate::runtime::store::Caller;
+use crate::runtime::{Instance, Store};
+use crate::types::FuncType;
+use crate::value::Val;
+
+/// One active wasm call.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// Store index of the instance.
+    instance: u32,
+    /// Defined-function index within the instance's module.
+    func: u32,
+    /// Where to resume (valid for frames that are not the innermost).
+    pc: u32,
+    /// Frame base on the value stack.
+    fp: usize,
+}
+
+/// Calls store function `idx` (of type `ty`) with checked `params`.
+pub(crate) fn invoke<T>(
+    store: &mut Store<T>,
+    idx: usize,
+    ty: &FuncType,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<()> {
+    match store.inner.funcs[idx] {
+        FuncKind::Host { host, .. } => {
+            let h = store.hosts[host as usize].clone();
+            (h.f)(
+                Caller {
+                    store,
+                    instance: None,
+                },
+                params,
+                results,
+            )
+        }
+        FuncKind::Wasm {
+            instance, index, ..
+        } => {
+            let mut stack = std::mem::take(&mut store.inner.stack);
+            let module = store.inner.instances[instance as usize].module.clone();
+            let cf = &module.inner.code[index as usize];
+            let need = (cf.frame_size as usize).max(params.len()).max(results.len());
+            if stack.len() < need {
+                stack.resize(need.max(1024), 0);
+            }
+            for (i, p) in params.iter().enumerate() {
+                stack[i] = p.to_cell(&store.inner)?;
+            }
+            stack[cf.params as usize..cf.locals as usize].fill(0);
+            let mut frames = vec![Frame {
+                instance,
+                func: index,
+                pc: 0,
+                fp: 0,
+            }];
+            let r = if store.inner.depth >= store.inner.engine.config().max_call_depth {
+                Err(Trap::from(TrapKind::StackOverflow).into())
+            } else {
+                run(store, &mut stack, &mut frames)
+            };
+            if r.is_ok() {
+                for (i, (r, t)) in results.iter_mut().zip(ty.results()).enumerate() {
+                    *r = Val::from_cell(stack[i], *t, &store.inner);
+                }
+            }
+            if stack.len() > store.inner.stack.len() {
+                store.inner.stack = stack;
+            }
+            r
+        }
+    }
+}
+
+fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
+    frames
+        .iter()
+        .rev()
+        .map(|f| {
+            let m = &store.inner.instances[f.instance as usize].module.inner;
+            let func_index = m.num_imported_funcs + f.func;
+            FrameInfo {
+                module_name: m.name.clone(),
+                func_index,
+                func_name: m.func_names.get(&func_index).cloned(),
+            }
+        })
+        .collect()
+}
+
+/// Calls a host function with arguments at `stack[args..]`, writing its
+/// results to the same place.
+fn call_host<T>(
+    store: &mut Store<T>,
+    host: u32,
+    instance: u32,
+    stack: &mut [u64],
+    args: usize,
+    depth: usize,
+) -> Result<()> {
+    let h = store.hosts[host as usize].clone();
+    let params: Vec<Val> = h
+        .ty
+        .params()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Val::from_cell(stack[args + i], *t, &store.inner))
+        .collect();
+    let mut results: Vec<Val> = h.ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    let saved = store.inner.depth;
+    store.inner.depth = depth;
+    let r = (h.f)(
+        Caller {
+            instance: Some(Instance(store.inner.stored(instance as usize))),
+            store: &mut *store,
+        },
+        &params,
+        &mut results,
+    );
+    store.inner.depth = saved;
+    r?;
+    for (i, (v, t)) in results.iter().zip(h.ty.results()).enumerate() {
+        if v.ty() != *t {
+            return Err(Error::usage(
+                "host function returned a value of the wrong type",
+            ));
+        }
+        stack[args + i] = v.to_cell(&store.inner)?;
+    }
+    Ok(())
+}
+
+/// Loads `N` bytes at `addr + offset`, or traps.
+#[inline(always)]
+fn load<const N: usize>(mem: &[u8], addr: u32, offset: u32) -> Result<[u8; N], TrapKind> {
+    let start = u64::from(addr) + u64::from(offset);
+    let end = start + N as u64;
+    if end > mem.len() as u64 {
+        return Err(TrapKind::MemoryOutOfBounds);
+    }
+    let mut b = [0u8; N];
+    b.copy_from_slice(&mem[start as usize..end as usize]);
+    Ok(b)
+}
+
+/// Stores `bytes` at `addr + offset`, or traps.
+#[inline(always)]
+fn store_bytes<const N: usize>(
+    mem: &mut [u8],
+    addr: u32,
+    offset: u32,
+    bytes: [u8; N],
+) -> Result<(), TrapKind> {
+    let start = u64::from(addr) + u64::from(offset);
+    let end = start + N as u64;
+    if end > mem.len() as u64 {
+        return Err(TrapKind::MemoryOutOfBounds);
+    }
+    mem[start as usize..end as usize].copy_from_slice(&bytes);
+    Ok(())
+}
+
+/// Runs until the first frame in `frames` returns.
+fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -> Result<()> {
+    let max_depth = store.inner.engine.config().max_call_depth;
+    let max_cells = store.inner.engine.config().max_stack_cells;
+    let depth_base = store.inner.depth;
+    'outer: loop {
+        let Some(&Frame {
+            instance,
+            func,
+            pc: resume,
+            fp: frame_fp,
+        }) = frames.last()
+        else {
+            return Ok(());
+        };
+        let module = store.inner.instances[instance as usize].module.clone();
+        let mem0 = store.inner.instances[instance as usize]
+            .memories
+            .first()
+            .copied()
+            .unwrap_or(u32::MAX) as usize;
+        let mut code: &[Instr] = &module.inner.code[func as usize].code;
+        let mut pc = resume as usize;
+        let mut fp = frame_fp;
+
+        macro_rules! trap {
+            ($kind:expr) => {{
+                if let Some(f) = frames.last_mut() {
+                    f.pc = pc as u32;
+                }
+                let bt = backtrace(store, frames);
+                return Err(Trap::new($kind, bt).into());
+            }};
+        }
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(k) => trap!(k),
+                }
+            };
+        }
+        macro_rules! get {
+            ($s:expr) => {
+                stack[fp + $s as usize]
+            };
+        }
+        macro_rules! set {
+            ($s:expr, $v:expr) => {{
+                let v = $v;
+                stack[fp + $s as usize] = v;
+            }};
+        }
+        macro_rules! mem {
+            () => {
+                store.inner.memories[mem0].bytes
+            };
+        }
+        // Typed readers of a slot.
+        macro_rules! u32_ {
+            ($s:expr) => {
+                get!($s) as u32
+            };
+        }
+        macro_rules! i32_ {
+            ($s:expr) => {
+                get!($s) as u32 as i32
+            };
+        }
+        macro_rules! i64_ {
+            ($s:expr) => {
+                get!($s) as i64
+            };
+        }
+        macro_rules! f32_ {
+            ($s:expr) => {
+                f32::from_bits(get!($s) as u32)
+            };
+        }
+        macro_rules! f64_ {
+            ($s:expr) => {
+                f64::from_bits(get!($s))
+            };
+        }
+        macro_rules! w32 {
+            ($v:expr) => {
+                u64::from($v as u32)
+            };
+        }
+        macro_rules! wf32 {
+            ($v:expr) => {
+                u64::from(($v as f32).to_bits())
+            };
+        }
+        macro_rules! wf64 {
+            ($v:expr) => {
+                ($v as f64).to_bits()
+            };
+        }
+        // Binary families: `$rd` reads an operand, `$f` computes, `$wr` writes.
+        macro_rules! bin {
+            ($x:expr, $rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let $a = $rd!($x.a);
+                let $b = $rd!($x.b);
+                set!($x.dst, $wr!($e));
+            }};
+        }
+        macro_rules! bin_imm32 {
+            ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let $a = u32_!($x.a);
+                let $b = $x.imm as u32;
+                set!($x.dst, w32!($e));
+            }};
+        }
+        macro_rules! bin_imm64 {
+            ($x:expr, |$a:ident, $b:ident| $e:expr) => {{
+                let $a = get!($x.a);
+                let $b = i64::from($x.imm) as u64;
+                set!($x.dst, $e);
+            }};
+        }
+        macro_rules! un {
+            ($x:expr, $rd:ident, $wr:ident, |$a:ident| $e:expr) => {{
+                let $a = $rd!($x.src);
+                set!($x.dst, $wr!($e));
+            }};
+        }
+        macro_rules! raw {
+            ($v:expr) => {
+                $v
+            };
+        }
+        macro_rules! ld {
+            ($x:expr, $n:literal, |$b:ident| $e:expr) => {{
+                let addr = u32_!($x.addr);
+                let $b = tri!(load::<$n>(&mem!(), addr, $x.offset));
+                set!($x.dst, $e);
+            }};
+        }
+        macro_rules! st {
+            ($x:expr, $bytes:expr) => {{
+                let addr = u32_!($x.addr);
+                let bytes = $bytes;
+                tri!(store_bytes(&mut mem!(), addr, $x.offset, bytes));
+            }};
+        }
+        // Performs a call of store function `$f` whose frame starts at `$base`.
+        macro_rules! call_store_func {
+            ($f:expr, $base:expr) => {{
+                let f = $f as usize;
+                match store.inner.funcs[f] {
+                    FuncKind::Wasm {
+                        instance: callee_inst,
+                        index,
+                        ..
+                    } => {
+                        if callee_inst == instance {
+                            enter!(index, $base);
+                        } else {
+                            if depth_base + frames.len() >= max_depth {
+                                trap!(TrapKind::StackOverflow);
+                            }
+                            let callee_module =
+                                &store.inner.instances[callee_inst as usize].module.inner;
+                            let cf = &callee_module.code[index as usize];
+                            let new_fp = fp + $base as usize;
+                            let need = new_fp + cf.frame_size as usize;
+                            if need > stack.len() {
+                                if need > max_cells {
+                                    trap!(TrapKind::StackOverflow);
+                                }
+                                stack.resize(need.max(stack.len() * 2).min(max_cells), 0);
+                            }
+                            stack[new_fp + cf.params as usize..new_fp + cf.locals as usize]
+                                .fill(0);
+                            if let Some(top) = frames.last_mut() {
+                                top.pc = pc as u32;
+                            }
+                            frames.push(Frame {
+                                instance: callee_inst,
+                                func: index,
+                                pc: 0,
+                                fp: new_fp,
+                            });
+                            continue 'outer;
+                        }
+                    }
+                    FuncKind::Host { host, .. } => {
+                        if let Some(top) = frames.last_mut() {
+                            top.pc = pc as u32;
+                        }
+                        let depth = depth_base + frames.len();
+                        call_host(store, host, instance, stack, fp + $base as usize, depth)?;
+                    }
+                }
+            }};
+        }
+        // Enters defined function `$func` of the current module.
+        macro_rules! enter {
+            ($func:expr, $base:expr) => {{
+                if depth_base + frames.len() >= max_depth {
+                    trap!(TrapKind::StackOverflow);
+                }
+                let cf = &module.inner.code[$func as usize];
+                let new_fp = fp + $base as usize;
+                let need = new_fp + cf.frame_size as usize;
+                if need > stack.len() {
+                    if need > max_cells {
+                        trap!(TrapKind::StackOverflow);
+                    }
+                    stack.resize(need.max(stack.len() * 2).min(max_cells), 0);
+                }
+                stack[new_fp + cf.params as usize..new_fp + cf.locals as usize].fill(0);
+                if let Some(top) = frames.last_mut() {
+                    top.pc = pc as u32;
+                }
+                frames.push(Frame {
+                    instance,
+                    func: $func,
+                    pc: 0,
+                    fp: new_fp,
+                });
+                code = &cf.code;
+                pc = 0;
+                fp = new_fp;
+            }};
+        }
+
+        loop {
+            let ins = code[pc];
+            pc += 1;
+            use Instr as I;
+            match ins {
+                I::Unreachable => trap!(TrapKind::Unreachable),
+                I::Br { target } => pc = target as usize,
+                I::BrIfNez { cond, target } => {
+                    if u32_!(cond) != 0 {
+                        pc = target as usize;
+                    }
+                }
+                I::BrIfEqz { cond, target } => {
+                    if u32_!(cond) == 0 {
+                        pc = target as usize;
+                    }
+                }
+                I::BrTable { index, len } => {
+                    let i = u32_!(index).min(len);
+                    pc += i as usize;
+                }
+                I::Return | I::ReturnSlot { .. } => {
+                    if let I::ReturnSlot { src } = ins {
+                        stack[fp] = get!(src);
+                    }
+                    frames.pop();
+                    let Some(&caller) = frames.last() else {
+                        return Ok(());
+                    };
+                    if caller.instance != instance {
+                        continue 'outer;
+                    }
+                    code = &module.inner.code[caller.func as usize].code;
+                    pc = caller.pc as usize;
+                    fp = caller.fp;
+                }
+                I::Call { func, base } => enter!(func, base),
+                I::CallImport { func, base } => {
+                    let f = store.inner.instances[instance as usize].funcs[func as usize];
+                    call_store_func!(f, base);
+                }
+                I::CallIndirect {
+                    type_index,
+                    base,
+                    index,
+                    table,
+                } => {
+                    let t = store.inner.instances[instance as usize].tables[table as usize];
+                    let elem = u32_!(index);
+                    let cell = match store.inner.tables[t as usize].elems.get(elem as usize) {
+                        Some(c) => *c,
+                        None => trap!(TrapKind::UndefinedElement),
+                    };
+                    let Some(f) = cell.checked_sub(1) else {
+                        trap!(TrapKind::UninitializedElement)
+                    };
+                    if store.inner.funcs[f as usize].sig() != module.inner.sig_ids[type_index as usize]
+                    {
+                        trap!(TrapKind::BadSignature);
+                    }
+                    call_store_func!(f, base);
+                }
+                I::Copy { dst, src } => set!(dst, get!(src)),
+                I::CopyMany { dst, src, len } => {
+                    let (d, s) = (fp + dst as usize, fp + src as usize);
+                    stack.copy_within(s..s + len as usize, d);
+                }
+                I::Const32 { dst, value } => set!(dst, u64::from(value)),
+                I::Const64 { dst, value } => set!(dst, value),
+                I::SelectEqz { dst, cond, src } => {
+                    if u32_!(cond) == 0 {
+                        set!(dst, get!(src));
+                    }
+                }
+                I::GlobalGet { dst, global } => {
+                    let g = store.inner.instances[instance as usize].globals[global as usize];
+                    set!(dst, store.inner.globals[g as usize].value);
+                }
+                I::GlobalSet { global, src } => {
+                    let g = store.inner.instances[instance as usize].globals[global as usize];
+                    store.inner.globals[g as usize].value = get!(src);
+                }
+                I::MemorySize { dst } => {
+                    set!(dst, store.inner.memories[mem0].pages());
+                }
+                I::MemoryGrow { dst, delta } => {
+                    let d = u32_!(delta);
+                    let r = match store.inner.memories[mem0].grow(u64::from(d)) {
+                        Some(old) => old as u32,
+                        None => u32::MAX,
+                    };
+                    set!(dst, u64::from(r));
+                }
+
+                I::I32Add(x) => bin!(x, u32_, w32, |a, b| a.wrapping_add(b)),
+                I::I32Sub(x) => bin!(x, u32_, w32, |a, b| a.wrapping_sub(b)),
+                I::I32Mul(x) => bin!(x, u32_, w32, |a, b| a.wrapping_mul(b)),
+                I::I32DivS(x) => bin!(x, i32_, w32, |a, b| tri!(ops::i32_div_s(a, b))),
+                I::I32DivU(x) => bin!(x, u32_, w32, |a, b| tri!(ops::i32_div_u(a, b))),
+                I::I32RemS(x) => bin!(x, i32_, w32, |a, b| tri!(ops::i32_rem_s(a, b))),
+                I::I32RemU(x) => bin!(x, u32_, w32, |a, b| tri!(ops::i32_rem_u(a, b))),
+                I::I32And(x) => bin!(x, u32_, w32, |a, b| a & b),
+                I::I32Or(x) => bin!(x, u32_, w32, |a, b| a | b),
+                I::I32Xor(x) => bin!(x, u32_, w32, |a, b| a ^ b),
+                I::I32Shl(x) => bin!(x, u32_, w32, |a, b| a.wrapping_shl(b)),
+                I::I32ShrS(x) => bin!(x, i32_, w32, |a, b| a.wrapping_shr(b as u32)),
+                I::I32ShrU(x) => bin!(x, u32_, w32, |a, b| a.wrapping_shr(b)),
+                I::I32Rotl(x) => bin!(x, u32_, w32, |a, b| a.rotate_left(b & 31)),
+                I::I32Rotr(x) => bin!(x, u32_, w32, |a, b| a.rotate_right(b & 31)),
+                I::I32Eq(x) => bin!(x, u32_, w32, |a, b| a == b),
+                I::I32Ne(x) => bin!(x, u32_, w32, |a, b| a != b),
+                I::I32LtS(x) => bin!(x, i32_, w32, |a, b| a < b),
+                I::I32LtU(x) => bin!(x, u32_, w32, |a, b| a < b),
+                I::I32GtS(x) => bin!(x, i32_, w32, |a, b| a > b),
+                I::I32GtU(x) => bin!(x, u32_, w32, |a, b| a > b),
+                I::I32LeS(x) => bin!(x, i32_, w32, |a, b| a <= b),
+                I::I32LeU(x) => bin!(x, u32_, w32, |a, b| a <= b),
+                I::I32GeS(x) => bin!(x, i32_, w32, |a, b| a >= b),
+                I::I32GeU(x) => bin!(x, u32_, w32, |a, b| a >= b),
+
+                I::I64Add(x) => bin!(x, get, raw, |a, b| a.wrapping_add(b)),
+                I::I64Sub(x) => bin!(x, get, raw, |a, b| a.wrapping_sub(b)),
+                I::I64Mul(x) => bin!(x, get, raw, |a, b| a.wrapping_mul(b)),
+                I::I64DivS(x) => bin!(x, i64_, raw, |a, b| tri!(ops::i64_div_s(a, b)) as u64),
+                I::I64DivU(x) => bin!(x, get, raw, |a, b| tri!(ops::i64_div_u(a, b))),
+                I::I64RemS(x) => bin!(x, i64_, raw, |a, b| tri!(ops::i64_rem_s(a, b)) as u64),
+                I::I64RemU(x) => bin!(x, get, raw, |a, b| tri!(ops::i64_rem_u(a, b))),
+                I::I64And(x) => bin!(x, get, raw, |a, b| a & b),
+                I::I64Or(x) => bin!(x, get, raw, |a, b| a | b),
+                I::I64Xor(x) => bin!(x, get, raw, |a, b| a ^ b),
+                I::I64Shl(x) => bin!(x, get, raw, |a, b| a.wrapping_shl(b as u32)),
+                I::I64ShrS(x) => bin!(x, i64_, raw, |a, b| a.wrapping_shr(b as u32) as u64),
+                I::I64ShrU(x) => bin!(x, get, raw, |a, b| a.wrapping_shr(b as u32)),
+                I::I64Rotl(x) => bin!(x, get, raw, |a, b| a.rotate_left((b & 63) as u32)),
+                I::I64Rotr(x) => bin!(x, get, raw, |a, b| a.rotate_right((b & 63) as u32)),
+                I::I64Eq(x) => bin!(x, get, w32, |a, b| a == b),
+                I::I64Ne(x) => bin!(x, get, w32, |a, b| a != b),
+                I::I64LtS(x) => bin!(x, i64_, w32, |a, b| a < b),
+                I::I64LtU(x) => bin!(x, get, w32, |a, b| a < b),
+                I::I64GtS(x) => bin!(x, i64_, w32, |a, b| a > b),
+                I::I64GtU(x) => bin!(x, get, w32, |a, b| a > b),
+                I::I64LeS(x) => bin!(x, i64_, w32, |a, b| a <= b),
+                I::I64LeU(x) => bin!(x, get, w32, |a, b| a <= b),
+                I::I64GeS(x) => bin!(x, i64_, w32, |a, b| a >= b),
+                I::I64GeU(x) => bin!(x, get, w32, |a, b| a >= b),
+
+                I::F32Add(x) => bin!(x, f32_, wf32, |a, b| a + b),
+                I::F32Sub(x) => bin!(x, f32_, wf32, |a, b| a - b),
+                I::F32Mul(x) => bin!(x, f32_, wf32, |a, b| a * b),
+                I::F32Div(x) => bin!(x, f32_, wf32, |a, b| a / b),
+                I::F32Min(x) => bin!(x, f32_, wf32, |a, b| ops::f32_min(a, b)),
+                I::F32Max(x) => bin!(x, f32_, wf32, |a, b| ops::f32_max(a, b)),
+                I::F32Copysign(x) => bin!(x, u32_, w32, |a, b| ops::f32_copysign(a, b)),
+                I::F32Eq(x) => bin!(x, f32_, w32, |a, b| a == b),
+                I::F32Ne(x) => bin!(x, f32_, w32, |a, b| a != b),
+                I::F32Lt(x) => bin!(x, f32_, w32, |a, b| a < b),
+                I::F32Gt(x) => bin!(x, f32_, w32, |a, b| a > b),
+                I::F32Le(x) => bin!(x, f32_, w32, |a, b| a <= b),
+                I::F32Ge(x) => bin!(x, f32_, w32, |a, b| a >= b),
+                I::F64Add(x) => bin!(x, f64_, wf64, |a, b| a + b),
+                I::F64Sub(x) => bin!(x, f64_, wf64, |a, b| a - b),
+                I::F64Mul(x) => bin!(x, f64_, wf64, |a, b| a * b),
+                I::F64Div(x) => bin!(x, f64_, wf64, |a, b| a / b),
+                I::F64Min(x) => bin!(x, f64_, wf64, |a, b| ops::f64_min(a, b)),
+                I::F64Max(x) => bin!(x, f64_, wf64, |a, b| ops::f64_max(a, b)),
+                I::F64Copysign(x) => bin!(x, get, raw, |a, b| ops::f64_copysign(a, b)),
+                I::F64Eq(x) => bin!(x, f64_, w32, |a, b| a == b),
+                I::F64Ne(x) => bin!(x, f64_, w32, |a, b| a != b),
+                I::F64Lt(x) => bin!(x, f64_, w32, |a, b| a < b),
+                I::F64Gt(x) => bin!(x, f64_, w32, |a, b| a > b),
+                I::F64Le(x) => bin!(x, f64_, w32, |a, b| a <= b),
+                I::F64Ge(x) => bin!(x, f64_, w32, |a, b| a >= b),
+
+                I::I32AddImm(x) => bin_imm32!(x, |a, b| a.wrapping_add(b)),
+                I::I32SubImm(x) => bin_imm32!(x, |a, b| a.wrapping_sub(b)),
+                I::I32MulImm(x) => bin_imm32!(x, |a, b| a.wrapping_mul(b)),
+                I::I32AndImm(x) => bin_imm32!(x, |a, b| a & b),
+                I::I32OrImm(x) => bin_imm32!(x, |a, b| a | b),
+                I::I32XorImm(x) => bin_imm32!(x, |a, b| a ^ b),
+                I::I32ShlImm(x) => bin_imm32!(x, |a, b| a.wrapping_shl(b)),
+                I::I32ShrSImm(x) => bin_imm32!(x, |a, b| (a as i32).wrapping_shr(b)),
+                I::I32ShrUImm(x) => bin_imm32!(x, |a, b| a.wrapping_shr(b)),
+                I::I32RotlImm(x) => bin_imm32!(x, |a, b| a.rotate_left(b & 31)),
+                I::I32RotrImm(x) => bin_imm32!(x, |a, b| a.rotate_right(b & 31)),
+                I::I32EqImm(x) => bin_imm32!(x, |a, b| a == b),
+                I::I32NeImm(x) => bin_imm32!(x, |a, b| a != b),
+                I::I32LtSImm(x) => bin_imm32!(x, |a, b| (a as i32) < (b as i32)),
+                I::I32LtUImm(x) => bin_imm32!(x, |a, b| a < b),
+                I::I32GtSImm(x) => bin_imm32!(x, |a, b| (a as i32) > (b as i32)),
+                I::I32GtUImm(x) => bin_imm32!(x, |a, b| a > b),
+                I::I32LeSImm(x) => bin_imm32!(x, |a, b| (a as i32) <= (b as i32)),
+                I::I32LeUImm(x) => bin_imm32!(x, |a, b| a <= b),
+                I::I32GeSImm(x) => bin_imm32!(x, |a, b| (a as i32) >= (b as i32)),
+                I::I32GeUImm(x) => bin_imm32!(x, |a, b| a >= b),
+                I::I64AddImm(x) => bin_imm64!(x, |a, b| a.wrapping_add(b)),
+                I::I64SubImm(x) => bin_imm64!(x, |a, b| a.wrapping_sub(b)),
+                I::I64MulImm(x) => bin_imm64!(x, |a, b| a.wrapping_mul(b)),
+                I::I64AndImm(x) => bin_imm64!(x, |a, b| a & b),
+                I::I64OrImm(x) => bin_imm64!(x, |a, b| a | b),
+                I::I64XorImm(x) => bin_imm64!(x, |a, b| a ^ b),
+                I::I64ShlImm(x) => bin_imm64!(x, |a, b| a.wrapping_shl(b as u32)),
+                I::I64ShrSImm(x) => bin_imm64!(x, |a, b| (a as i64).wrapping_shr(b as u32) as u64),
+                I::I64ShrUImm(x) => bin_imm64!(x, |a, b| a.wrapping_shr(b as u32)),
+                I::I64RotlImm(x) => bin_imm64!(x, |a, b| a.rotate_left((b & 63) as u32)),
+                I::I64RotrImm(x) => bin_imm64!(x, |a, b| a.rotate_right((b & 63) as u32)),
+                I::I64EqImm(x) => bin_imm64!(x, |a, b| u64::from(a == b)),
+                I::I64NeImm(x) => bin_imm64!(x, |a, b| u64::from(a != b)),
+                I::I64LtSImm(x) => bin_imm64!(x, |a, b| u64::from((a as i64) < (b as i64))),
+                I::I64LtUImm(x) => bin_imm64!(x, |a, b| u64::from(a < b)),
+                I::I64GtSImm(x) => bin_imm64!(x, |a, b| u64::from((a as i64) > (b as i64))),
+                I::I64GtUImm(x) => bin_imm64!(x, |a, b| u64::from(a > b)),
+                I::I64LeSImm(x) => bin_imm64!(x, |a, b| u64::from((a as i64) <= (b as i64))),
+                I::I64LeUImm(x) => bin_imm64!(x, |a, b| u64::from(a <= b)),
+                I::I64GeSImm(x) => bin_imm64!(x, |a, b| u64::from((a as i64) >= (b as i64))),
+                I::I64GeUImm(x) => bin_imm64!(x, |a, b| u64::from(a >= b)),
+
+                I::I32Eqz(x) => un!(x, u32_, w32, |a| a == 0),
+                I::I32Clz(x) => un!(x, u32_, w32, |a| a.leading_zeros()),
+                I::I32Ctz(x) => un!(x, u32_, w32, |a| a.trailing_zeros()),
+                I::I32Popcnt(x) => un!(x, u32_, w32, |a| a.count_ones()),
+                I::I64Eqz(x) => un!(x, get, w32, |a| a == 0),
+                I::I64Clz(x) => un!(x, get, raw, |a| u64::from(a.leading_zeros())),
+                I::I64Ctz(x) => un!(x, get, raw, |a| u64::from(a.trailing_zeros())),
+                I::I64Popcnt(x) => un!(x, get, raw, |a| u64::from(a.count_ones())),
+                I::F32Abs(x) => un!(x, u32_, w32, |a| a & 0x7fff_ffff),
+                I::F32Neg(x) => un!(x, u32_, w32, |a| a ^ 0x8000_0000),
+                I::F32Ceil(x) => un!(x, f32_, wf32, |a| a.ceil()),
+                I::F32Floor(x) => un!(x, f32_, wf32, |a| a.floor()),
+                I::F32Trunc(x) => un!(x, f32_, wf32, |a| a.trunc()),
+                I::F32Nearest(x) => un!(x, f32_, wf32, |a| a.round_ties_even()),
+                I::F32Sqrt(x) => un!(x, f32_, wf32, |a| a.sqrt()),
+                I::F64Abs(x) => un!(x, get, raw, |a| a & 0x7fff_ffff_ffff_ffff),
+                I::F64Neg(x) => un!(x, get, raw, |a| a ^ 0x8000_0000_0000_0000),
+                I::F64Ceil(x) => un!(x, f64_, wf64, |a| a.ceil()),
+                I::F64Floor(x) => un!(x, f64_, wf64, |a| a.floor()),
+                I::F64Trunc(x) => un!(x, f64_, wf64, |a| a.trunc()),
+                I::F64Nearest(x) => un!(x, f64_, wf64, |a| a.round_ties_even()),
+                I::F64Sqrt(x) => un!(x, f64_, wf64, |a| a.sqrt()),
+                I::I32WrapI64(x) => un!(x, get, w32, |a| a),
+                I::I32TruncF32S(x) => un!(x, f32_, w32, |a| tri!(ops::i32_trunc_f32_s(a))),
+                I::I32TruncF32U(x) => un!(x, f32_, w32, |a| tri!(ops::i32_trunc_f32_u(a))),
+                I::I32TruncF64S(x) => un!(x, f64_, w32, |a| tri!(ops::i32_trunc_f64_s(a))),
+                I::I32TruncF64U(x) => un!(x, f64_, w32, |a| tri!(ops::i32_trunc_f64_u(a))),
+                I::I64ExtendI32S(x) => un!(x, i32_, raw, |a| i64::from(a) as u64),
+                I::I64ExtendI32U(x) => un!(x, u32_, raw, |a| u64::from(a)),
+                I::I64TruncF32S(x) => un!(x, f32_, raw, |a| tri!(ops::i64_trunc_f32_s(a)) as u64),
+                I::I64TruncF32U(x) => un!(x, f32_, raw, |a| tri!(ops::i64_trunc_f32_u(a))),
+                I::I64TruncF64S(x) => un!(x, f64_, raw, |a| tri!(ops::i64_trunc_f64_s(a)) as u64),
+                I::I64TruncF64U(x) => un!(x, f64_, raw, |a| tri!(ops::i64_trunc_f64_u(a))),
+                I::F32ConvertI32S(x) => un!(x, i32_, wf32, |a| a as f32),
+                I::F32ConvertI32U(x) => un!(x, u32_, wf32, |a| a as f32),
+                I::F32ConvertI64S(x) => un!(x, i64_, wf32, |a| a as f32),
+                I::F32ConvertI64U(x) => un!(x, get, wf32, |a| a as f32),
+                I::F32DemoteF64(x) => un!(x, f64_, wf32, |a| a as f32),
+                I::F64ConvertI32S(x) => un!(x, i32_, wf64, |a| a as f64),
+                I::F64ConvertI32U(x) => un!(x, u32_, wf64, |a| a as f64),
+                I::F64ConvertI64S(x) => un!(x, i64_, wf64, |a| a as f64),
+                I::F64ConvertI64U(x) => un!(x, get, wf64, |a| a as f64),
+                I::F64PromoteF32(x) => un!(x, f32_, wf64, |a| f64::from(a)),
+                I::I32Extend8S(x) => un!(x, u32_, w32, |a| a as i8 as i32),
+                I::I32Extend16S(x) => un!(x, u32_, w32, |a| a as i16 as i32),
+                I::I64Extend8S(x) => un!(x, get, raw, |a| a as i8 as i64 as u64),
+                I::I64Extend16S(x) => un!(x, get, raw, |a| a as i16 as i64 as u64),
+                I::I64Extend32S(x) => un!(x, get, raw, |a| a as i32 as i64 as u64),
+                I::I32TruncSatF32S(x) => un!(x, f32_, w32, |a| a as i32),
+                I::I32TruncSatF32U(x) => un!(x, f32_, w32, |a| a as u32),
+                I::I32TruncSatF64S(x) => un!(x, f64_, w32, |a| a as i32),
+                I::I32TruncSatF64U(x) => un!(x, f64_, w32, |a| a as u32),
+                I::I64TruncSatF32S(x) => un!(x, f32_, raw, |a| a as i64 as u64),
+                I::I64TruncSatF32U(x) => un!(x, f32_, raw, |a| a as u64),
+                I::I64TruncSatF64S(x) => un!(x, f64_, raw, |a| a as i64 as u64),
+                I::I64TruncSatF64U(x) => un!(x, f64_, raw, |a| a as u64),
+
+                I::I32Load(x) => ld!(x, 4, |b| u64::from(u32::from_le_bytes(b))),
+                I::I64Load(x) => ld!(x, 8, |b| u64::from_le_bytes(b)),
+                I::I32Load8S(x) => ld!(x, 1, |b| w32!(b[0] as i8 as i32)),
+                I::I32Load8U(x) => ld!(x, 1, |b| u64::from(b[0])),
+                I::I32Load16S(x) => ld!(x, 2, |b| w32!(i16::from_le_bytes(b) as i32)),
+                I::I32Load16U(x) => ld!(x, 2, |b| u64::from(u16::from_le_bytes(b))),
+                I::I64Load8S(x) => ld!(x, 1, |b| b[0] as i8 as i64 as u64),
+                I::I64Load8U(x) => ld!(x, 1, |b| u64::from(b[0])),
+                I::I64Load16S(x) => ld!(x, 2, |b| i16::from_le_bytes(b) as i64 as u64),
+                I::I64Load16U(x) => ld!(x, 2, |b| u64::from(u16::from_le_bytes(b))),
+                I::I64Load32S(x) => ld!(x, 4, |b| i32::from_le_bytes(b) as i64 as u64),
+                I::I64Load32U(x) => ld!(x, 4, |b| u64::from(u32::from_le_bytes(b))),
+                I::I32Store(x) => st!(x, (get!(x.val) as u32).to_le_bytes()),
+                I::I64Store(x) => st!(x, get!(x.val).to_le_bytes()),
+                I::I32Store8(x) | I::I64Store8(x) => st!(x, [get!(x.val) as u8]),
+                I::I32Store16(x) | I::I64Store16(x) => st!(x, (get!(x.val) as u16).to_le_bytes()),
+                I::I64Store32(x) => st!(x, (get!(x.val) as u32).to_le_bytes()),
+            }
+        }
+    }
+}

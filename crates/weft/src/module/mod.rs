@@ -1,0 +1,220 @@
+//! Decoding and validation: bytes in, [`Module`] out.
+//!
+//! One pass over the binary with `wasmparser`: each section is validated as
+//! it is read, and each function body is validated operator by operator
+//! while it is compiled (see [`crate::compile`]), so a body is read once.
+
+mod const_expr;
+mod parse;
+
+pub(crate) use const_expr::{ConstExpr, ConstOp};
+pub(crate) use parse::wp_err as parse_wp_err;
+
+use crate::code::CompiledFunc;
+use crate::engine::{Engine, SigId};
+use crate::error::Result;
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What an import or export refers to, by index space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EntityIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+/// An import's declared type.
+#[derive(Debug, Clone)]
+pub(crate) enum ImportKind {
+    /// Module type index.
+    Func(u32),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ElemMode {
+    Active { table: u32, offset: ConstExpr },
+    Passive,
+    Declared,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ElemSegment {
+    pub mode: ElemMode,
+    /// Each item is a constant expression producing a reference.
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum DataMode {
+    Active { memory: u32, offset: ConstExpr },
+    Passive,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DataSegment {
+    pub mode: DataMode,
+    pub bytes: Box<[u8]>,
+}
+
+/// Everything decoded from one module, shared by all its instances.
+#[derive(Debug)]
+pub(crate) struct ModuleInner {
+    pub engine: Engine,
+    pub name: Option<String>,
+    pub types: Vec<FuncType>,
+    pub sig_ids: Vec<SigId>,
+    /// Type index of every function (imports first).
+    pub funcs: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub num_imported_tables: u32,
+    pub num_imported_memories: u32,
+    pub num_imported_globals: u32,
+    pub imports: Vec<Import>,
+    pub tables: Vec<TableType>,
+    pub memories: Vec<MemoryType>,
+    pub globals: Vec<GlobalType>,
+    /// Initialisers of the defined (non-imported) globals.
+    pub global_inits: Vec<ConstExpr>,
+    pub exports: Vec<(String, EntityIndex)>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Compiled bodies of the defined functions.
+    pub code: Vec<CompiledFunc>,
+    pub func_names: HashMap<u32, String>,
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
+        &self.types[self.funcs[func_index as usize] as usize]
+    }
+
+    pub(crate) fn entity_type(&self, idx: EntityIndex) -> ExternType {
+        match idx {
+            EntityIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
+            EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
+            EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
+            EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+        }
+    }
+}
+
+/// A validated and compiled WebAssembly module, ready to instantiate.
+/// Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+impl Module {
+    /// Compiles a module from binary or text (`.wat`) bytes.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        let binary = wat::parse_bytes(bytes).map_err(|e| crate::error::ModuleError {
+            message: e.to_string(),
+            offset: None,
+            func_index: None,
+            text: true,
+        })?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Compiles a module from its binary encoding.
+    pub fn from_binary(engine: &Engine, binary: &[u8]) -> Result<Module> {
+        let inner = parse::parse(engine, binary)?;
+        Ok(Module {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Checks that `binary` (or text) is a valid module without keeping it.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        Module::new(engine, bytes).map(|_| ())
+    }
+
+    /// The module's name from the name section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    /// The module's imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType<'_>> + '_ {
+        self.inner.imports.iter().map(move |imp| ImportType {
+            module: &imp.module,
+            name: &imp.name,
+            ty: match &imp.kind {
+                ImportKind::Func(t) => ExternType::Func(self.inner.types[*t as usize].clone()),
+                ImportKind::Table(t) => ExternType::Table(*t),
+                ImportKind::Memory(t) => ExternType::Memory(*t),
+                ImportKind::Global(t) => ExternType::Global(*t),
+            },
+        })
+    }
+
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
+        self.inner.exports.iter().map(move |(name, idx)| ExportType {
+            name,
+            ty: self.inner.entity_type(*idx),
+        })
+    }
+
+    /// The engine this module was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+}
+
+/// An import of a [`Module`].
+#[derive(Debug, Clone)]
+pub struct ImportType<'m> {
+    module: &'m str,
+    name: &'m str,
+    ty: ExternType,
+}
+
+impl<'m> ImportType<'m> {
+    /// The module name of the import.
+    pub fn module(&self) -> &'m str {
+        self.module
+    }
+    /// The field name of the import.
+    pub fn name(&self) -> &'m str {
+        self.name
+    }
+    /// The expected type.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}
+
+/// An export of a [`Module`].
+#[derive(Debug, Clone)]
+pub struct ExportType<'m> {
+    name: &'m str,
+    ty: ExternType,
+}
+
+impl<'m> ExportType<'m> {
+    /// The export's name.
+    pub fn name(&self) -> &'m str {
+        self.name
+    }
+    /// The exported item's type.
+    pub fn ty(&self) -> ExternType {
+        self.ty.clone()
+    }
+}

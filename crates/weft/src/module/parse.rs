@@ -1,0 +1,311 @@
+//! The single pass over a binary module: validate each payload, record what
+//! instantiation needs, and compile each function body as it is validated.
+
+use super::{
+    ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, EntityIndex, Import, ImportKind,
+    ModuleInner,
+};
+use crate::compile::{self, ModuleEnv};
+use crate::engine::Engine;
+use crate::error::{ModuleError, Result};
+use crate::types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use std::collections::HashMap;
+use wasmparser::{Parser, Payload, ValidPayload, Validator};
+
+/// Converts a wasmparser error into weft's module error.
+pub(crate) fn wp_err(e: wasmparser::BinaryReaderError) -> crate::Error {
+    ModuleError {
+        message: e.message().to_string(),
+        offset: Some(e.offset() as usize),
+        func_index: None,
+        text: false,
+    }
+    .into()
+}
+
+fn unsupported(what: &str, offset: u64) -> crate::Error {
+    ModuleError {
+        message: format!("{what} is not supported by weft yet"),
+        offset: Some(offset as usize),
+        func_index: None,
+        text: false,
+    }
+    .into()
+}
+
+fn val_type(ty: wasmparser::ValType, offset: u64) -> Result<ValType> {
+    ValType::from_wasmparser(ty).ok_or_else(|| unsupported("this value type", offset))
+}
+
+fn func_type(ty: &wasmparser::FuncType, offset: u64) -> Result<FuncType> {
+    let params = ty
+        .params()
+        .iter()
+        .map(|t| val_type(*t, offset))
+        .collect::<Result<Vec<_>>>()?;
+    let results = ty
+        .results()
+        .iter()
+        .map(|t| val_type(*t, offset))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(FuncType::new(params, results))
+}
+
+fn table_type(ty: &wasmparser::TableType, offset: u64) -> Result<TableType> {
+    let elem = val_type(wasmparser::ValType::Ref(ty.element_type), offset)?;
+    if ty.table64 {
+        return Err(unsupported("table64", offset));
+    }
+    Ok(TableType::new(
+        elem,
+        ty.initial as u32,
+        ty.maximum.map(|m| m as u32),
+    ))
+}
+
+fn memory_type(ty: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType> {
+    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
+        return Err(unsupported("this memory type", offset));
+    }
+    Ok(MemoryType::new(
+        ty.initial as u32,
+        ty.maximum.map(|m| m as u32),
+    ))
+}
+
+fn global_type(ty: &wasmparser::GlobalType, offset: u64) -> Result<GlobalType> {
+    let m = if ty.mutable {
+        Mutability::Var
+    } else {
+        Mutability::Const
+    };
+    Ok(GlobalType::new(val_type(ty.content_type, offset)?, m))
+}
+
+pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
+    let mut validator = Validator::new_with_features(engine.config().wasm_features());
+    let mut m = ModuleInner {
+        engine: engine.clone(),
+        name: None,
+        types: Vec::new(),
+        sig_ids: Vec::new(),
+        funcs: Vec::new(),
+        num_imported_funcs: 0,
+        num_imported_tables: 0,
+        num_imported_memories: 0,
+        num_imported_globals: 0,
+        imports: Vec::new(),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        global_inits: Vec::new(),
+        exports: Vec::new(),
+        start: None,
+        elems: Vec::new(),
+        datas: Vec::new(),
+        code: Vec::new(),
+        func_names: HashMap::new(),
+    };
+    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    let mut scratch = compile::Scratch::default();
+
+    for payload in Parser::new(0).parse_all(binary) {
+        let payload = payload.map_err(wp_err)?;
+        let valid = validator.payload(&payload).map_err(wp_err)?;
+        match &payload {
+            Payload::TypeSection(reader) => {
+                for ty in reader.clone().into_iter_err_on_gc_types() {
+                    let ty = ty.map_err(wp_err)?;
+                    let ft = func_type(&ty, reader.range().start)?;
+                    m.sig_ids.push(engine.intern_sig(&ft));
+                    m.types.push(ft);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for imp in reader.clone().into_imports_with_offsets() {
+                    let (off, imp) = imp.map_err(wp_err)?;
+
+                    let kind = match imp.ty {
+                        wasmparser::TypeRef::Func(t) | wasmparser::TypeRef::FuncExact(t) => {
+                            m.funcs.push(t);
+                            m.num_imported_funcs += 1;
+                            ImportKind::Func(t)
+                        }
+                        wasmparser::TypeRef::Table(t) => {
+                            let t = table_type(&t, off)?;
+                            m.tables.push(t);
+                            m.num_imported_tables += 1;
+                            ImportKind::Table(t)
+                        }
+                        wasmparser::TypeRef::Memory(t) => {
+                            let t = memory_type(&t, off)?;
+                            m.memories.push(t);
+                            m.num_imported_memories += 1;
+                            ImportKind::Memory(t)
+                        }
+                        wasmparser::TypeRef::Global(t) => {
+                            let t = global_type(&t, off)?;
+                            m.globals.push(t);
+                            m.num_imported_globals += 1;
+                            ImportKind::Global(t)
+                        }
+                        wasmparser::TypeRef::Tag(_) => return Err(unsupported("tag import", off)),
+                    };
+                    m.imports.push(Import {
+                        module: imp.module.to_string(),
+                        name: imp.name.to_string(),
+                        kind,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader.clone() {
+                    m.funcs.push(t.map_err(wp_err)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for t in reader.clone() {
+                    let t = t.map_err(wp_err)?;
+                    if !matches!(t.init, wasmparser::TableInit::RefNull) {
+                        return Err(unsupported("table initialiser", reader.range().start));
+                    }
+                    m.tables.push(table_type(&t.ty, reader.range().start)?);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for t in reader.clone() {
+                    let t = t.map_err(wp_err)?;
+                    m.memories.push(memory_type(&t, reader.range().start)?);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader.clone() {
+                    let g = g.map_err(wp_err)?;
+                    m.globals.push(global_type(&g.ty, reader.range().start)?);
+                    m.global_inits.push(ConstExpr::from_wasmparser(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader.clone() {
+                    let e = e.map_err(wp_err)?;
+                    let idx = match e.kind {
+                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                            EntityIndex::Func(e.index)
+                        }
+                        wasmparser::ExternalKind::Table => EntityIndex::Table(e.index),
+                        wasmparser::ExternalKind::Memory => EntityIndex::Memory(e.index),
+                        wasmparser::ExternalKind::Global => EntityIndex::Global(e.index),
+                        wasmparser::ExternalKind::Tag => {
+                            return Err(unsupported("tag export", reader.range().start));
+                        }
+                    };
+                    m.exports.push((e.name.to_string(), idx));
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(*func),
+            Payload::ElementSection(reader) => {
+                for e in reader.clone() {
+                    let e = e.map_err(wp_err)?;
+                    let mode = match e.kind {
+                        wasmparser::ElementKind::Passive => ElemMode::Passive,
+                        wasmparser::ElementKind::Declared => ElemMode::Declared,
+                        wasmparser::ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => ElemMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: ConstExpr::from_wasmparser(&offset_expr)?,
+                        },
+                    };
+                    let mut items = Vec::new();
+                    match e.items {
+                        wasmparser::ElementItems::Functions(r) => {
+                            for f in r {
+                                let f = f.map_err(wp_err)?;
+                                items.push(ConstExpr {
+                                    ops: vec![super::ConstOp::RefFunc(f)],
+                                });
+                            }
+                        }
+                        wasmparser::ElementItems::Expressions(_, r) => {
+                            for x in r {
+                                items.push(ConstExpr::from_wasmparser(&x.map_err(wp_err)?)?);
+                            }
+                        }
+                    }
+                    m.elems.push(ElemSegment { mode, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader.clone() {
+                    let d = d.map_err(wp_err)?;
+                    let mode = match d.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataMode::Active {
+                            memory: memory_index,
+                            offset: ConstExpr::from_wasmparser(&offset_expr)?,
+                        },
+                    };
+                    m.datas.push(DataSegment {
+                        mode,
+                        bytes: d.data.into(),
+                    });
+                }
+            }
+            Payload::CustomSection(reader) => {
+                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                    read_names(&mut m, names);
+                }
+            }
+            Payload::TagSection(r) => return Err(unsupported("exception tags", r.range().start)),
+            _ => {}
+        }
+        if let ValidPayload::Func(to_validate, body) = valid {
+            let func_index = m.num_imported_funcs + m.code.len() as u32;
+            let mut fv = to_validate.into_validator(std::mem::take(&mut allocs));
+            let env = ModuleEnv {
+                types: &m.types,
+                funcs: &m.funcs,
+                num_imported_funcs: m.num_imported_funcs,
+            };
+            let compiled = compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch)
+                .map_err(|e| {
+                    let mut e = match e.kind() {
+                        crate::ErrorKind::Module(me) => me.clone(),
+                        _ => ModuleError {
+                            message: e.to_string(),
+                            offset: None,
+                            func_index: None,
+                            text: false,
+                        },
+                    };
+                    e.func_index = Some(func_index);
+                    crate::Error::from(e)
+                })?;
+            allocs = fv.into_allocations();
+            m.code.push(compiled);
+        }
+    }
+    Ok(m)
+}
+
+/// Reads the name section. Malformed name sections are ignored, as the spec
+/// requires for custom sections.
+fn read_names(m: &mut ModuleInner, names: wasmparser::NameSectionReader<'_>) {
+    for name in names {
+        let Ok(name) = name else { return };
+        match name {
+            wasmparser::Name::Module { name, .. } => m.name = Some(name.to_string()),
+            wasmparser::Name::Function(map) => {
+                for naming in map {
+                    let Ok(n) = naming else { return };
+                    m.func_names.insert(n.index, n.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}

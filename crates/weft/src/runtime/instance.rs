@@ -1,0 +1,297 @@
+//! Instances and instantiation.
+
+use super::func::{FuncKind, TypedFunc, WasmParams};
+use super::global::GlobalData;
+use super::memory::MemoryData;
+use super::store::{AsContextMut, Stored};
+use super::table::TableData;
+use super::{Extern, Func, Global, Memory, Table};
+use crate::error::{Error, ErrorKind, LinkError, Result, TrapKind};
+use crate::module::{DataMode, ElemMode, EntityIndex, ImportKind, Module};
+use crate::types::ExternType;
+use std::collections::HashMap;
+
+/// An instance's view of the store: its index spaces mapped to store indices.
+#[derive(Debug)]
+pub(crate) struct InstanceData {
+    pub module: Module,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub exports: Vec<(String, Extern)>,
+    pub export_index: HashMap<String, usize>,
+}
+
+/// A handle to an instantiated module in a [`crate::Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Instance(pub(crate) Stored);
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the module's import order.
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
+        instantiate(store.as_context_mut(), module, imports)
+    }
+
+    /// The export called `name`, if any.
+    pub fn get_export(&self, mut store: impl AsContextMut, name: &str) -> Option<Extern> {
+        let s = store.as_context_mut();
+        let i = s.inner.check(self.0, "instance").ok()?;
+        let data = &s.inner.instances[i];
+        data.export_index.get(name).map(|&e| data.exports[e].1)
+    }
+
+    /// All exports, in the module's order.
+    pub fn exports(&self, mut store: impl AsContextMut) -> Vec<(String, Extern)> {
+        let s = store.as_context_mut();
+        match s.inner.check(self.0, "instance") {
+            Ok(i) => s.inner.instances[i].exports.clone(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The exported function `name`, if any.
+    pub fn get_func(&self, store: impl AsContextMut, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported global `name`, if any.
+    pub fn get_global(&self, store: impl AsContextMut, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported memory `name`, if any.
+    pub fn get_memory(&self, store: impl AsContextMut, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported table `name`, if any.
+    pub fn get_table(&self, store: impl AsContextMut, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The exported function `name` with static types; fails if it does not
+    /// exist or its type differs.
+    pub fn get_typed_func<P: WasmParams, R: WasmParams>(
+        &self,
+        mut store: impl AsContextMut,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>> {
+        let s = store.as_context_mut();
+        let f = self
+            .get_func(&mut *s, name)
+            .ok_or_else(|| Error::usage(format!("no exported function named `{name}`")))?;
+        f.typed(&*s)
+    }
+}
+
+/// The type of an extern value in the store, for import matching.
+fn extern_type<T>(store: &super::Store<T>, e: &Extern) -> Result<ExternType> {
+    Ok(match e {
+        Extern::Func(f) => {
+            let i = store.inner.check(f.0, "function")?;
+            ExternType::Func(super::func::func_type(store, i))
+        }
+        Extern::Global(g) => {
+            let i = store.inner.check(g.0, "global")?;
+            ExternType::Global(store.inner.globals[i].ty)
+        }
+        Extern::Table(t) => {
+            let i = store.inner.check(t.0, "table")?;
+            ExternType::Table(store.inner.tables[i].current_ty())
+        }
+        Extern::Memory(m) => {
+            let i = store.inner.check(m.0, "memory")?;
+            ExternType::Memory(store.inner.memories[i].ty())
+        }
+    })
+}
+
+fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>) -> bool {
+    min >= want_min
+        && match want_max {
+            None => true,
+            Some(wm) => max.is_some_and(|m| m <= wm),
+        }
+}
+
+/// Checks an import against what is given, with the spec's matching rules.
+fn check_import(m: &crate::module::ModuleInner, kind: &ImportKind, got: &ExternType) -> bool {
+    match (kind, got) {
+        (ImportKind::Func(t), ExternType::Func(g)) => m.types[*t as usize] == *g,
+        (ImportKind::Global(t), ExternType::Global(g)) => t == g,
+        (ImportKind::Table(t), ExternType::Table(g)) => {
+            t.element() == g.element()
+                && limits_match(
+                    u64::from(g.minimum()),
+                    g.maximum().map(u64::from),
+                    u64::from(t.minimum()),
+                    t.maximum().map(u64::from),
+                )
+        }
+        (ImportKind::Memory(t), ExternType::Memory(g)) => {
+            limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
+        }
+        _ => false,
+    }
+}
+
+pub(crate) fn instantiate<T>(
+    store: &mut super::Store<T>,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance> {
+    if !store.inner.engine.same(module.engine()) {
+        return Err(Error::usage(
+            "module was compiled with a different engine than the store's",
+        ));
+    }
+    let m = &module.inner;
+    if imports.len() != m.imports.len() {
+        return Err(LinkError::ImportCount {
+            expected: m.imports.len(),
+            given: imports.len(),
+        }
+        .into());
+    }
+    let mut data = InstanceData {
+        module: module.clone(),
+        funcs: Vec::with_capacity(m.funcs.len()),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        exports: Vec::new(),
+        export_index: HashMap::new(),
+    };
+    for (imp, ext) in m.imports.iter().zip(imports) {
+        let got = extern_type(store, ext)?;
+        if !check_import(m, &imp.kind, &got) {
+            return Err(LinkError::IncompatibleImportType {
+                module: imp.module.clone(),
+                name: imp.name.clone(),
+                detail: format!("expected {}, found {got}", describe(m, &imp.kind)),
+            }
+            .into());
+        }
+        match ext {
+            Extern::Func(f) => data.funcs.push(f.0.index),
+            Extern::Table(t) => data.tables.push(t.0.index),
+            Extern::Memory(x) => data.memories.push(x.0.index),
+            Extern::Global(g) => data.globals.push(g.0.index),
+        }
+    }
+
+    let inst_index = store.inner.instances.len() as u32;
+    for (i, _) in m.code.iter().enumerate() {
+        let func_index = m.num_imported_funcs as usize + i;
+        let sig = m.sig_ids[m.funcs[func_index] as usize];
+        store.inner.funcs.push(FuncKind::Wasm {
+            instance: inst_index,
+            index: i as u32,
+            sig,
+        });
+        data.funcs.push((store.inner.funcs.len() - 1) as u32);
+    }
+    for ty in &m.tables[m.num_imported_tables as usize..] {
+        store.inner.tables.push(TableData::new(*ty, 0)?);
+        data.tables.push((store.inner.tables.len() - 1) as u32);
+    }
+    for ty in &m.memories[m.num_imported_memories as usize..] {
+        store.inner.memories.push(MemoryData::new(ty)?);
+        data.memories.push((store.inner.memories.len() - 1) as u32);
+    }
+    let funcref = |data: &InstanceData, f: u32| u64::from(data.funcs[f as usize]) + 1;
+    for (ty, init) in m.globals[m.num_imported_globals as usize..]
+        .iter()
+        .zip(&m.global_inits)
+    {
+        let value = init.eval(
+            |g| store.inner.globals[data.globals[g as usize] as usize].value,
+            |f| funcref(&data, f),
+        );
+        store.inner.globals.push(GlobalData { value, ty: *ty });
+        data.globals.push((store.inner.globals.len() - 1) as u32);
+    }
+    for (name, idx) in &m.exports {
+        let e = match *idx {
+            EntityIndex::Func(i) => Extern::Func(Func(store.inner.stored(data.funcs[i as usize] as usize))),
+            EntityIndex::Table(i) => Extern::Table(Table(store.inner.stored(data.tables[i as usize] as usize))),
+            EntityIndex::Memory(i) => {
+                Extern::Memory(Memory(store.inner.stored(data.memories[i as usize] as usize)))
+            }
+            EntityIndex::Global(i) => {
+                Extern::Global(Global(store.inner.stored(data.globals[i as usize] as usize)))
+            }
+        };
+        data.export_index.insert(name.clone(), data.exports.len());
+        data.exports.push((name.clone(), e));
+    }
+
+    // Evaluate segment items before registering (they only read globals and
+    // function indices), then register the instance: from here on, effects
+    // on imported tables and memories stay visible even if a segment traps.
+    let global_val = |g: u32| store.inner.globals[data.globals[g as usize] as usize].value;
+    let mut elem_inits = Vec::new();
+    for seg in &m.elems {
+        if let ElemMode::Active { table, offset } = &seg.mode {
+            let off = offset.eval(global_val, |f| funcref(&data, f)) as u32;
+            let items: Vec<u64> = seg
+                .items
+                .iter()
+                .map(|e| e.eval(global_val, |f| funcref(&data, f)))
+                .collect();
+            elem_inits.push((data.tables[*table as usize], off, items));
+        }
+    }
+    let mut data_inits = Vec::new();
+    for (i, seg) in m.datas.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let off = offset.eval(global_val, |f| funcref(&data, f)) as u32;
+            data_inits.push((data.memories[*memory as usize], off, i));
+        }
+    }
+    store.inner.instances.push(data);
+    let instance = Instance(store.inner.stored(inst_index as usize));
+
+    for (table, off, items) in elem_inits {
+        let t = &mut store.inner.tables[table as usize].elems;
+        let start = off as usize;
+        let end = start.checked_add(items.len());
+        match end {
+            Some(end) if end <= t.len() => t[start..end].copy_from_slice(&items),
+            _ => return Err(trap(TrapKind::TableOutOfBounds)),
+        }
+    }
+    for (mem, off, seg) in data_inits {
+        let bytes = &m.datas[seg].bytes;
+        let mem = &mut store.inner.memories[mem as usize].bytes;
+        let start = off as usize;
+        match start.checked_add(bytes.len()) {
+            Some(end) if end <= mem.len() => mem[start..end].copy_from_slice(bytes),
+            _ => return Err(trap(TrapKind::MemoryOutOfBounds)),
+        }
+    }
+    if let Some(start) = m.start {
+        let f = store.inner.instances[inst_index as usize].funcs[start as usize];
+        let func = Func(store.inner.stored(f as usize));
+        func.call(&mut *store, &[], &mut [])?;
+    }
+    Ok(instance)
+}
+
+fn trap(kind: TrapKind) -> Error {
+    Error::new(ErrorKind::Trap(kind.into()))
+}
+
+fn describe(m: &crate::module::ModuleInner, k: &ImportKind) -> String {
+    match k {
+        ImportKind::Func(t) => m.types[*t as usize].to_string(),
+        ImportKind::Table(t) => format!("(table {t})"),
+        ImportKind::Memory(t) => format!("(memory {t})"),
+        ImportKind::Global(t) => format!("(global {t})"),
+    }
+}

@@ -1,0 +1,145 @@
+//! Linear memory.
+
+use super::store::{AsContext, AsContextMut, Stored};
+use crate::error::{Error, ErrorKind, Result};
+use crate::types::{MemoryType, WASM_PAGE_SIZE};
+
+/// Largest number of pages a 32-bit memory can have.
+const MAX_PAGES_32: u64 = 65536;
+
+/// A linear memory's bytes and limits.
+#[derive(Debug)]
+pub(crate) struct MemoryData {
+    pub bytes: Vec<u8>,
+    /// Declared maximum in pages, if any.
+    pub max: Option<u64>,
+}
+
+impl MemoryData {
+    pub(crate) fn new(ty: &MemoryType) -> Result<MemoryData> {
+        let bytes = ty.minimum().saturating_mul(WASM_PAGE_SIZE);
+        let len = usize::try_from(bytes)
+            .map_err(|_| Error::new(ErrorKind::Instantiate("memory too large".into())))?;
+        let mut v = Vec::new();
+        v.try_reserve_exact(len).map_err(|_| {
+            Error::new(ErrorKind::Instantiate(format!(
+                "could not allocate {len} bytes of linear memory"
+            )))
+        })?;
+        v.resize(len, 0);
+        Ok(MemoryData {
+            bytes: v,
+            max: ty.maximum(),
+        })
+    }
+
+    /// Current size in pages.
+    pub(crate) fn pages(&self) -> u64 {
+        self.bytes.len() as u64 / WASM_PAGE_SIZE
+    }
+
+    pub(crate) fn ty(&self) -> MemoryType {
+        MemoryType::new(self.pages() as u32, self.max.map(|m| m as u32))
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` if the limit
+    /// or the host's allocator refuses.
+    pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        let limit = self.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32);
+        if new > limit {
+            return None;
+        }
+        let new_len = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
+        let extra = new_len - self.bytes.len();
+        self.bytes.try_reserve_exact(extra).ok()?;
+        self.bytes.resize(new_len, 0);
+        Some(old)
+    }
+}
+
+/// A handle to a linear memory in a [`crate::Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory(pub(crate) Stored);
+
+impl Memory {
+    /// Creates a memory owned by the host.
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
+        let store = store.as_context_mut();
+        let data = MemoryData::new(&ty)?;
+        store.inner.memories.push(data);
+        Ok(Memory(store.inner.stored(store.inner.memories.len() - 1)))
+    }
+
+    /// The memory's current type (minimum = current size).
+    ///
+    /// # Panics
+    /// If the memory belongs to another store.
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        let s = store.as_context();
+        s.inner.memories[s.inner.expect(self.0, "memory")].ty()
+    }
+
+    /// The memory's bytes.
+    ///
+    /// # Panics
+    /// If the memory belongs to another store.
+    pub fn data<'a, S: AsContext>(&self, store: &'a S) -> &'a [u8] {
+        let s = store.as_context();
+        &s.inner.memories[s.inner.expect(self.0, "memory")].bytes
+    }
+
+    /// The memory's bytes, mutably.
+    ///
+    /// # Panics
+    /// If the memory belongs to another store.
+    pub fn data_mut<'a, S: AsContextMut>(&self, store: &'a mut S) -> &'a mut [u8] {
+        let s = store.as_context_mut();
+        let i = s.inner.expect(self.0, "memory");
+        &mut s.inner.memories[i].bytes
+    }
+
+    /// Current size in pages.
+    ///
+    /// # Panics
+    /// If the memory belongs to another store.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        let s = store.as_context();
+        s.inner.memories[s.inner.expect(self.0, "memory")].pages()
+    }
+
+    /// Grows the memory by `delta` pages, returning the old size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
+        let s = store.as_context_mut();
+        let i = s.inner.check(self.0, "memory")?;
+        s.inner.memories[i]
+            .grow(delta)
+            .ok_or_else(|| Error::usage("memory cannot grow by that much"))
+    }
+
+    /// Copies `buf.len()` bytes from `offset` into `buf`.
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let s = store.as_context();
+        let bytes = &s.inner.memories[s.inner.check(self.0, "memory")?].bytes;
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| bytes.get(offset..end))
+            .ok_or_else(|| Error::usage("memory read out of bounds"))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Copies `buf` into memory at `offset`.
+    pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
+        let s = store.as_context_mut();
+        let i = s.inner.check(self.0, "memory")?;
+        let bytes = &mut s.inner.memories[i].bytes;
+        let dst = offset
+            .checked_add(buf.len())
+            .and_then(|end| bytes.get_mut(offset..end))
+            .ok_or_else(|| Error::usage("memory write out of bounds"))?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+}

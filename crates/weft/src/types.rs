@@ -1,0 +1,271 @@
+//! Types visible through the API: value, function, global, table, memory types.
+
+use std::fmt;
+
+/// The type of a wasm value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValType {
+    /// 32-bit integer.
+    I32,
+    /// 64-bit integer.
+    I64,
+    /// 32-bit IEEE-754 float.
+    F32,
+    /// 64-bit IEEE-754 float.
+    F64,
+    /// 128-bit vector.
+    V128,
+    /// Nullable function reference.
+    FuncRef,
+    /// Nullable opaque host reference.
+    ExternRef,
+}
+
+impl ValType {
+    /// Whether this is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+        use wasmparser::ValType as W;
+        Some(match ty {
+            W::I32 => ValType::I32,
+            W::I64 => ValType::I64,
+            W::F32 => ValType::F32,
+            W::F64 => ValType::F64,
+            W::V128 => ValType::V128,
+            W::Ref(r) => {
+                if r.is_func_ref() {
+                    ValType::FuncRef
+                } else if r.is_extern_ref() {
+                    ValType::ExternRef
+                } else {
+                    return None;
+                }
+            }
+        })
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    params_results: Box<[ValType]>,
+    len_params: usize,
+}
+
+impl FuncType {
+    /// Creates a function type from its parameter and result types.
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> Self {
+        let mut v: Vec<ValType> = params.into_iter().collect();
+        let len_params = v.len();
+        v.extend(results);
+        FuncType {
+            params_results: v.into_boxed_slice(),
+            len_params,
+        }
+    }
+
+    /// Parameter types.
+    pub fn params(&self) -> &[ValType] {
+        &self.params_results[..self.len_params]
+    }
+
+    /// Result types.
+    pub fn results(&self) -> &[ValType] {
+        &self.params_results[self.len_params..]
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(func")?;
+        if !self.params().is_empty() {
+            write!(f, " (param")?;
+            for p in self.params() {
+                write!(f, " {p}")?;
+            }
+            write!(f, ")")?;
+        }
+        if !self.results().is_empty() {
+            write!(f, " (result")?;
+            for r in self.results() {
+                write!(f, " {r}")?;
+            }
+            write!(f, ")")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// Whether a global can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    /// Immutable.
+    Const,
+    /// Mutable.
+    Var,
+}
+
+/// The type of a global.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GlobalType {
+    content: ValType,
+    mutability: Mutability,
+}
+
+impl GlobalType {
+    /// Creates a global type.
+    pub fn new(content: ValType, mutability: Mutability) -> Self {
+        GlobalType {
+            content,
+            mutability,
+        }
+    }
+    /// The type of the value held.
+    pub fn content(&self) -> ValType {
+        self.content
+    }
+    /// Whether the global is mutable.
+    pub fn mutability(&self) -> Mutability {
+        self.mutability
+    }
+}
+
+impl fmt::Display for GlobalType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.mutability {
+            Mutability::Const => write!(f, "{}", self.content),
+            Mutability::Var => write!(f, "(mut {})", self.content),
+        }
+    }
+}
+
+/// The type of a table: element type and limits (in elements).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableType {
+    element: ValType,
+    min: u32,
+    max: Option<u32>,
+}
+
+impl TableType {
+    /// Creates a table type. `element` must be a reference type.
+    pub fn new(element: ValType, min: u32, max: Option<u32>) -> Self {
+        TableType { element, min, max }
+    }
+    /// Element type.
+    pub fn element(&self) -> ValType {
+        self.element
+    }
+    /// Minimum size in elements.
+    pub fn minimum(&self) -> u32 {
+        self.min
+    }
+    /// Maximum size in elements, if bounded.
+    pub fn maximum(&self) -> Option<u32> {
+        self.max
+    }
+}
+
+impl fmt::Display for TableType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.min)?;
+        if let Some(m) = self.max {
+            write!(f, " {m}")?;
+        }
+        write!(f, " {}", self.element)
+    }
+}
+
+/// The type of a linear memory: limits in 64 KiB pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MemoryType {
+    min: u64,
+    max: Option<u64>,
+}
+
+/// Size of a wasm page in bytes.
+pub const WASM_PAGE_SIZE: u64 = 65536;
+
+impl MemoryType {
+    /// Creates a memory type with limits in pages.
+    pub fn new(min: u32, max: Option<u32>) -> Self {
+        MemoryType {
+            min: u64::from(min),
+            max: max.map(u64::from),
+        }
+    }
+    /// Minimum size in pages.
+    pub fn minimum(&self) -> u64 {
+        self.min
+    }
+    /// Maximum size in pages, if bounded.
+    pub fn maximum(&self) -> Option<u64> {
+        self.max
+    }
+}
+
+impl fmt::Display for MemoryType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.min)?;
+        if let Some(m) = self.max {
+            write!(f, " {m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The type of anything that can be imported or exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternType {
+    /// A function.
+    Func(FuncType),
+    /// A global.
+    Global(GlobalType),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+}
+
+impl ExternType {
+    /// A short word for the kind: "func", "global", "table", "memory".
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            ExternType::Func(_) => "func",
+            ExternType::Global(_) => "global",
+            ExternType::Table(_) => "table",
+            ExternType::Memory(_) => "memory",
+        }
+    }
+}
+
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(t) => write!(f, "{t}"),
+            ExternType::Global(t) => write!(f, "(global {t})"),
+            ExternType::Table(t) => write!(f, "(table {t})"),
+            ExternType::Memory(t) => write!(f, "(memory {t})"),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! [`Val`]: a wasm value as the embedder sees it, and [`ExternRef`].
+
+use crate::error::Result;
+use crate::runtime::store::{AsContext, AsContextMut, StoreInner, Stored};
+use crate::runtime::Func;
+use crate::types::ValType;
+use std::any::Any;
+
+/// A wasm value. Floats are carried as their bit patterns so NaN payloads
+/// survive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Val {
+    /// An `i32`.
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`, as bits.
+    F32(u32),
+    /// An `f64`, as bits.
+    F64(u64),
+    /// A `v128`.
+    V128(u128),
+    /// A `funcref`; `None` is null.
+    FuncRef(Option<Func>),
+    /// An `externref`; `None` is null.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The zero (or null) value of a type.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        match self {
+            Val::I32(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        match self {
+            Val::I64(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The `f32`, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        match self {
+            Val::F32(v) => Some(f32::from_bits(*v)),
+            _ => None,
+        }
+    }
+
+    /// The `f64`, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        match self {
+            Val::F64(v) => Some(f64::from_bits(*v)),
+            _ => None,
+        }
+    }
+
+    /// Encodes as a value-stack cell, checking that references belong to `store`.
+    pub(crate) fn to_cell(&self, store: &StoreInner) -> Result<u64> {
+        Ok(match *self {
+            Val::I32(v) => u64::from(v as u32),
+            Val::I64(v) => v as u64,
+            Val::F32(v) => u64::from(v),
+            Val::F64(v) => v,
+            Val::V128(v) => v as u64,
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(f)) => store.check(f.0, "function")? as u64 + 1,
+            Val::ExternRef(Some(e)) => store.check(e.0, "externref")? as u64 + 1,
+        })
+    }
+
+    /// Decodes a value-stack cell of type `ty`.
+    pub(crate) fn from_cell(cell: u64, ty: ValType, store: &StoreInner) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(cell as u32 as i32),
+            ValType::I64 => Val::I64(cell as i64),
+            ValType::F32 => Val::F32(cell as u32),
+            ValType::F64 => Val::F64(cell),
+            ValType::V128 => Val::V128(u128::from(cell)),
+            ValType::FuncRef => Val::FuncRef(
+                cell.checked_sub(1)
+                    .map(|i| Func(store.stored(i as usize))),
+            ),
+            ValType::ExternRef => Val::ExternRef(
+                cell.checked_sub(1)
+                    .map(|i| ExternRef(store.stored(i as usize))),
+            ),
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
+
+/// A reference to host data, passed to wasm as `externref`. The data lives
+/// as long as the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExternRef(pub(crate) Stored);
+
+impl ExternRef {
+    /// Moves `value` into the store and returns a reference to it.
+    pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
+        let s = store.as_context_mut();
+        s.inner.externs.push(Box::new(value));
+        ExternRef(s.inner.stored(s.inner.externs.len() - 1))
+    }
+
+    /// The host data behind this reference.
+    ///
+    /// # Panics
+    /// If the reference belongs to another store.
+    pub fn data<'a, S: AsContext>(&self, store: &'a S) -> &'a (dyn Any + Send + Sync) {
+        let s = store.as_context();
+        &*s.inner.externs[s.inner.expect(self.0, "externref")]
+    }
+}

@@ -1,0 +1,230 @@
+//! Embedding-API behaviour, including misuse that must give errors.
+
+use weft::{
+    Config, Engine, ErrorKind, Extern, Func, Global, GlobalType, Instance, Linker, Module,
+    Mutability, Store, TrapKind, Val, ValType,
+};
+
+const ADD: &str = r#"(module (func (export "add") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.add))"#;
+
+#[test]
+fn typed_and_untyped_calls() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, ADD).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let add = inst
+        .get_typed_func::<(i32, i32), i32>(&mut store, "add")
+        .unwrap();
+    assert_eq!(add.call(&mut store, (2, 40)).unwrap(), 42);
+    let f = inst.get_func(&mut store, "add").unwrap();
+    let mut out = [Val::I32(0)];
+    f.call(&mut store, &[Val::I32(-1), Val::I32(1)], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::I32(0));
+}
+
+#[test]
+fn wrong_argument_types_and_counts_are_errors() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, ADD).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst.get_func(&mut store, "add").unwrap();
+    let mut out = [Val::I32(0)];
+    let e = f
+        .call(&mut store, &[Val::I64(1), Val::I32(1)], &mut out)
+        .unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Usage(_)), "{e}");
+    let e = f.call(&mut store, &[Val::I32(1)], &mut out).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Usage(_)), "{e}");
+    let e = f
+        .call(&mut store, &[Val::I32(1), Val::I32(1)], &mut [])
+        .unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Usage(_)), "{e}");
+    assert!(
+        inst.get_typed_func::<i64, i32>(&mut store, "add").is_err(),
+        "typed view with wrong types must fail"
+    );
+    assert!(inst.get_typed_func::<(), ()>(&mut store, "nope").is_err());
+}
+
+#[test]
+fn missing_and_mistyped_imports_are_link_errors() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "f" (func (param i32))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::<()>::new(&engine);
+    let e = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(e.to_string().contains("unknown import"), "{e}");
+
+    let mut linker = Linker::<()>::new(&engine);
+    linker.func_wrap("env", "f", |_: i64| {}).unwrap();
+    let e = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(e.to_string().contains("incompatible import type"), "{e}");
+
+    let e = Instance::new(&mut store, &module, &[]).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Link(_)), "{e}");
+}
+
+#[test]
+fn handles_from_another_store_are_rejected() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, ADD).unwrap();
+    let mut a = Store::new(&engine, ());
+    let mut b = Store::new(&engine, ());
+    let inst = Instance::new(&mut a, &module, &[]).unwrap();
+    let f = inst.get_func(&mut a, "add").unwrap();
+    let mut out = [Val::I32(0)];
+    let e = f
+        .call(&mut b, &[Val::I32(1), Val::I32(2)], &mut out)
+        .unwrap_err();
+    assert!(e.to_string().contains("different store"), "{e}");
+    let mut linker = Linker::<()>::new(&engine);
+    assert!(linker.define(&b, "m", "f", f).is_err());
+}
+
+#[test]
+fn modules_from_another_engine_are_rejected() {
+    let module = Module::new(&Engine::default(), ADD).unwrap();
+    let mut store = Store::new(&Engine::default(), ());
+    assert!(Instance::new(&mut store, &module, &[]).is_err());
+}
+
+#[test]
+fn host_functions_see_store_data_and_caller_memory() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "env" "log" (func $log (param i32 i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 8) "hello")
+             (func (export "run") (call $log (i32.const 8) (i32.const 5))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::<String>::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "env",
+            "log",
+            |mut caller: weft::Caller<'_, Vec<String>>, ptr: i32, len: i32| {
+                let mem = caller
+                    .get_export("memory")
+                    .and_then(Extern::into_memory)
+                    .ok_or_else(|| weft::Error::host("no memory"))?;
+                let bytes = mem.data(&caller)[ptr as usize..(ptr + len) as usize].to_vec();
+                caller
+                    .data_mut()
+                    .push(String::from_utf8_lossy(&bytes).into_owned());
+                Ok(())
+            },
+        )
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_typed_func::<(), ()>(&mut store, "run").unwrap();
+    run.call(&mut store, ()).unwrap();
+    assert_eq!(store.data(), &vec!["hello".to_string()]);
+}
+
+#[test]
+fn deep_recursion_traps_and_store_stays_usable() {
+    let engine = Engine::new(Config::new().max_call_depth(1000));
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func $r (export "r") (param i32) (result i32)
+               local.get 0 i32.eqz
+               if (result i32) i32.const 0
+               else local.get 0 i32.const 1 i32.sub call $r i32.const 1 i32.add end))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let r = inst.get_typed_func::<i32, i32>(&mut store, "r").unwrap();
+    let e = r.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(e.as_trap().map(|t| t.kind()), Some(TrapKind::StackOverflow));
+    assert_eq!(r.call(&mut store, 500).unwrap(), 500);
+}
+
+#[test]
+fn trap_has_backtrace_with_names() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func $inner (result i32) i32.const 1 i32.const 0 i32.div_s)
+             (func $outer (export "outer") (result i32) call $inner))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst.get_typed_func::<(), i32>(&mut store, "outer").unwrap();
+    let e = f.call(&mut store, ()).unwrap_err();
+    let t = e.as_trap().expect("a trap");
+    assert_eq!(t.kind(), TrapKind::IntegerDivisionByZero);
+    let names: Vec<_> = t
+        .backtrace()
+        .iter()
+        .map(|f| f.func_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(names, vec!["inner", "outer"]);
+}
+
+#[test]
+fn globals_from_the_host() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let g = Global::new(
+        &mut store,
+        GlobalType::new(ValType::I32, Mutability::Var),
+        Val::I32(5),
+    )
+    .unwrap();
+    assert!(
+        Global::new(
+            &mut store,
+            GlobalType::new(ValType::I32, Mutability::Var),
+            Val::I64(5)
+        )
+        .is_err()
+    );
+    let module = Module::new(
+        &engine,
+        r#"(module (global $g (import "env" "g") (mut i32))
+             (func (export "bump") global.get $g i32.const 1 i32.add global.set $g))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &module, &[g.into()]).unwrap();
+    let bump = inst.get_typed_func::<(), ()>(&mut store, "bump").unwrap();
+    bump.call(&mut store, ()).unwrap();
+    assert_eq!(g.get(&store), Val::I32(6));
+    let f = Func::wrap(&mut store, |x: i32| x + 1);
+    assert_eq!(f.typed::<i32, i32>(&store).unwrap().call(&mut store, 1).unwrap(), 2);
+}
+
+#[test]
+fn invalid_modules_report_where() {
+    let engine = Engine::default();
+    let e = Module::new(
+        &engine,
+        r#"(module (func) (func (result i32) i64.const 0))"#,
+    )
+    .unwrap_err();
+    match e.kind() {
+        ErrorKind::Module(m) => {
+            assert_eq!(m.func_index, Some(1));
+            assert!(m.offset.is_some());
+            assert!(m.message.contains("type mismatch"), "{}", m.message);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(Module::new(&engine, b"\0asm\x01\0\0\0\x01").is_err());
+    assert!(Module::new(&engine, "(module").is_err());
+}
