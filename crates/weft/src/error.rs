@@ -104,7 +104,10 @@ impl fmt::Display for LinkError {
                 module,
                 name,
                 detail,
-            } => write!(f, "incompatible import type for `{module}::{name}`: {detail}"),
+            } => write!(
+                f,
+                "incompatible import type for `{module}::{name}`: {detail}"
+            ),
             LinkError::Duplicate { module, name } => {
                 write!(f, "`{module}::{name}` is already defined")
             }

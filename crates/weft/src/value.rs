@@ -1,8 +1,8 @@
 //! [`Val`]: a wasm value as the embedder sees it, and [`ExternRef`].
 
 use crate::error::Result;
-use crate::runtime::store::{AsContext, AsContextMut, StoreInner, Stored};
 use crate::runtime::Func;
+use crate::runtime::store::{AsContext, AsContextMut, StoreInner, Stored};
 use crate::types::ValType;
 use std::any::Any;
 
@@ -86,8 +86,8 @@ impl Val {
     }
 
     /// Encodes as a value-stack cell, checking that references belong to `store`.
-    pub(crate) fn to_cell(&self, store: &StoreInner) -> Result<u64> {
-        Ok(match *self {
+    pub(crate) fn to_cell(self, store: &StoreInner) -> Result<u64> {
+        Ok(match self {
             Val::I32(v) => u64::from(v as u32),
             Val::I64(v) => v as u64,
             Val::F32(v) => u64::from(v),
@@ -107,10 +107,9 @@ impl Val {
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
             ValType::V128 => Val::V128(u128::from(cell)),
-            ValType::FuncRef => Val::FuncRef(
-                cell.checked_sub(1)
-                    .map(|i| Func(store.stored(i as usize))),
-            ),
+            ValType::FuncRef => {
+                Val::FuncRef(cell.checked_sub(1).map(|i| Func(store.stored(i as usize))))
+            }
             ValType::ExternRef => Val::ExternRef(
                 cell.checked_sub(1)
                     .map(|i| ExternRef(store.stored(i as usize))),

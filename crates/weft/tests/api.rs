@@ -53,11 +53,7 @@ fn wrong_argument_types_and_counts_are_errors() {
 #[test]
 fn missing_and_mistyped_imports_are_link_errors() {
     let engine = Engine::default();
-    let module = Module::new(
-        &engine,
-        r#"(module (import "env" "f" (func (param i32))))"#,
-    )
-    .unwrap();
+    let module = Module::new(&engine, r#"(module (import "env" "f" (func (param i32))))"#).unwrap();
     let mut store = Store::new(&engine, ());
     let linker = Linker::<()>::new(&engine);
     let e = linker.instantiate(&mut store, &module).unwrap_err();
@@ -206,7 +202,13 @@ fn globals_from_the_host() {
     bump.call(&mut store, ()).unwrap();
     assert_eq!(g.get(&store), Val::I32(6));
     let f = Func::wrap(&mut store, |x: i32| x + 1);
-    assert_eq!(f.typed::<i32, i32>(&store).unwrap().call(&mut store, 1).unwrap(), 2);
+    assert_eq!(
+        f.typed::<i32, i32>(&store)
+            .unwrap()
+            .call(&mut store, 1)
+            .unwrap(),
+        2
+    );
 }
 
 #[test]

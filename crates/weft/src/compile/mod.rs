@@ -114,7 +114,7 @@ pub(crate) fn compile_function(
     let mut nlocals = nparams;
     let mut locals = body.get_locals_reader().map_err(wp_err)?;
     for _ in 0..locals.get_count() {
-        let offset = locals.original_position() as u64;
+        let offset = locals.original_position();
         let (count, vt) = locals.read().map_err(wp_err)?;
         validator.define_locals(offset, count, vt).map_err(wp_err)?;
         nlocals = nlocals
@@ -154,8 +154,8 @@ pub(crate) fn compile_function(
     }
     reader.finish().map_err(wp_err)?;
     let frame_size = u64::from(nlocals) + u64::from(tr.max_height);
-    let frame_size = u32::try_from(frame_size)
-        .map_err(|_| compile_err("function frame too large".into(), 0))?;
+    let frame_size =
+        u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {
         code: scratch.code.as_slice().into(),
         params: nparams,
@@ -537,9 +537,9 @@ impl Translator<'_> {
         let o = self.stack[top];
         let top_slot = self.slot(top);
         let retarget = o == Opd::Temp
-            && self.last_result.is_some_and(|pc| {
-self.code[pc].result_slot() == Some(top_slot)
-            });
+            && self
+                .last_result
+                .is_some_and(|pc| self.code[pc].result_slot() == Some(top_slot));
         if retarget {
             let pc = self.last_result.take().unwrap_or(0);
             if let Some(s) = self.code[pc].result_slot_mut() {
@@ -570,23 +570,23 @@ self.code[pc].result_slot() == Some(top_slot)
                 Some(c as u32 as i32)
             }
         };
-        if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1]) {
-            if let Some(imm) = fits(c) {
-                self.stack.pop();
-                let a = self.pop_slot();
-                let dst = self.push_temp();
-                self.emit_result(f(BinImm { dst, a, imm }));
-                return;
-            }
+        if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1])
+            && let Some(imm) = fits(c)
+        {
+            self.stack.pop();
+            let a = self.pop_slot();
+            let dst = self.push_temp();
+            self.emit_result(f(BinImm { dst, a, imm }));
+            return;
         }
-        if let (Some(f), Opd::Const(c)) = (rev, self.stack[h - 2]) {
-            if let Some(imm) = fits(c) {
-                let a = self.pop_slot();
-                self.stack.pop();
-                let dst = self.push_temp();
-                self.emit_result(f(BinImm { dst, a, imm }));
-                return;
-            }
+        if let (Some(f), Opd::Const(c)) = (rev, self.stack[h - 2])
+            && let Some(imm) = fits(c)
+        {
+            let a = self.pop_slot();
+            self.stack.pop();
+            let dst = self.push_temp();
+            self.emit_result(f(BinImm { dst, a, imm }));
+            return;
         }
         let b = self.pop_slot();
         let a = self.pop_slot();

@@ -18,10 +18,7 @@ fn locals_are_read_in_place_and_set_is_folded() {
     );
     assert_eq!(
         code,
-        vec![
-            Instr::I32Add(Bin { dst: 2, a: 0, b: 1 }),
-            Instr::Return
-        ]
+        vec![Instr::I32Add(Bin { dst: 2, a: 0, b: 1 }), Instr::Return]
     );
 }
 

@@ -56,7 +56,9 @@ pub(crate) fn invoke<T>(
             let mut stack = std::mem::take(&mut store.inner.stack);
             let module = store.inner.instances[instance as usize].module.clone();
             let cf = &module.inner.code[index as usize];
-            let need = (cf.frame_size as usize).max(params.len()).max(results.len());
+            let need = (cf.frame_size as usize)
+                .max(params.len())
+                .max(results.len());
             if stack.len() < need {
                 stack.resize(need.max(1024), 0);
             }
@@ -115,14 +117,17 @@ fn call_host<T>(
     depth: usize,
 ) -> Result<()> {
     let h = store.hosts[host as usize].clone();
-    let params: Vec<Val> = h
-        .ty
-        .params()
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Val::from_cell(stack[args + i], *t, &store.inner))
-        .collect();
-    let mut results: Vec<Val> = h.ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    let params: Vec<Val> =
+        h.ty.params()
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Val::from_cell(stack[args + i], *t, &store.inner))
+            .collect();
+    let mut results: Vec<Val> =
+        h.ty.results()
+            .iter()
+            .map(|t| Val::default_for(*t))
+            .collect();
     let saved = store.inner.depth;
     store.inner.depth = depth;
     let r = (h.f)(
@@ -349,8 +354,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                                 }
                                 stack.resize(need.max(stack.len() * 2).min(max_cells), 0);
                             }
-                            stack[new_fp + cf.params as usize..new_fp + cf.locals as usize]
-                                .fill(0);
+                            stack[new_fp + cf.params as usize..new_fp + cf.locals as usize].fill(0);
                             if let Some(top) = frames.last_mut() {
                                 top.pc = pc as u32;
                             }
@@ -460,7 +464,8 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                     let Some(f) = cell.checked_sub(1) else {
                         trap!(TrapKind::UninitializedElement)
                     };
-                    if store.inner.funcs[f as usize].sig() != module.inner.sig_ids[type_index as usize]
+                    if store.inner.funcs[f as usize].sig()
+                        != module.inner.sig_ids[type_index as usize]
                     {
                         trap!(TrapKind::BadSignature);
                     }
@@ -630,17 +635,17 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 I::I64Popcnt(x) => un!(x, get, raw, |a| u64::from(a.count_ones())),
                 I::F32Abs(x) => un!(x, u32_, w32, |a| a & 0x7fff_ffff),
                 I::F32Neg(x) => un!(x, u32_, w32, |a| a ^ 0x8000_0000),
-                I::F32Ceil(x) => un!(x, f32_, wf32, |a| a.ceil()),
-                I::F32Floor(x) => un!(x, f32_, wf32, |a| a.floor()),
-                I::F32Trunc(x) => un!(x, f32_, wf32, |a| a.trunc()),
-                I::F32Nearest(x) => un!(x, f32_, wf32, |a| a.round_ties_even()),
+                I::F32Ceil(x) => un!(x, f32_, wf32, |a| ops::quiet_f32(a.ceil())),
+                I::F32Floor(x) => un!(x, f32_, wf32, |a| ops::quiet_f32(a.floor())),
+                I::F32Trunc(x) => un!(x, f32_, wf32, |a| ops::quiet_f32(a.trunc())),
+                I::F32Nearest(x) => un!(x, f32_, wf32, |a| ops::quiet_f32(a.round_ties_even())),
                 I::F32Sqrt(x) => un!(x, f32_, wf32, |a| a.sqrt()),
                 I::F64Abs(x) => un!(x, get, raw, |a| a & 0x7fff_ffff_ffff_ffff),
                 I::F64Neg(x) => un!(x, get, raw, |a| a ^ 0x8000_0000_0000_0000),
-                I::F64Ceil(x) => un!(x, f64_, wf64, |a| a.ceil()),
-                I::F64Floor(x) => un!(x, f64_, wf64, |a| a.floor()),
-                I::F64Trunc(x) => un!(x, f64_, wf64, |a| a.trunc()),
-                I::F64Nearest(x) => un!(x, f64_, wf64, |a| a.round_ties_even()),
+                I::F64Ceil(x) => un!(x, f64_, wf64, |a| ops::quiet_f64(a.ceil())),
+                I::F64Floor(x) => un!(x, f64_, wf64, |a| ops::quiet_f64(a.floor())),
+                I::F64Trunc(x) => un!(x, f64_, wf64, |a| ops::quiet_f64(a.trunc())),
+                I::F64Nearest(x) => un!(x, f64_, wf64, |a| ops::quiet_f64(a.round_ties_even())),
                 I::F64Sqrt(x) => un!(x, f64_, wf64, |a| a.sqrt()),
                 I::I32WrapI64(x) => un!(x, get, w32, |a| a),
                 I::I32TruncF32S(x) => un!(x, f32_, w32, |a| tri!(ops::i32_trunc_f32_s(a))),

@@ -110,6 +110,27 @@ pub(crate) fn f64_max(a: f64, b: f64) -> f64 {
     }
 }
 
+/// Sets the quiet bit of a NaN result, as wasm requires of arithmetic
+/// (the host's rounding functions pass signalling NaNs through unchanged).
+#[inline(always)]
+pub(crate) fn quiet_f32(x: f32) -> f32 {
+    if x.is_nan() {
+        f32::from_bits(x.to_bits() | 0x0040_0000)
+    } else {
+        x
+    }
+}
+
+/// [`quiet_f32`] for `f64`.
+#[inline(always)]
+pub(crate) fn quiet_f64(x: f64) -> f64 {
+    if x.is_nan() {
+        f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
+    } else {
+        x
+    }
+}
+
 pub(crate) fn f32_copysign(a: u32, b: u32) -> u32 {
     (a & 0x7fff_ffff) | (b & 0x8000_0000)
 }

@@ -166,10 +166,13 @@ impl Module {
 
     /// The module's exports, in order.
     pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
-        self.inner.exports.iter().map(move |(name, idx)| ExportType {
-            name,
-            ty: self.inner.entity_type(*idx),
-        })
+        self.inner
+            .exports
+            .iter()
+            .map(move |(name, idx)| ExportType {
+                name,
+                ty: self.inner.entity_type(*idx),
+            })
     }
 
     /// The engine this module was compiled for.

@@ -109,7 +109,9 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
     let mut allocs = wasmparser::FuncValidatorAllocations::default();
     let mut scratch = compile::Scratch::default();
 
-    for payload in Parser::new(0).parse_all(binary) {
+    let mut parser = Parser::new(0);
+    parser.set_features(engine.config().wasm_features());
+    for payload in parser.parse_all(binary) {
         let payload = payload.map_err(wp_err)?;
         let valid = validator.payload(&payload).map_err(wp_err)?;
         match &payload {
@@ -182,7 +184,8 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                 for g in reader.clone() {
                     let g = g.map_err(wp_err)?;
                     m.globals.push(global_type(&g.ty, reader.range().start)?);
-                    m.global_inits.push(ConstExpr::from_wasmparser(&g.init_expr)?);
+                    m.global_inits
+                        .push(ConstExpr::from_wasmparser(&g.init_expr)?);
                 }
             }
             Payload::ExportSection(reader) => {
@@ -271,20 +274,22 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                 funcs: &m.funcs,
                 num_imported_funcs: m.num_imported_funcs,
             };
-            let compiled = compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch)
-                .map_err(|e| {
-                    let mut e = match e.kind() {
-                        crate::ErrorKind::Module(me) => me.clone(),
-                        _ => ModuleError {
-                            message: e.to_string(),
-                            offset: None,
-                            func_index: None,
-                            text: false,
-                        },
-                    };
-                    e.func_index = Some(func_index);
-                    crate::Error::from(e)
-                })?;
+            let compiled =
+                compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch).map_err(
+                    |e| {
+                        let mut e = match e.kind() {
+                            crate::ErrorKind::Module(me) => me.clone(),
+                            _ => ModuleError {
+                                message: e.to_string(),
+                                offset: None,
+                                func_index: None,
+                                text: false,
+                            },
+                        };
+                        e.func_index = Some(func_index);
+                        crate::Error::from(e)
+                    },
+                )?;
             allocs = fv.into_allocations();
             m.code.push(compiled);
         }

@@ -13,7 +13,11 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum FuncKind {
     /// Defined function `index` of the module of instance `instance`.
-    Wasm { instance: u32, index: u32, sig: SigId },
+    Wasm {
+        instance: u32,
+        index: u32,
+        sig: SigId,
+    },
     /// Host function `host` of the store's host list.
     Host { host: u32, sig: SigId },
 }
@@ -169,7 +173,8 @@ impl<P: WasmParams, R: WasmParams> TypedFunc<P, R> {
         let mut args = Vec::new();
         params.push_vals(&mut args);
         let mut results: Vec<Val> = R::types().into_iter().map(Val::default_for).collect();
-        self.func.call(store.as_context_mut(), &args, &mut results)?;
+        self.func
+            .call(store.as_context_mut(), &args, &mut results)?;
         R::from_vals(&results).ok_or_else(|| Error::usage("result type mismatch"))
     }
 
@@ -312,7 +317,9 @@ fn write_results<R: WasmParams>(r: R, results: &mut [Val]) -> Result<()> {
     let mut v = Vec::with_capacity(results.len());
     r.push_vals(&mut v);
     if v.len() != results.len() {
-        return Err(Error::usage("host function returned the wrong number of results"));
+        return Err(Error::usage(
+            "host function returned the wrong number of results",
+        ));
     }
     results.copy_from_slice(&v);
     Ok(())

@@ -218,14 +218,18 @@ pub(crate) fn instantiate<T>(
     }
     for (name, idx) in &m.exports {
         let e = match *idx {
-            EntityIndex::Func(i) => Extern::Func(Func(store.inner.stored(data.funcs[i as usize] as usize))),
-            EntityIndex::Table(i) => Extern::Table(Table(store.inner.stored(data.tables[i as usize] as usize))),
-            EntityIndex::Memory(i) => {
-                Extern::Memory(Memory(store.inner.stored(data.memories[i as usize] as usize)))
+            EntityIndex::Func(i) => {
+                Extern::Func(Func(store.inner.stored(data.funcs[i as usize] as usize)))
             }
-            EntityIndex::Global(i) => {
-                Extern::Global(Global(store.inner.stored(data.globals[i as usize] as usize)))
+            EntityIndex::Table(i) => {
+                Extern::Table(Table(store.inner.stored(data.tables[i as usize] as usize)))
             }
+            EntityIndex::Memory(i) => Extern::Memory(Memory(
+                store.inner.stored(data.memories[i as usize] as usize),
+            )),
+            EntityIndex::Global(i) => Extern::Global(Global(
+                store.inner.stored(data.globals[i as usize] as usize),
+            )),
         };
         data.export_index.insert(name.clone(), data.exports.len());
         data.exports.push((name.clone(), e));

@@ -41,10 +41,8 @@ impl TableData {
     pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
         let old = self.elems.len() as u32;
         let new = old.checked_add(delta)?;
-        if let Some(max) = self.ty.maximum() {
-            if new > max {
-                return None;
-            }
+        if self.ty.maximum().is_some_and(|max| new > max) {
+            return None;
         }
         if u64::from(new) > MAX_TABLE_ELEMS {
             return None;

@@ -1,0 +1,188 @@
+//! `weft`: run, test, validate and inspect WebAssembly modules.
+
+mod inspect;
+mod run;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  success
+  1  error: unreadable file, bad module, bad arguments, unknown export,
+     invalid module, or failed wast directives
+  2  the WebAssembly code trapped (message and backtrace on stderr)";
+
+/// A WebAssembly interpreter.
+#[derive(Debug, Parser)]
+#[command(name = "weft", version, after_help = EXIT_STATUS_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Instantiate a module and call `_start` or the function named by --invoke.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Run(run::RunArgs),
+    /// Run WebAssembly spec `.wast` scripts and report failing directives.
+    Wast {
+        /// The scripts to run.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Check that a module (.wat or .wasm) is valid.
+    Validate {
+        /// The module to validate.
+        file: PathBuf,
+    },
+    /// Print a module's types, imports, exports, memories, tables, globals
+    /// and section sizes.
+    Inspect {
+        /// The module to inspect (.wat or .wasm).
+        file: PathBuf,
+    },
+}
+
+/// A failed command: its one-line message (printed as `error: ...`) and
+/// the process exit status.
+#[derive(Debug)]
+pub(crate) struct CliError {
+    code: u8,
+    message: String,
+}
+
+impl CliError {
+    /// An ordinary error, exit status 1.
+    pub(crate) fn error(message: impl Into<String>) -> Self {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+
+    /// Converts an engine error: traps get exit status 2 and keep their
+    /// backtrace lines, anything else is an ordinary error.
+    pub(crate) fn engine(err: &weft::Error) -> Self {
+        match err.as_trap() {
+            Some(trap) => CliError {
+                code: 2,
+                message: trap.to_string(),
+            },
+            None => CliError::error(err.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        eprintln!("error: internal error: {message}{location} (this is a bug in weft)");
+    }));
+
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and version go to stdout with status 0; usage errors are
+            // ordinary errors (status 1), keeping 2 for traps.
+            let code = if err.use_stderr() { 1 } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match &cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Wast { files } => Ok(wast(files)),
+        Command::Validate { file } => validate(file),
+        Command::Inspect { file } => inspect::inspect(file),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("error: {}", err.message);
+            ExitCode::from(err.code)
+        }
+    }
+}
+
+/// Runs each script, printing failures and per-file and total counts.
+/// Returns exit status 1 if any directive failed or a file was unreadable.
+fn wast(files: &[PathBuf]) -> u8 {
+    let config = weft::Config::default();
+    let (mut passed, mut failed) = (0, 0);
+    for file in files {
+        match weft_wast::run_wast_file(file, &config) {
+            Ok(report) => {
+                for failure in &report.failures {
+                    println!("{failure}");
+                }
+                println!(
+                    "{}: {} passed, {} failed",
+                    file.display(),
+                    report.passed,
+                    report.failed
+                );
+                passed += report.passed;
+                failed += report.failed;
+            }
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                println!("{}: 0 passed, 1 failed", file.display());
+                failed += 1;
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    u8::from(failed > 0)
+}
+
+/// Validates a module, printing `FILE: valid`.
+fn validate(file: &Path) -> Result<u8, CliError> {
+    let bytes = read_module(file)?;
+    let engine = weft::Engine::default();
+    weft::Module::validate(&engine, &bytes)
+        .map_err(|e| CliError::error(format!("{}: {e}", file.display())))?;
+    println!("{}: valid", file.display());
+    Ok(0)
+}
+
+/// Reads a module file, converting WebAssembly text to binary.
+pub(crate) fn read_module(file: &Path) -> Result<Vec<u8>, CliError> {
+    let bytes =
+        std::fs::read(file).map_err(|e| CliError::error(format!("{}: {e}", file.display())))?;
+    match wat::parse_bytes(&bytes) {
+        Ok(binary) => Ok(binary.into_owned()),
+        Err(err) => Err(CliError::error(format!(
+            "{}: {}",
+            file.display(),
+            one_line_wat_error(&err)
+        ))),
+    }
+}
+
+/// Condenses the multi-line rendering of a text-format error to its
+/// message and `line:col` position.
+fn one_line_wat_error(err: &wat::Error) -> String {
+    let text = err.to_string();
+    let mut lines = text.lines();
+    let message = lines.next().unwrap_or_default().trim().to_string();
+    let line_col = lines
+        .find_map(|line| line.trim().strip_prefix("--> "))
+        .and_then(|location| location.strip_prefix("<anon>:"));
+    match line_col {
+        Some(line_col) => format!("{message} (at {line_col})"),
+        None => message,
+    }
+}
