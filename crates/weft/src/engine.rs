@@ -14,6 +14,8 @@ pub struct Config {
     pub(crate) sign_extension: bool,
     pub(crate) saturating_float_to_int: bool,
     pub(crate) mutable_global: bool,
+    pub(crate) reference_types: bool,
+    pub(crate) bulk_memory: bool,
 }
 
 impl Default for Config {
@@ -25,6 +27,8 @@ impl Default for Config {
             sign_extension: true,
             saturating_float_to_int: true,
             mutable_global: true,
+            reference_types: true,
+            bulk_memory: true,
         }
     }
 }
@@ -72,6 +76,33 @@ impl Config {
         self
     }
 
+    /// Enables or disables reference types (`funcref`/`externref` values,
+    /// several tables, `table.*` instructions).
+    pub fn wasm_reference_types(&mut self, on: bool) -> &mut Self {
+        self.reference_types = on;
+        self
+    }
+
+    /// Enables or disables bulk memory (`memory.copy/fill/init`, `table.copy/init`,
+    /// passive segments).
+    pub fn wasm_bulk_memory(&mut self, on: bool) -> &mut Self {
+        self.bulk_memory = on;
+        self
+    }
+
+    /// A configuration with only WebAssembly 1.0 (plus nothing else).
+    pub fn wasm1() -> Self {
+        Config {
+            multi_value: false,
+            sign_extension: false,
+            saturating_float_to_int: false,
+            reference_types: false,
+            bulk_memory: false,
+            mutable_global: true,
+            ..Config::default()
+        }
+    }
+
     pub(crate) fn wasm_features(&self) -> wasmparser::WasmFeatures {
         use wasmparser::WasmFeatures as F;
         let mut f = F::MVP;
@@ -79,6 +110,8 @@ impl Config {
         f.set(F::MULTI_VALUE, self.multi_value);
         f.set(F::SIGN_EXTENSION, self.sign_extension);
         f.set(F::SATURATING_FLOAT_TO_INT, self.saturating_float_to_int);
+        f.set(F::REFERENCE_TYPES, self.reference_types);
+        f.set(F::BULK_MEMORY, self.bulk_memory);
         f
     }
 }

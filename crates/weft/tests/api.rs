@@ -230,3 +230,109 @@ fn invalid_modules_report_where() {
     assert!(Module::new(&engine, b"\0asm\x01\0\0\0\x01").is_err());
     assert!(Module::new(&engine, "(module").is_err());
 }
+
+#[test]
+fn disabled_features_are_rejected_by_validation() {
+    let cases = [
+        (
+            "sign extension",
+            "(module (func (param i32) (result i32) local.get 0 i32.extend8_s))",
+        ),
+        (
+            "saturating conversion",
+            "(module (func (param f32) (result i32) local.get 0 i32.trunc_sat_f32_s))",
+        ),
+        (
+            "multi-value",
+            "(module (func (result i32 i32) i32.const 1 i32.const 2))",
+        ),
+        (
+            "bulk memory",
+            "(module (memory 1) (func i32.const 0 i32.const 0 i32.const 0 memory.fill))",
+        ),
+        (
+            "reference types",
+            "(module (func (result externref) ref.null extern))",
+        ),
+    ];
+    let wasm1 = Engine::new(&Config::wasm1());
+    let full = Engine::default();
+    for (what, wat) in cases {
+        assert!(
+            Module::new(&full, wat).is_ok(),
+            "{what} should be on by default"
+        );
+        let e = Module::new(&wasm1, wat).expect_err(what);
+        assert!(matches!(e.kind(), ErrorKind::Module(_)), "{what}: {e}");
+    }
+    let mut one_off = Config::default();
+    one_off.wasm_bulk_memory(false);
+    assert!(Module::new(&Engine::new(&one_off), cases[3].1).is_err());
+}
+
+#[test]
+fn multi_value_results_through_the_api() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "swap") (param i32 i64) (result i64 i32)
+             local.get 1 local.get 0))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst
+        .get_typed_func::<(i32, i64), (i64, i32)>(&mut store, "swap")
+        .unwrap();
+    assert_eq!(f.call(&mut store, (1, 2)).unwrap(), (2, 1));
+    let mut out = [Val::I64(0), Val::I32(0)];
+    inst.get_func(&mut store, "swap")
+        .unwrap()
+        .call(&mut store, &[Val::I32(7), Val::I64(8)], &mut out)
+        .unwrap();
+    assert_eq!(out, [Val::I64(8), Val::I32(7)]);
+}
+
+#[test]
+fn externref_round_trips_through_wasm_and_tables() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (table $t (export "t") 2 externref)
+             (func (export "id") (param externref) (result externref) local.get 0)
+             (func (export "store") (param externref) (table.set $t (i32.const 1) (local.get 0)))
+             (func (export "is_null") (param externref) (result i32) local.get 0 ref.is_null))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let r = weft::ExternRef::new(&mut store, String::from("host data"));
+    let mut out = [Val::ExternRef(None)];
+    inst.get_func(&mut store, "id")
+        .unwrap()
+        .call(&mut store, &[Val::ExternRef(Some(r))], &mut out)
+        .unwrap();
+    let Val::ExternRef(Some(back)) = out[0] else {
+        panic!("expected a non-null externref, got {:?}", out[0]);
+    };
+    assert_eq!(
+        back.data(&store)
+            .downcast_ref::<String>()
+            .map(String::as_str),
+        Some("host data")
+    );
+    inst.get_func(&mut store, "store")
+        .unwrap()
+        .call(&mut store, &[Val::ExternRef(Some(r))], &mut [])
+        .unwrap();
+    let t = inst.get_table(&mut store, "t").unwrap();
+    assert_eq!(t.get(&store, 1), Some(Val::ExternRef(Some(r))));
+    assert_eq!(t.get(&store, 0), Some(Val::ExternRef(None)));
+    let mut n = [Val::I32(-1)];
+    inst.get_func(&mut store, "is_null")
+        .unwrap()
+        .call(&mut store, &[Val::ExternRef(None)], &mut n)
+        .unwrap();
+    assert_eq!(n[0], Val::I32(1));
+}

@@ -116,6 +116,32 @@ macro_rules! define_instrs {
             MemorySize { dst: Slot },
             /// `dst = memory.grow(delta)` on memory 0.
             MemoryGrow { dst: Slot, delta: Slot },
+            /// `memory.copy` on memory 0; operands `d, s, n` at `args..args+3`.
+            MemoryCopy { args: Slot },
+            /// `memory.fill` on memory 0; operands `d, val, n` at `args..args+3`.
+            MemoryFill { args: Slot },
+            /// `memory.init` of data segment `data`; operands `d, s, n` at `args..`.
+            MemoryInit { data: u32, args: Slot },
+            /// `data.drop`.
+            DataDrop { data: u32 },
+            /// `dst = ref.func func` (module function index).
+            RefFunc { dst: Slot, func: u32 },
+            /// `dst = table[index]`.
+            TableGet { dst: Slot, index: Slot, table: u32 },
+            /// `table[index] = val`.
+            TableSet { table: u32, index: Slot, val: Slot },
+            /// `dst = table.size`.
+            TableSize { dst: Slot, table: u32 },
+            /// `dst = table.grow`; operands `init, delta` at `args..args+2`.
+            TableGrow { dst: Slot, table: u32, args: Slot },
+            /// `table.fill`; operands `i, val, n` at `args..args+3`.
+            TableFill { table: u32, args: Slot },
+            /// `table.copy`; operands `d, s, n` at `args..args+3`.
+            TableCopy { dst_table: u32, src_table: u32, args: Slot },
+            /// `table.init` from element segment `elem`; operands `d, s, n` at `args..`.
+            TableInit { table: u32, elem: u32, args: Slot },
+            /// `elem.drop`.
+            ElemDrop { elem: u32 },
             $(
                 #[allow(missing_docs)]
                 $bin(Bin),
@@ -159,7 +185,11 @@ macro_rules! define_instrs {
                     | Instr::Const64 { dst, .. }
                     | Instr::GlobalGet { dst, .. }
                     | Instr::MemorySize { dst }
-                    | Instr::MemoryGrow { dst, .. } => Some(dst),
+                    | Instr::MemoryGrow { dst, .. }
+                    | Instr::RefFunc { dst, .. }
+                    | Instr::TableGet { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::TableGrow { dst, .. } => Some(dst),
                     _ => None,
                 }
             }

@@ -638,6 +638,17 @@ impl Translator<'_> {
         base
     }
 
+    /// Materialises the top `n` operands, pops them and returns the slot of
+    /// the first (the operands then sit at consecutive slots).
+    fn pop_args(&mut self, n: usize) -> Slot {
+        let h = self.stack.len();
+        for p in h - n..h {
+            self.materialize(p);
+        }
+        self.stack.truncate(h - n);
+        self.slot(h - n)
+    }
+
     fn select(&mut self) {
         let cond = self.pop_slot();
         let b = self.pop();
@@ -794,6 +805,79 @@ impl Translator<'_> {
                 let delta = self.pop_slot();
                 let dst = self.push_temp();
                 self.emit_result(I::MemoryGrow { dst, delta });
+            }
+            O::MemoryCopy { .. } => {
+                let args = self.pop_args(3);
+                self.emit(I::MemoryCopy { args });
+            }
+            O::MemoryFill { .. } => {
+                let args = self.pop_args(3);
+                self.emit(I::MemoryFill { args });
+            }
+            O::MemoryInit { data_index, .. } => {
+                let args = self.pop_args(3);
+                self.emit(I::MemoryInit {
+                    data: data_index,
+                    args,
+                });
+            }
+            O::DataDrop { data_index } => {
+                self.emit(I::DataDrop { data: data_index });
+            }
+            O::RefNull { .. } => self.push(Opd::Const(0)),
+            // Null is the zero cell, so `ref.is_null` is a 64-bit `eqz`.
+            O::RefIsNull => self.unop(I::I64Eqz),
+            O::RefFunc { function_index } => {
+                let dst = self.push_temp();
+                self.emit_result(I::RefFunc {
+                    dst,
+                    func: function_index,
+                });
+            }
+            O::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(I::TableGet { dst, index, table });
+            }
+            O::TableSet { table } => {
+                let val = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(I::TableSet { table, index, val });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp();
+                self.emit_result(I::TableSize { dst, table });
+            }
+            O::TableGrow { table } => {
+                let args = self.pop_args(2);
+                let dst = self.push_temp();
+                self.emit_result(I::TableGrow { dst, table, args });
+            }
+            O::TableFill { table } => {
+                let args = self.pop_args(3);
+                self.emit(I::TableFill { table, args });
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let args = self.pop_args(3);
+                self.emit(I::TableCopy {
+                    dst_table,
+                    src_table,
+                    args,
+                });
+            }
+            O::TableInit { elem_index, table } => {
+                let args = self.pop_args(3);
+                self.emit(I::TableInit {
+                    table,
+                    elem: elem_index,
+                    args,
+                });
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(I::ElemDrop { elem: elem_index });
             }
             O::I32Const { value } => self.push(Opd::Const(u64::from(value as u32))),
             O::I64Const { value } => self.push(Opd::Const(value as u64)),

@@ -7,6 +7,7 @@
 //! the caller's frame. The loop keeps the hot state (code, pc, frame base) in
 //! locals; it leaves the inner loop only to switch to another instance's code.
 
+mod bulk;
 mod ops;
 
 use crate::code::Instr;
@@ -501,6 +502,118 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                         None => u32::MAX,
                     };
                     set!(dst, u64::from(r));
+                }
+                I::MemoryCopy { args } => {
+                    let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+                    tri!(bulk::memory_copy(&mut mem!(), d, s, n));
+                }
+                I::MemoryFill { args } => {
+                    let (d, v, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+                    tri!(bulk::memory_fill(&mut mem!(), d, v as u8, n));
+                }
+                I::MemoryInit { data, args } => {
+                    let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+                    let inner = &mut store.inner;
+                    let seg: &[u8] =
+                        if inner.instances[instance as usize].datas_dropped[data as usize] {
+                            &[]
+                        } else {
+                            &module.inner.datas[data as usize].bytes
+                        };
+                    tri!(bulk::memory_init(
+                        &mut inner.memories[mem0].bytes,
+                        seg,
+                        d,
+                        s,
+                        n
+                    ));
+                }
+                I::DataDrop { data } => {
+                    store.inner.instances[instance as usize].datas_dropped[data as usize] = true;
+                }
+                I::RefFunc { dst, func } => {
+                    let f = store.inner.instances[instance as usize].funcs[func as usize];
+                    set!(dst, u64::from(f) + 1);
+                }
+                I::TableGet { dst, index, table } => {
+                    let t = store.inner.instances[instance as usize].tables[table as usize];
+                    let v = match store.inner.tables[t as usize]
+                        .elems
+                        .get(u32_!(index) as usize)
+                    {
+                        Some(v) => *v,
+                        None => trap!(TrapKind::TableOutOfBounds),
+                    };
+                    set!(dst, v);
+                }
+                I::TableSet { table, index, val } => {
+                    let t = store.inner.instances[instance as usize].tables[table as usize];
+                    let v = get!(val);
+                    match store.inner.tables[t as usize]
+                        .elems
+                        .get_mut(u32_!(index) as usize)
+                    {
+                        Some(e) => *e = v,
+                        None => trap!(TrapKind::TableOutOfBounds),
+                    }
+                }
+                I::TableSize { dst, table } => {
+                    let t = store.inner.instances[instance as usize].tables[table as usize];
+                    set!(dst, store.inner.tables[t as usize].elems.len() as u64);
+                }
+                I::TableGrow { dst, table, args } => {
+                    let t = store.inner.instances[instance as usize].tables[table as usize];
+                    let (init, delta) = (get!(args), u32_!(args + 1));
+                    let r = store.inner.tables[t as usize]
+                        .grow(delta, init)
+                        .unwrap_or(u32::MAX);
+                    set!(dst, u64::from(r));
+                }
+                I::TableFill { table, args } => {
+                    let t = store.inner.instances[instance as usize].tables[table as usize];
+                    let (i, v, n) = (u32_!(args), get!(args + 1), u32_!(args + 2));
+                    tri!(bulk::table_fill(
+                        &mut store.inner.tables[t as usize].elems,
+                        i,
+                        v,
+                        n
+                    ));
+                }
+                I::TableCopy {
+                    dst_table,
+                    src_table,
+                    args,
+                } => {
+                    let inst = &store.inner.instances[instance as usize];
+                    let (dt, st) = (
+                        inst.tables[dst_table as usize],
+                        inst.tables[src_table as usize],
+                    );
+                    let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+                    tri!(bulk::table_copy(
+                        &mut store.inner.tables,
+                        dt as usize,
+                        st as usize,
+                        d,
+                        s,
+                        n
+                    ));
+                }
+                I::TableInit { table, elem, args } => {
+                    let inner = &mut store.inner;
+                    let inst = &inner.instances[instance as usize];
+                    let t = inst.tables[table as usize];
+                    let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
+                    tri!(bulk::table_init(
+                        &mut inner.tables[t as usize].elems,
+                        &inst.elems[elem as usize],
+                        d,
+                        s,
+                        n
+                    ));
+                }
+                I::ElemDrop { elem } => {
+                    store.inner.instances[instance as usize].elems[elem as usize] = Box::new([]);
                 }
 
                 I::I32Add(x) => bin!(x, u32_, w32, |a, b| a.wrapping_add(b)),

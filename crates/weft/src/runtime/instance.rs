@@ -21,6 +21,10 @@ pub(crate) struct InstanceData {
     pub globals: Vec<u32>,
     pub exports: Vec<(String, Extern)>,
     pub export_index: HashMap<String, usize>,
+    /// Element segments as reference cells; empty once dropped.
+    pub elems: Vec<Box<[u64]>>,
+    /// Whether each data segment has been dropped.
+    pub datas_dropped: Vec<bool>,
 }
 
 /// A handle to an instantiated module in a [`crate::Store`].
@@ -166,6 +170,8 @@ pub(crate) fn instantiate<T>(
         globals: Vec::new(),
         exports: Vec::new(),
         export_index: HashMap::new(),
+        elems: Vec::with_capacity(m.elems.len()),
+        datas_dropped: vec![false; m.datas.len()],
     };
     for (imp, ext) in m.imports.iter().zip(imports) {
         let got = extern_type(store, ext)?;
@@ -235,22 +241,26 @@ pub(crate) fn instantiate<T>(
         data.exports.push((name.clone(), e));
     }
 
-    // Evaluate segment items before registering (they only read globals and
-    // function indices), then register the instance: from here on, effects
-    // on imported tables and memories stay visible even if a segment traps.
+    // Evaluate segment items and offsets before registering (they only read
+    // globals and function indices), then register the instance: from here
+    // on, effects on imported tables and memories stay visible even if a
+    // segment traps, as the spec requires.
     let global_val = |g: u32| store.inner.globals[data.globals[g as usize] as usize].value;
     let mut elem_inits = Vec::new();
-    for seg in &m.elems {
+    let mut elems = Vec::with_capacity(m.elems.len());
+    for (i, seg) in m.elems.iter().enumerate() {
+        let items: Box<[u64]> = seg
+            .items
+            .iter()
+            .map(|e| e.eval(global_val, |f| funcref(&data, f)))
+            .collect();
         if let ElemMode::Active { table, offset } = &seg.mode {
             let off = offset.eval(global_val, |f| funcref(&data, f)) as u32;
-            let items: Vec<u64> = seg
-                .items
-                .iter()
-                .map(|e| e.eval(global_val, |f| funcref(&data, f)))
-                .collect();
-            elem_inits.push((data.tables[*table as usize], off, items));
+            elem_inits.push((data.tables[*table as usize], off, i));
         }
+        elems.push(items);
     }
+    data.elems = elems;
     let mut data_inits = Vec::new();
     for (i, seg) in m.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
@@ -258,26 +268,41 @@ pub(crate) fn instantiate<T>(
             data_inits.push((data.memories[*memory as usize], off, i));
         }
     }
+    if !store.inner.engine.config().bulk_memory {
+        // WebAssembly 1.0 rules: every segment must fit before anything is
+        // written, and a misfit fails instantiation without side effects.
+        check_segments_fit(&store.inner, &data, &elem_inits, &data_inits, m)?;
+    }
     store.inner.instances.push(data);
     let instance = Instance(store.inner.stored(inst_index as usize));
+    let inner = &mut store.inner;
+    let inst = &mut inner.instances[inst_index as usize];
 
-    for (table, off, items) in elem_inits {
-        let t = &mut store.inner.tables[table as usize].elems;
+    for (table, off, seg) in elem_inits {
+        let items = &inst.elems[seg];
+        let t = &mut inner.tables[table as usize].elems;
         let start = off as usize;
-        let end = start.checked_add(items.len());
-        match end {
-            Some(end) if end <= t.len() => t[start..end].copy_from_slice(&items),
+        match start.checked_add(items.len()) {
+            Some(end) if end <= t.len() => t[start..end].copy_from_slice(items),
             _ => return Err(trap(TrapKind::TableOutOfBounds)),
+        }
+        inst.elems[seg] = Box::new([]);
+    }
+    // Declarative segments are dropped at instantiation too.
+    for (i, seg) in m.elems.iter().enumerate() {
+        if matches!(seg.mode, ElemMode::Declared) {
+            inst.elems[i] = Box::new([]);
         }
     }
     for (mem, off, seg) in data_inits {
         let bytes = &m.datas[seg].bytes;
-        let mem = &mut store.inner.memories[mem as usize].bytes;
+        let mem = &mut inner.memories[mem as usize].bytes;
         let start = off as usize;
         match start.checked_add(bytes.len()) {
             Some(end) if end <= mem.len() => mem[start..end].copy_from_slice(bytes),
             _ => return Err(trap(TrapKind::MemoryOutOfBounds)),
         }
+        inst.datas_dropped[seg] = true;
     }
     if let Some(start) = m.start {
         let f = store.inner.instances[inst_index as usize].funcs[start as usize];
@@ -285,6 +310,32 @@ pub(crate) fn instantiate<T>(
         func.call(&mut *store, &[], &mut [])?;
     }
     Ok(instance)
+}
+
+fn check_segments_fit(
+    inner: &super::store::StoreInner,
+    data: &InstanceData,
+    elem_inits: &[(u32, u32, usize)],
+    data_inits: &[(u32, u32, usize)],
+    m: &crate::module::ModuleInner,
+) -> Result<()> {
+    for &(table, off, seg) in elem_inits {
+        let end = u64::from(off) + data.elems[seg].len() as u64;
+        if end > inner.tables[table as usize].elems.len() as u64 {
+            return Err(Error::new(ErrorKind::Instantiate(format!(
+                "elements segment does not fit (segment {seg})"
+            ))));
+        }
+    }
+    for &(mem, off, seg) in data_inits {
+        let end = u64::from(off) + m.datas[seg].bytes.len() as u64;
+        if end > inner.memories[mem as usize].bytes.len() as u64 {
+            return Err(Error::new(ErrorKind::Instantiate(format!(
+                "data segment does not fit (segment {seg})"
+            ))));
+        }
+    }
+    Ok(())
 }
 
 fn trap(kind: TrapKind) -> Error {
