@@ -32,6 +32,10 @@ impl Runner {
     pub(crate) fn new(config: &Config) -> Result<Self, weft::Error> {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
+        if config.fuel_enabled() {
+            // Scripts assume unbounded execution; fuel accounting still runs.
+            store.set_fuel(u64::MAX)?;
+        }
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
         spectest::define(&mut linker, &mut store)?;

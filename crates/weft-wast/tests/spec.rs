@@ -91,6 +91,20 @@ fn spec_wasm_v2() {
     check("wasm-v2", spec(SpecVersion::V2).collect(), 90);
 }
 
+/// Fuel accounting and interrupt checks change the emitted code (extra
+/// instructions at block starts and loop headers); semantics must not change.
+#[test]
+fn spec_wasm_v2_with_fuel_and_interrupt_checks() {
+    let mut config = weft::Config::default();
+    config.consume_fuel(true).interruptible(true);
+    check_with(
+        "wasm-v2 (fuel+interrupt)",
+        config,
+        spec(SpecVersion::V2).collect(),
+        90,
+    );
+}
+
 /// Known failures (see the issue notes):
 /// - table-sub.wast:1 declares a `(ref null $t)` table: typed function
 ///   references, not part of bulk memory, not yet in weft;

@@ -16,6 +16,8 @@ pub struct Config {
     pub(crate) mutable_global: bool,
     pub(crate) reference_types: bool,
     pub(crate) bulk_memory: bool,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl Default for Config {
@@ -29,6 +31,8 @@ impl Default for Config {
             mutable_global: true,
             reference_types: true,
             bulk_memory: true,
+            consume_fuel: false,
+            interruptible: false,
         }
     }
 }
@@ -88,6 +92,27 @@ impl Config {
     pub fn wasm_bulk_memory(&mut self, on: bool) -> &mut Self {
         self.bulk_memory = on;
         self
+    }
+
+    /// Compiles code that charges fuel per basic block (one unit per
+    /// instruction), so `Store::set_fuel` bounds execution. Off by default;
+    /// when off, compiled code contains no fuel accounting at all.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// Compiles code that checks the store's interrupt flag at function
+    /// entry and loop headers (see `Store::interrupt_handle`). Off by
+    /// default; when off, compiled code contains no checks.
+    pub fn interruptible(&mut self, on: bool) -> &mut Self {
+        self.interruptible = on;
+        self
+    }
+
+    /// Whether code is compiled with fuel accounting.
+    pub fn fuel_enabled(&self) -> bool {
+        self.consume_fuel
     }
 
     /// A configuration with only WebAssembly 1.0 (plus nothing else).

@@ -217,6 +217,10 @@ pub enum TrapKind {
     StackOverflow,
     /// A null reference was used where a non-null one was needed.
     NullReference,
+    /// The store ran out of fuel.
+    OutOfFuel,
+    /// Execution was interrupted through an `InterruptHandle`.
+    Interrupted,
 }
 
 impl TrapKind {
@@ -234,6 +238,8 @@ impl TrapKind {
             TrapKind::BadConversionToInteger => "invalid conversion to integer",
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::NullReference => "null reference",
+            TrapKind::OutOfFuel => "all fuel consumed",
+            TrapKind::Interrupted => "interrupted",
         }
     }
 }

@@ -50,8 +50,8 @@ pub use engine::{Config, Engine};
 pub use error::{Error, ErrorKind, FrameInfo, LinkError, ModuleError, Result, Trap, TrapKind};
 pub use module::{ExportType, ImportType, Module};
 pub use runtime::{
-    AsContext, AsContextMut, Caller, Extern, Func, Global, Instance, IntoFunc, Linker, Memory,
-    Store, Table, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller,
+    AsContext, AsContextMut, Caller, Extern, Func, Global, Instance, InterruptHandle, IntoFunc,
+    Linker, Memory, Store, StoreLimits, Table, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller,
 };
 pub use types::{
     ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType, WASM_PAGE_SIZE,

@@ -78,6 +78,13 @@ macro_rules! define_instrs {
         pub(crate) enum Instr {
             /// Trap with `unreachable`.
             Unreachable,
+            /// Charge `amount` units of fuel (the instructions of the basic
+            /// block this starts); trap if not enough is left. Emitted only
+            /// when fuel is enabled.
+            ConsumeFuel { amount: u32 },
+            /// Trap if the store's interrupt flag is set. Emitted at function
+            /// entry and loop headers only when interruption is enabled.
+            CheckInterrupt,
             /// Jump to `target`.
             Br { target: u32 },
             /// Jump to `target` if `cond` (i32) is not zero.

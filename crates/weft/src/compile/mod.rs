@@ -30,6 +30,10 @@ pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     pub funcs: &'a [u32],
     pub num_imported_funcs: u32,
+    /// Emit fuel accounting per basic block.
+    pub fuel: bool,
+    /// Emit interrupt checks at function entry and loop headers.
+    pub interruptible: bool,
 }
 
 /// A compile-time operand descriptor.
@@ -88,6 +92,8 @@ struct Translator<'a> {
     skip_depth: u32,
     /// The last instruction, if it wrote exactly the top stack slot.
     last_result: Option<usize>,
+    /// The `ConsumeFuel` of the current basic block, when fuel is on.
+    fuel_pc: Option<usize>,
 }
 
 fn compile_err(message: String, offset: u64) -> crate::Error {
@@ -135,7 +141,12 @@ pub(crate) fn compile_function(
         reachable: true,
         skip_depth: 0,
         last_result: None,
+        fuel_pc: None,
     };
+    tr.start_block();
+    if env.interruptible {
+        tr.emit(Instr::CheckInterrupt);
+    }
     tr.ctrls.push(Ctrl {
         kind: CtrlKind::Block,
         height: 0,
@@ -173,14 +184,35 @@ impl Translator<'_> {
     }
 
     fn emit(&mut self, i: Instr) -> usize {
+        self.charge();
         self.code.push(i);
         self.last_result = None;
         self.code.len() - 1
     }
 
     fn emit_result(&mut self, i: Instr) {
+        self.charge();
         self.code.push(i);
         self.last_result = Some(self.code.len() - 1);
+    }
+
+    /// Counts one more instruction against the current block's fuel.
+    fn charge(&mut self) {
+        if let Some(pc) = self.fuel_pc
+            && let Instr::ConsumeFuel { amount } = &mut self.code[pc]
+        {
+            *amount = amount.saturating_add(1);
+        }
+    }
+
+    /// Starts a basic block at the current pc (a branch target): with fuel
+    /// on, its instructions are charged up front by a `ConsumeFuel` here.
+    fn start_block(&mut self) {
+        if self.env.fuel {
+            self.code.push(Instr::ConsumeFuel { amount: 0 });
+            self.fuel_pc = Some(self.code.len() - 1);
+        }
+        self.last_result = None;
     }
 
     fn push(&mut self, o: Opd) {
@@ -448,13 +480,20 @@ impl Translator<'_> {
                 self.materialize(p);
             }
         }
+        let loop_pc = self.code.len() as u32;
+        if kind == CtrlKind::Loop {
+            self.start_block();
+            if self.env.interruptible {
+                self.emit(Instr::CheckInterrupt);
+            }
+        }
         self.ctrls.push(Ctrl {
             kind,
             height: params_from as u32,
             nparams: np,
             nresults: nr,
             fixups: Vec::new(),
-            loop_pc: self.code.len() as u32,
+            loop_pc,
             else_fixup: None,
             end_reachable: false,
         });
@@ -486,7 +525,7 @@ impl Translator<'_> {
             self.push(Opd::Temp);
         }
         self.reachable = true;
-        self.last_result = None;
+        self.start_block();
     }
 
     fn end(&mut self) {
@@ -524,6 +563,9 @@ impl Translator<'_> {
             self.push(Opd::Temp);
         }
         self.reachable = c.end_reachable;
+        if self.reachable {
+            self.start_block();
+        }
         self.last_result = None;
     }
 
@@ -703,6 +745,7 @@ impl Translator<'_> {
                 if let Some(c) = self.ctrls.last_mut() {
                     c.else_fixup = Some(pc);
                 }
+                self.start_block();
             }
             O::Else => self.else_(),
             O::End => self.end(),

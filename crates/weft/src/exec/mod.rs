@@ -17,6 +17,7 @@ use crate::runtime::store::Caller;
 use crate::runtime::{Instance, Store};
 use crate::types::FuncType;
 use crate::value::Val;
+use std::sync::atomic::Ordering;
 
 /// One active wasm call.
 #[derive(Debug, Clone, Copy)]
@@ -415,6 +416,18 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
             use Instr as I;
             match ins {
                 I::Unreachable => trap!(TrapKind::Unreachable),
+                I::ConsumeFuel { amount } => {
+                    let fuel = &mut store.inner.fuel;
+                    if *fuel < u64::from(amount) {
+                        trap!(TrapKind::OutOfFuel);
+                    }
+                    *fuel -= u64::from(amount);
+                }
+                I::CheckInterrupt => {
+                    if store.inner.interrupt.swap(false, Ordering::Relaxed) {
+                        trap!(TrapKind::Interrupted);
+                    }
+                }
                 I::Br { target } => pc = target as usize,
                 I::BrIfNez { cond, target } => {
                     if u32_!(cond) != 0 {

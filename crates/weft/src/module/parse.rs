@@ -273,6 +273,8 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                 types: &m.types,
                 funcs: &m.funcs,
                 num_imported_funcs: m.num_imported_funcs,
+                fuel: engine.config().consume_fuel,
+                interruptible: engine.config().interruptible,
             };
             let compiled =
                 compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch).map_err(

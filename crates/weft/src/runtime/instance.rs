@@ -155,6 +155,13 @@ pub(crate) fn instantiate<T>(
         ));
     }
     let m = &module.inner;
+    if let Some(max) = store.inner.limits.max_instances
+        && store.inner.instances.len() >= max
+    {
+        return Err(Error::new(ErrorKind::Instantiate(format!(
+            "the store's limit of {max} instances is reached"
+        ))));
+    }
     if imports.len() != m.imports.len() {
         return Err(LinkError::ImportCount {
             expected: m.imports.len(),
@@ -203,11 +210,13 @@ pub(crate) fn instantiate<T>(
         data.funcs.push((store.inner.funcs.len() - 1) as u32);
     }
     for ty in &m.tables[m.num_imported_tables as usize..] {
-        store.inner.tables.push(TableData::new(*ty, 0)?);
+        let t = TableData::new(*ty, 0, &store.inner.limits, store.inner.tables.len())?;
+        store.inner.tables.push(t);
         data.tables.push((store.inner.tables.len() - 1) as u32);
     }
     for ty in &m.memories[m.num_imported_memories as usize..] {
-        store.inner.memories.push(MemoryData::new(ty)?);
+        let mem = MemoryData::new(ty, &store.inner.limits, store.inner.memories.len())?;
+        store.inner.memories.push(mem);
         data.memories.push((store.inner.memories.len() - 1) as u32);
     }
     let funcref = |data: &InstanceData, f: u32| u64::from(data.funcs[f as usize]) + 1;

@@ -1,6 +1,6 @@
 //! Linear memory.
 
-use super::store::{AsContext, AsContextMut, Stored};
+use super::store::{AsContext, AsContextMut, StoreLimits, Stored};
 use crate::error::{Error, ErrorKind, Result};
 use crate::types::{MemoryType, WASM_PAGE_SIZE};
 
@@ -13,11 +13,28 @@ pub(crate) struct MemoryData {
     pub bytes: Vec<u8>,
     /// Declared maximum in pages, if any.
     pub max: Option<u64>,
+    /// The store's limit on this memory's size in bytes, if any.
+    pub limit_bytes: Option<u64>,
 }
 
 impl MemoryData {
-    pub(crate) fn new(ty: &MemoryType) -> Result<MemoryData> {
+    /// Allocates a memory of type `ty` in a store that already has `count`
+    /// memories, within `limits`.
+    pub(crate) fn new(ty: &MemoryType, limits: &StoreLimits, count: usize) -> Result<MemoryData> {
+        let fail = |m: String| Error::new(ErrorKind::Instantiate(m));
+        if limits.max_memories.is_some_and(|max| count >= max) {
+            return Err(fail(format!(
+                "the store's limit of {count} memories is reached"
+            )));
+        }
         let bytes = ty.minimum().saturating_mul(WASM_PAGE_SIZE);
+        if let Some(limit) = limits.max_memory_bytes
+            && bytes > limit
+        {
+            return Err(fail(format!(
+                "memory of {bytes} bytes exceeds the store's limit of {limit} bytes"
+            )));
+        }
         let len = usize::try_from(bytes)
             .map_err(|_| Error::new(ErrorKind::Instantiate("memory too large".into())))?;
         let mut v = Vec::new();
@@ -30,6 +47,7 @@ impl MemoryData {
         Ok(MemoryData {
             bytes: v,
             max: ty.maximum(),
+            limit_bytes: limits.max_memory_bytes,
         })
     }
 
@@ -51,6 +69,12 @@ impl MemoryData {
         if new > limit {
             return None;
         }
+        if self
+            .limit_bytes
+            .is_some_and(|limit| new * WASM_PAGE_SIZE > limit)
+        {
+            return None;
+        }
         let new_len = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
         let extra = new_len - self.bytes.len();
         self.bytes.try_reserve_exact(extra).ok()?;
@@ -67,7 +91,7 @@ impl Memory {
     /// Creates a memory owned by the host.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
-        let data = MemoryData::new(&ty)?;
+        let data = MemoryData::new(&ty, &store.inner.limits, store.inner.memories.len())?;
         store.inner.memories.push(data);
         Ok(Memory(store.inner.stored(store.inner.memories.len() - 1)))
     }

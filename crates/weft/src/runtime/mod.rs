@@ -14,7 +14,7 @@ pub use global::Global;
 pub use instance::Instance;
 pub use linker::Linker;
 pub use memory::Memory;
-pub use store::{AsContext, AsContextMut, Caller, Store};
+pub use store::{AsContext, AsContextMut, Caller, InterruptHandle, Store, StoreLimits};
 pub use table::Table;
 
 use crate::error::Result;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::runtime::Instance;
 use std::any::Any;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -36,6 +36,45 @@ pub(crate) struct StoreInner {
     pub stack: Vec<u64>,
     /// Frames active in outer invocations (host functions calling back into wasm).
     pub depth: usize,
+    /// Fuel left (used only by code compiled with `Config::consume_fuel`).
+    pub fuel: u64,
+    /// Set by an [`InterruptHandle`]; cleared when running code observes it.
+    pub interrupt: Arc<AtomicBool>,
+    /// Resource limits.
+    pub limits: StoreLimits,
+}
+
+/// Bounds on what the instances in a store may allocate. `None` means
+/// unbounded (up to the spec's own limits). Past a limit, `memory.grow` and
+/// `table.grow` return -1, and instantiation fails with an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// Maximum size of any one linear memory, in bytes.
+    pub max_memory_bytes: Option<u64>,
+    /// Maximum number of elements of any one table.
+    pub max_table_elements: Option<u32>,
+    /// Maximum number of instances in the store.
+    pub max_instances: Option<usize>,
+    /// Maximum number of memories in the store.
+    pub max_memories: Option<usize>,
+    /// Maximum number of tables in the store.
+    pub max_tables: Option<usize>,
+}
+
+/// Makes code running in a store trap with `TrapKind::Interrupted` at its
+/// next function entry or loop header. Usable from any thread. Requires an
+/// engine built with `Config::interruptible(true)`.
+#[derive(Debug, Clone)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicBool>,
+}
+
+impl InterruptHandle {
+    /// Requests an interrupt. The next check in running code (or, if none is
+    /// running, in the next call) consumes the request and traps.
+    pub fn interrupt(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+    }
 }
 
 impl StoreInner {
@@ -94,6 +133,9 @@ impl<T> Store<T> {
                 externs: Vec::new(),
                 stack: Vec::new(),
                 depth: 0,
+                fuel: 0,
+                interrupt: Arc::new(AtomicBool::new(false)),
+                limits: StoreLimits::default(),
             },
             hosts: Vec::new(),
             data,
@@ -118,6 +160,37 @@ impl<T> Store<T> {
     /// The engine this store belongs to.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// Sets the fuel available to wasm code. Fails unless the engine was
+    /// built with `Config::consume_fuel(true)`.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        if !self.inner.engine.config().consume_fuel {
+            return Err(Error::usage("fuel is not enabled in this engine's Config"));
+        }
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left. Fails unless fuel is enabled.
+    pub fn get_fuel(&self) -> Result<u64> {
+        if !self.inner.engine.config().consume_fuel {
+            return Err(Error::usage("fuel is not enabled in this engine's Config"));
+        }
+        Ok(self.inner.fuel)
+    }
+
+    /// A handle that interrupts code running in this store.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle {
+            flag: self.inner.interrupt.clone(),
+        }
+    }
+
+    /// Sets resource limits for memories, tables and instances created from
+    /// now on (and for growing those that exist).
+    pub fn limiter(&mut self, limits: StoreLimits) {
+        self.inner.limits = limits;
     }
 }
 

@@ -1,6 +1,6 @@
 //! Tables of references.
 
-use super::store::{AsContext, AsContextMut, Stored};
+use super::store::{AsContext, AsContextMut, StoreLimits, Stored};
 use crate::error::{Error, ErrorKind, Result};
 use crate::types::TableType;
 use crate::value::Val;
@@ -13,19 +13,41 @@ const MAX_TABLE_ELEMS: u64 = 10_000_000;
 pub(crate) struct TableData {
     pub elems: Vec<u64>,
     pub ty: TableType,
+    /// The store's limit on this table's size, if any.
+    pub limit: Option<u32>,
 }
 
 impl TableData {
-    pub(crate) fn new(ty: TableType, init: u64) -> Result<TableData> {
+    /// Allocates a table in a store that already has `count` tables.
+    pub(crate) fn new(
+        ty: TableType,
+        init: u64,
+        limits: &StoreLimits,
+        count: usize,
+    ) -> Result<TableData> {
+        let fail = |m: String| Error::new(ErrorKind::Instantiate(m));
+        if limits.max_tables.is_some_and(|max| count >= max) {
+            return Err(fail(format!(
+                "the store's limit of {count} tables is reached"
+            )));
+        }
         let n = u64::from(ty.minimum());
         if n > MAX_TABLE_ELEMS {
-            return Err(Error::new(ErrorKind::Instantiate(format!(
+            return Err(fail(format!(
                 "table of {n} elements is larger than weft's limit"
-            ))));
+            )));
+        }
+        if let Some(limit) = limits.max_table_elements
+            && n > u64::from(limit)
+        {
+            return Err(fail(format!(
+                "table of {n} elements exceeds the store's limit of {limit}"
+            )));
         }
         Ok(TableData {
             elems: vec![init; n as usize],
             ty,
+            limit: limits.max_table_elements,
         })
     }
 
@@ -44,7 +66,7 @@ impl TableData {
         if self.ty.maximum().is_some_and(|max| new > max) {
             return None;
         }
-        if u64::from(new) > MAX_TABLE_ELEMS {
+        if u64::from(new) > MAX_TABLE_ELEMS || self.limit.is_some_and(|l| new > l) {
             return None;
         }
         self.elems.try_reserve(delta as usize).ok()?;
@@ -65,7 +87,7 @@ impl Table {
             return Err(Error::usage("table initial value has the wrong type"));
         }
         let cell = init.to_cell(&store.inner)?;
-        let data = TableData::new(ty, cell)?;
+        let data = TableData::new(ty, cell, &store.inner.limits, store.inner.tables.len())?;
         store.inner.tables.push(data);
         Ok(Table(store.inner.stored(store.inner.tables.len() - 1)))
     }

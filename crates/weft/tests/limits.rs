@@ -1,0 +1,204 @@
+//! Resource limits, fuel, interruption, and that a store stays usable after
+//! each of them stops a call.
+
+use std::time::{Duration, Instant};
+use weft::{Config, Engine, ErrorKind, Instance, Module, Store, StoreLimits, TrapKind};
+
+const PROGRAM: &str = r#"(module
+  (memory (export "memory") 1)
+  (global $g (export "g") (mut i32) (i32.const 7))
+  (func $rec (export "rec") (param i32) (result i32)
+    local.get 0 i32.eqz
+    if (result i32) i32.const 0
+    else local.get 0 i32.const 1 i32.sub call $rec i32.const 1 i32.add end)
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "count") (param i32) (result i32)
+    (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    local.get 1)
+  (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+  (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#;
+
+fn setup(config: &Config) -> (Store<()>, Instance) {
+    let engine = Engine::new(config);
+    let module = Module::new(&engine, PROGRAM).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, inst)
+}
+
+fn trap_kind(e: &weft::Error) -> Option<TrapKind> {
+    e.as_trap().map(|t| t.kind())
+}
+
+/// The store still answers calls and kept its state.
+fn assert_usable(store: &mut Store<()>, inst: Instance) {
+    let poke = inst
+        .get_typed_func::<(i32, i32), ()>(&mut *store, "poke")
+        .unwrap();
+    let peek = inst
+        .get_typed_func::<i32, i32>(&mut *store, "peek")
+        .unwrap();
+    poke.call(&mut *store, (16, 99)).unwrap();
+    assert_eq!(peek.call(&mut *store, 16).unwrap(), 99);
+    let g = inst.get_global(&mut *store, "g").unwrap();
+    assert_eq!(g.get(&*store), weft::Val::I32(7));
+}
+
+#[test]
+fn million_deep_recursion_traps_call_stack_exhausted() {
+    let (mut store, inst) = setup(&Config::default());
+    let rec = inst.get_typed_func::<i32, i32>(&mut store, "rec").unwrap();
+    let e = rec.call(&mut store, 1_000_000).unwrap_err();
+    assert_eq!(trap_kind(&e), Some(TrapKind::StackOverflow));
+    assert!(e.to_string().contains("call stack exhausted"), "{e}");
+    assert_eq!(rec.call(&mut store, 1000).unwrap(), 1000);
+    assert_usable(&mut store, inst);
+}
+
+#[test]
+fn fuel_stops_an_infinite_loop() {
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    let (mut store, inst) = setup(&config);
+    store.set_fuel(10_000).unwrap();
+    let spin = inst.get_typed_func::<(), ()>(&mut store, "spin").unwrap();
+    let e = spin.call(&mut store, ()).unwrap_err();
+    assert_eq!(trap_kind(&e), Some(TrapKind::OutOfFuel));
+    assert!(store.get_fuel().unwrap() < 10);
+    store.set_fuel(1_000_000).unwrap();
+    assert_usable(&mut store, inst);
+}
+
+#[test]
+fn fuel_is_charged_in_proportion_to_work() {
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    let (mut store, inst) = setup(&config);
+    let count = inst
+        .get_typed_func::<i32, i32>(&mut store, "count")
+        .unwrap();
+    store.set_fuel(u64::MAX / 2).unwrap();
+    let before = store.get_fuel().unwrap();
+    assert_eq!(count.call(&mut store, 100).unwrap(), 100);
+    let used_100 = before - store.get_fuel().unwrap();
+    let before = store.get_fuel().unwrap();
+    assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
+    let used_1000 = before - store.get_fuel().unwrap();
+    assert!(used_100 >= 100, "each iteration costs fuel: {used_100}");
+    assert!(
+        used_1000 > 9 * used_100 && used_1000 < 11 * used_100,
+        "{used_100} vs {used_1000}"
+    );
+    // Exactly the fuel a call needs is enough; one unit less is not.
+    store.set_fuel(used_1000).unwrap();
+    assert_eq!(count.call(&mut store, 1000).unwrap(), 1000);
+    store.set_fuel(used_1000 - 1).unwrap();
+    let e = count.call(&mut store, 1000).unwrap_err();
+    assert_eq!(trap_kind(&e), Some(TrapKind::OutOfFuel));
+}
+
+#[test]
+fn fuel_requires_the_config_switch() {
+    let (mut store, _) = setup(&Config::default());
+    assert!(store.set_fuel(5).is_err());
+    assert!(store.get_fuel().is_err());
+}
+
+#[test]
+fn interrupt_from_another_thread_stops_an_infinite_loop() {
+    let mut config = Config::default();
+    config.interruptible(true);
+    let (mut store, inst) = setup(&config);
+    let handle = store.interrupt_handle();
+    let spin = inst.get_typed_func::<(), ()>(&mut store, "spin").unwrap();
+    let start = Instant::now();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        handle.interrupt();
+    });
+    let e = spin.call(&mut store, ()).unwrap_err();
+    t.join().unwrap();
+    assert_eq!(trap_kind(&e), Some(TrapKind::Interrupted));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_usable(&mut store, inst);
+}
+
+#[test]
+fn memory_grow_past_the_limit_returns_minus_one() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, PROGRAM).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.limiter(StoreLimits {
+        max_memory_bytes: Some(4 * 65536),
+        ..StoreLimits::default()
+    });
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow = inst.get_typed_func::<i32, i32>(&mut store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 3).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 0).unwrap(), 4);
+    assert_usable(&mut store, inst);
+}
+
+#[test]
+fn huge_memory_over_the_limit_fails_instantiation_cleanly() {
+    let engine = Engine::default();
+    let big = Module::new(&engine, "(module (memory 65536))").unwrap();
+    let module = Module::new(&engine, PROGRAM).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.limiter(StoreLimits {
+        max_memory_bytes: Some(64 << 20),
+        ..StoreLimits::default()
+    });
+    let e = Instance::new(&mut store, &big, &[]).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Instantiate(_)), "{e}");
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_usable(&mut store, inst);
+}
+
+#[test]
+fn instance_memory_and_table_counts_are_limited() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, "(module (memory 1) (table 1 funcref))").unwrap();
+    let mut store = Store::new(&engine, ());
+    store.limiter(StoreLimits {
+        max_instances: Some(2),
+        ..StoreLimits::default()
+    });
+    Instance::new(&mut store, &module, &[]).unwrap();
+    Instance::new(&mut store, &module, &[]).unwrap();
+    assert!(Instance::new(&mut store, &module, &[]).is_err());
+
+    let mut store = Store::new(&engine, ());
+    store.limiter(StoreLimits {
+        max_memories: Some(1),
+        ..StoreLimits::default()
+    });
+    Instance::new(&mut store, &module, &[]).unwrap();
+    assert!(Instance::new(&mut store, &module, &[]).is_err());
+
+    let mut store = Store::new(&engine, ());
+    store.limiter(StoreLimits {
+        max_table_elements: Some(0),
+        ..StoreLimits::default()
+    });
+    assert!(Instance::new(&mut store, &module, &[]).is_err());
+}
+
+#[test]
+fn a_trap_in_one_instance_leaves_others_intact() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, PROGRAM).unwrap();
+    let mut store = Store::new(&engine, ());
+    let a = Instance::new(&mut store, &module, &[]).unwrap();
+    let b = Instance::new(&mut store, &module, &[]).unwrap();
+    let peek_a = a.get_typed_func::<i32, i32>(&mut store, "peek").unwrap();
+    let e = peek_a.call(&mut store, 1 << 20).unwrap_err();
+    assert_eq!(trap_kind(&e), Some(TrapKind::MemoryOutOfBounds));
+    assert_usable(&mut store, a);
+    assert_usable(&mut store, b);
+}
