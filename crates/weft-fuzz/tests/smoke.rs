@@ -1,0 +1,66 @@
+//! Deterministic smoke versions of the fuzz targets: a fixed range of seeds,
+//! so CI checks every change against wasmi. (The real fuzzers live in
+//! `fuzz/`; see `fuzz/README.md`.)
+
+use weft_fuzz::{TestCase, decode, differential, execute, seed_bytes, test_case};
+
+const MODULES: u64 = 5_000;
+
+fn cases() -> impl Iterator<Item = (u64, TestCase)> {
+    (0..MODULES).filter_map(|seed| {
+        let data = seed_bytes(seed, 1024 + (seed as usize % 7) * 1024);
+        test_case(&data).ok().map(|c| (seed, c))
+    })
+}
+
+#[test]
+fn decode_never_panics_on_noise_or_mutations() {
+    for seed in 0..MODULES {
+        decode(&seed_bytes(seed, 64 + seed as usize % 512));
+    }
+    // Valid modules with bytes flipped exercise deeper decoder paths.
+    for (seed, case) in cases().take(500) {
+        let mut wasm = case.wasm.clone();
+        let noise = seed_bytes(seed ^ 0xabcdef, 8);
+        for (i, b) in noise.iter().enumerate() {
+            let at = (u64::from(*b) * 7919 + i as u64 * 104_729) as usize % wasm.len().max(1);
+            if let Some(x) = wasm.get_mut(at) {
+                *x ^= b | 1;
+            }
+        }
+        decode(&wasm);
+    }
+}
+
+#[test]
+fn generated_modules_execute_without_panics() {
+    let (mut n, mut instantiated, mut calls) = (0, 0, 0);
+    for (_, case) in cases() {
+        let stats = execute(&case);
+        n += 1;
+        instantiated += usize::from(stats.instantiated);
+        calls += stats.returned + stats.trapped;
+    }
+    println!("{n} modules, {instantiated} instantiated, {calls} calls");
+    assert!(n as u64 > MODULES / 2, "too few modules generated: {n}");
+    assert!(calls > n, "too few calls made: {calls}");
+}
+
+#[test]
+fn weft_agrees_with_wasmi() {
+    let (mut n, mut compared) = (0, 0);
+    let mut divergences = Vec::new();
+    for (seed, case) in cases() {
+        n += 1;
+        match differential(&case) {
+            Ok(c) => compared += c,
+            Err(d) => divergences.push(format!("seed {seed}: {d}")),
+        }
+    }
+    println!("{n} modules, {compared} calls compared");
+    for d in &divergences {
+        println!("{d}");
+    }
+    assert!(compared > n, "too few calls compared: {compared}");
+    assert!(divergences.is_empty(), "{} divergences", divergences.len());
+}
