@@ -13,7 +13,10 @@ Exit status:
   0  success
   1  error: unreadable file, bad module, bad arguments, unknown export,
      invalid module, or failed wast directives
-  2  the WebAssembly code trapped (message and backtrace on stderr)";
+  2  the WebAssembly code trapped (message and backtrace on stderr)
+  A WASI program that calls proc_exit(N) exits with N modulo 256 (which
+  may be 1 or 2 too: weft's own errors and traps always print `error: `
+  on stderr, the guest's status does not).";
 
 /// A WebAssembly interpreter.
 #[derive(Debug, Parser)]
@@ -25,7 +28,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Instantiate a module and call `_start` or the function named by --invoke.
+    /// Instantiate a module and call `_start` or the function named by
+    /// --invoke; a module importing WASI runs as a WASI command.
     #[command(after_help = EXIT_STATUS_HELP)]
     Run(run::RunArgs),
     /// Run WebAssembly spec `.wast` scripts and report failing directives.

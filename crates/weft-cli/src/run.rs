@@ -1,9 +1,11 @@
-//! `weft run`: instantiate a module and call one of its functions.
+//! `weft run`: instantiate a module and call one of its functions, or run
+//! a WASI command.
 
 use std::path::PathBuf;
 
 use clap::Args;
 use weft::{Engine, Linker, Module, Store, Val, ValType};
+use weft_wasi::{WasiCtx, WasiCtxBuilder};
 
 use crate::CliError;
 
@@ -15,8 +17,22 @@ pub(crate) struct RunArgs {
     /// Call this exported function and print its results, one per line.
     #[arg(long, value_name = "NAME")]
     invoke: Option<String>,
-    /// Arguments for the invoked function, parsed by its parameter types:
-    /// integers in decimal or 0x hex, floats in decimal or nan, inf, -inf.
+    /// Give a WASI guest the host directory HOST, under the name GUEST
+    /// (default: HOST as written). The guest can reach nothing outside
+    /// its preopened directories. Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Set an environment variable for a WASI guest; NAME alone passes the
+    /// host's value of NAME. Repeatable; applied after --inherit-env.
+    #[arg(long = "env", value_name = "NAME[=VALUE]")]
+    envs: Vec<String>,
+    /// Give a WASI guest the whole host environment.
+    #[arg(long)]
+    inherit_env: bool,
+    /// For a WASI command: its arguments (argv[1]...; argv[0] is FILE).
+    /// With --invoke: the function's arguments, parsed by its parameter
+    /// types: integers in decimal or 0x hex, floats in decimal or nan, inf,
+    /// -inf. Use `--` before arguments that start with `-`.
     #[arg(
         value_name = "ARGS",
         trailing_var_arg = true,
@@ -26,35 +42,61 @@ pub(crate) struct RunArgs {
 }
 
 /// Runs `weft run`; returns the exit status.
+///
+/// A module that imports `wasi_snapshot_preview1` or exports `_start` is a
+/// WASI command when no --invoke is given: `_start` runs with ARGS as its
+/// arguments, and the exit status is the guest's `proc_exit` code (taken
+/// modulo 256, as POSIX does), or 0 if `_start` returns.
 pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let file = args.file.display();
     let bytes = crate::read_module(&args.file)?;
     let engine = Engine::default();
     let module = Module::from_binary(&engine, &bytes)
         .map_err(|e| CliError::error(format!("{file}: {e}")))?;
-    if let Some(import) = module.imports().next() {
+    if let Some(import) = module.imports().find(|i| i.module() != weft_wasi::MODULE) {
         return Err(CliError::error(format!(
-            "{file}: unresolved import \"{}\" \"{}\" ({}): weft run provides no imports",
+            "{file}: unresolved import \"{}\" \"{}\" ({}): weft run provides only \"{}\" imports",
             import.module(),
             import.name(),
-            import.ty()
+            import.ty(),
+            weft_wasi::MODULE
         )));
     }
-    let mut store = Store::new(&engine, ());
-    let linker = Linker::new(&engine);
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(|e| CliError::engine(&e))?;
+    let has_start = module.exports().any(|e| e.name() == "_start");
+    let command = args.invoke.is_none() && (has_start || weft_wasi::imports_wasi(&module));
+    if args.invoke.is_none() && !command && !args.args.is_empty() {
+        return Err(CliError::error(
+            "arguments were given but no function to pass them to (use --invoke NAME)",
+        ));
+    }
+
+    let mut builder = WasiCtxBuilder::new();
+    builder.arg(args.file.as_os_str().as_encoded_bytes());
+    if command {
+        builder.args(&args.args);
+    }
+    configure_env(&mut builder, args)?;
+    for spec in &args.dirs {
+        let (host, guest) = spec.split_once("::").unwrap_or((spec, spec));
+        builder
+            .preopened_dir(host, guest)
+            .map_err(|e| CliError::error(format!("--dir {spec}: {host}: {e}")))?;
+    }
+    let mut store = Store::new(&engine, builder.build());
+    let mut linker = Linker::new(&engine);
+    weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
+        .map_err(|e| CliError::error(e.to_string()))?;
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(e) => return exit_or_error(&e),
+    };
 
     let Some(name) = &args.invoke else {
-        if !args.args.is_empty() {
-            return Err(CliError::error(
-                "arguments were given but no function to pass them to (use --invoke NAME)",
-            ));
-        }
         // Without `_start` the start function (if any) has already run.
-        if let Some(start) = instance.get_func(&mut store, "_start") {
-            call(&mut store, start, &[])?;
+        if let Some(start) = instance.get_func(&mut store, "_start")
+            && let Err(e) = call(&mut store, start, &[])
+        {
+            return exit_or_error(&e);
         }
         return Ok(0);
     };
@@ -78,18 +120,60 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
             parse_arg(*ty, text).map_err(|m| CliError::error(format!("argument {}: {m}", i + 1)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    for result in call(&mut store, func, &params)? {
-        println!("{}", format_val(&result));
+    match call(&mut store, func, &params) {
+        Ok(results) => {
+            for result in results {
+                println!("{}", format_val(&result));
+            }
+            Ok(0)
+        }
+        Err(e) => exit_or_error(&e),
     }
-    Ok(0)
+}
+
+/// Applies --inherit-env, then each --env.
+fn configure_env(builder: &mut WasiCtxBuilder, args: &RunArgs) -> Result<(), CliError> {
+    if args.inherit_env {
+        builder.inherit_env();
+    }
+    for spec in &args.envs {
+        match spec.split_once('=') {
+            Some(("", _)) => {
+                return Err(CliError::error(format!(
+                    "--env {spec}: empty variable name"
+                )));
+            }
+            Some((key, value)) => {
+                builder.env(key, value);
+            }
+            None => {
+                if let Some(value) = std::env::var_os(spec) {
+                    builder.env(spec, value.as_encoded_bytes());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A guest's `proc_exit` becomes the exit status (modulo 256); anything
+/// else is an error (a trap: status 2).
+fn exit_or_error(err: &weft::Error) -> Result<u8, CliError> {
+    match weft_wasi::exit_code(err) {
+        Some(code) => Ok((code & 0xff) as u8),
+        None => Err(CliError::engine(err)),
+    }
 }
 
 /// Calls `func`, sizing the result slots from its type.
-fn call(store: &mut Store<()>, func: weft::Func, params: &[Val]) -> Result<Vec<Val>, CliError> {
+fn call(
+    store: &mut Store<WasiCtx>,
+    func: weft::Func,
+    params: &[Val],
+) -> Result<Vec<Val>, weft::Error> {
     let ty = func.ty(&mut *store);
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    func.call(&mut *store, params, &mut results)
-        .map_err(|e| CliError::engine(&e))?;
+    func.call(&mut *store, params, &mut results)?;
     Ok(results)
 }
 

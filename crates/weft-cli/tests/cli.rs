@@ -201,3 +201,242 @@ fn usage_errors_exit_with_1() {
     assert_eq!(code, 0);
     assert!(out.contains("Exit status:"), "{out}");
 }
+
+// ---- WASI commands (programs from tests/programs, see build.sh there) ----
+
+const PROGRAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/programs");
+
+fn wasm(name: &str) -> String {
+    format!("{PROGRAMS}/{name}.wasm")
+}
+
+/// Runs `weft` with `args` and `stdin`, returning (status, stdout, stderr).
+fn weft_with_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("failed to run weft");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("wait");
+    (
+        status.code().expect("weft was killed by a signal"),
+        String::from_utf8(stdout).expect("stdout is not UTF-8"),
+        String::from_utf8(stderr).expect("stderr is not UTF-8"),
+    )
+}
+
+#[test]
+fn wasi_hello() {
+    assert_eq!(
+        weft(&["run", &wasm("hello")]),
+        (
+            0,
+            "Hello, world!\n".to_string(),
+            "this goes to stderr\n".to_string()
+        )
+    );
+}
+
+#[test]
+fn wasi_args_and_env() {
+    let prog = wasm("args_env");
+    let (code, out, err) = weft(&[
+        "run",
+        "--env",
+        "GREETING=hi there",
+        "--env",
+        "EMPTY=",
+        &prog,
+        "--",
+        "-a",
+        "--dir",
+        "x y",
+    ]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        format!(
+            "argc=4\nargv[0]={prog}\nargv[1]=-a\nargv[2]=--dir\nargv[3]=x y\n\
+             env GREETING=hi there\nenv EMPTY=\n\
+             getenv(GREETING)=hi there\ngetenv(MISSING)=(null)\n"
+        )
+    );
+}
+
+#[test]
+fn wasi_inherit_env_and_env_by_name() {
+    let prog = wasm("args_env");
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args(args)
+            .env("WEFT_TEST_VAR", "from host")
+            .output()
+            .expect("run weft");
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let out = run(&["run", "--inherit-env", &prog]);
+    assert!(out.contains("\nenv WEFT_TEST_VAR=from host\n"), "{out}");
+    let out = run(&["run", "--env", "WEFT_TEST_VAR", &prog]);
+    assert!(out.contains("\nenv WEFT_TEST_VAR=from host\n"), "{out}");
+    assert_eq!(out.matches("\nenv ").count(), 1, "{out}");
+    let out = run(&["run", "--inherit-env", "--env", "WEFT_TEST_VAR=mine", &prog]);
+    assert!(out.contains("\nenv WEFT_TEST_VAR=mine\n"), "{out}");
+    let out = run(&["run", &prog]);
+    assert!(!out.contains("\nenv "), "no environment by default: {out}");
+}
+
+#[test]
+fn wasi_exit_status() {
+    let prog = wasm("exit_code");
+    assert_eq!(
+        weft(&["run", &prog, "exit", "7"]),
+        (7, "exiting with 7\n".to_string(), String::new())
+    );
+    let (code, out, err) = weft(&["run", &prog, "return", "300"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (300 % 256, "", ""));
+    let (code, _, _) = weft(&["run", &prog, "exit", "0"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn wasi_trap_exits_with_2_and_a_backtrace() {
+    let (code, out, err) = weft(&["run", &wasm("exit_code"), "trap"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    let lines: Vec<_> = err.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "about to trap",
+            "error: wasm trap: unreachable",
+            "wasm backtrace:"
+        ]
+    );
+    assert!(
+        lines[3].starts_with("  0: ") && lines[3].ends_with("deep_trap"),
+        "{err}"
+    );
+    assert!(
+        err.contains("about_to_trap\n") && err.contains("main\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wasi_stdin_is_the_hosts() {
+    let (code, out, err) = weft_with_stdin(&["run", &wasm("stdin_echo")], "a\nb\n");
+    assert_eq!(code, 0);
+    assert_eq!(out, "a\nb\n");
+    assert_eq!(err, "poll: 1 POLLIN\nread 4 bytes, 2 lines\n");
+}
+
+#[test]
+fn wasi_files_with_dir() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = format!("{}::/sandbox", tmp.path().display());
+    let (code, out, err) = weft(&["run", "--dir", &dir, &wasm("files"), "/sandbox"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, include_str!("../../../tests/programs/files.stdout"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("data.txt")).expect("data.txt"),
+        "HELLO world+app\n!\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("moved.txt")).expect("moved.txt"),
+        "inner\n"
+    );
+}
+
+#[test]
+fn wasi_dir_without_guest_name_uses_the_host_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let host = tmp.path().display().to_string();
+    let (code, out, err) = weft(&["run", "--dir", &host, &wasm("files"), &host]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, include_str!("../../../tests/programs/files.stdout"));
+}
+
+#[test]
+fn wasi_sandbox_holds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let sandbox = root.join("sandbox");
+    std::fs::create_dir_all(sandbox.join("sub")).expect("mkdir");
+    std::fs::write(root.join("outside.txt"), "secret\n").expect("write");
+    std::fs::write(sandbox.join("inside.txt"), "inside\n").expect("write");
+    std::os::unix::fs::symlink(root.join("outside.txt"), sandbox.join("escape_abs"))
+        .expect("symlink");
+    std::os::unix::fs::symlink("../outside.txt", sandbox.join("escape_rel")).expect("symlink");
+    std::os::unix::fs::symlink("..", sandbox.join("escape_dir")).expect("symlink");
+    let dir = format!("{}::/sandbox", sandbox.display());
+    let (code, out, err) = weft(&["run", "--dir", &dir, &wasm("sandbox"), "/sandbox"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, include_str!("../../../tests/programs/sandbox.stdout"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("outside.txt")).expect("outside"),
+        "secret\n"
+    );
+    let mut names: Vec<_> = std::fs::read_dir(root)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["outside.txt", "sandbox"]);
+}
+
+#[test]
+fn wasi_bad_dir_is_an_error() {
+    let (code, out, err) = weft(&["run", "--dir", "no/such/dir::/x", &wasm("hello")]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(
+        err.starts_with("error: --dir no/such/dir::/x: no/such/dir: "),
+        "{err}"
+    );
+    let (code, _, err) = weft(&["run", "--env", "=x", &wasm("hello")]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: --env =x: "), "{err}");
+}
+
+#[test]
+fn wasi_and_other_imports_names_the_other() {
+    let module = scratch(
+        "mixed.wat",
+        r#"(module
+          (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
+          (import "env" "g" (func)))"#,
+    );
+    let (code, _, err) = weft(&["run", &module]);
+    assert_eq!(code, 1);
+    assert!(err.contains("\"env\" \"g\""), "{err}");
+}
+
+#[test]
+fn wasi_module_with_invoke() {
+    // --invoke still calls one function and prints its results; the WASI
+    // imports are there for it.
+    let module = scratch(
+        "wasi_invoke.wat",
+        r#"(module
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (func (export "twice") (param i32) (result i32) local.get 0 i32.const 2 i32.mul)
+          (func (export "quit") (param i32) local.get 0 call $exit))"#,
+    );
+    let (code, out, _) = weft(&["run", &module, "--invoke", "twice", "21"]);
+    assert_eq!((code, out.as_str()), (0, "42\n"));
+    let (code, out, err) = weft(&["run", &module, "--invoke", "quit", "5"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (5, "", ""));
+}
