@@ -1,6 +1,7 @@
 //! `weft`: run, test, validate and inspect WebAssembly modules.
 
 mod inspect;
+mod limits;
 mod run;
 
 use std::path::{Path, PathBuf};

@@ -29,6 +29,8 @@ pub(crate) struct RunArgs {
     /// Give a WASI guest the whole host environment.
     #[arg(long)]
     inherit_env: bool,
+    #[command(flatten)]
+    limits: crate::limits::LimitArgs,
     /// For a WASI command: its arguments (argv[1]...; argv[0] is FILE).
     /// With --invoke: the function's arguments, parsed by its parameter
     /// types: integers in decimal or 0x hex, floats in decimal or nan, inf,
@@ -50,7 +52,7 @@ pub(crate) struct RunArgs {
 pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let file = args.file.display();
     let bytes = crate::read_module(&args.file)?;
-    let engine = Engine::default();
+    let engine = Engine::new(&args.limits.config());
     let module = Module::from_binary(&engine, &bytes)
         .map_err(|e| CliError::error(format!("{file}: {e}")))?;
     if let Some(import) = module.imports().find(|i| i.module() != weft_wasi::MODULE) {
@@ -83,6 +85,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
             .map_err(|e| CliError::error(format!("--dir {spec}: {host}: {e}")))?;
     }
     let mut store = Store::new(&engine, builder.build());
+    args.limits.apply(&mut store)?;
     let mut linker = Linker::new(&engine);
     weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
         .map_err(|e| CliError::error(e.to_string()))?;
