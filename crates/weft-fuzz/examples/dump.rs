@@ -16,17 +16,24 @@ fn js(v: &Val) -> String {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let first = args.next().unwrap_or_default();
     let out = args.next().unwrap_or_else(|| "case.wasm".into());
-    let data = weft_fuzz::seed_bytes(seed, 1024 + (seed as usize % 7) * 1024);
+    // A smoke-test seed, or a fuzzer input file (crash/oom artifact).
+    let data = match first.parse::<u64>() {
+        Ok(seed) => weft_fuzz::seed_bytes(seed, 1024 + (seed as usize % 7) * 1024),
+        Err(_) => std::fs::read(&first).expect("read the input file"),
+    };
+    let seed = &first;
     let Ok(case) = weft_fuzz::test_case(&data) else {
-        println!("no module for seed {seed}");
+        println!("no module for input {seed}");
         return;
     };
     std::fs::write(&out, &case.wasm).expect("write");
-    match weft_fuzz::differential(&case) {
-        Ok(n) => println!("// no divergence ({n} calls)"),
-        Err(d) => println!("// {d}"),
+    if std::env::var_os("SKIP_DIFF").is_none() {
+        match weft_fuzz::differential(&case) {
+            Ok(n) => println!("// no divergence ({n} calls)"),
+            Err(d) => println!("// {d}"),
+        }
     }
     let engine = Engine::default();
     let module = Module::new(&engine, &case.wasm).expect("valid");

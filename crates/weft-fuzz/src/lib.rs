@@ -19,6 +19,21 @@ use weft::{Config, Engine, Instance, Module, Store, Val, ValType};
 /// Fuel given to each call (weft units; wasmi gets the same number of its own).
 pub const FUEL_PER_CALL: u64 = 200_000;
 
+/// Largest linear memory a fuzzed module may grow to (both engines).
+pub const MAX_MEMORY_BYTES: u64 = 64 << 20;
+/// Largest table a fuzzed module may grow to (both engines).
+pub const MAX_TABLE_ELEMENTS: u32 = 100_000;
+
+/// The store limits used for fuzzing, so `memory.grow` cannot exhaust the
+/// fuzzer's memory (past them, growth returns -1 in both engines).
+pub fn weft_limits() -> weft::StoreLimits {
+    weft::StoreLimits {
+        max_memory_bytes: Some(MAX_MEMORY_BYTES),
+        max_table_elements: Some(MAX_TABLE_ELEMENTS),
+        ..weft::StoreLimits::default()
+    }
+}
+
 /// The `wasm-smith` configuration: the features weft supports, NaNs
 /// canonicalised (so float results are deterministic), every item exported.
 pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
@@ -124,6 +139,7 @@ pub fn execute(case: &TestCase) -> ExecStats {
     };
     let mut store = Store::new(&engine, ());
     store.set_fuel(FUEL_PER_CALL).expect("fuel is enabled");
+    store.limiter(weft_limits());
     let Ok(instance) = Instance::new(&mut store, &module, &[]) else {
         return stats;
     };

@@ -1,6 +1,9 @@
 //! Differential execution against wasmi.
 
-use crate::{FUEL_PER_CALL, TestCase, arguments, weft_config};
+use crate::{
+    FUEL_PER_CALL, MAX_MEMORY_BYTES, MAX_TABLE_ELEMENTS, TestCase, arguments, weft_config,
+    weft_limits,
+};
 use arbitrary::Unstructured;
 use std::fmt;
 use weft::{Engine, Instance, Module, Store, TrapKind, Val};
@@ -153,6 +156,7 @@ pub fn differential(case: &TestCase) -> Result<usize, Divergence> {
         .map_err(|e| diverge("compilation", e.to_string(), "valid"))?;
     let mut store = Store::new(&engine, ());
     store.set_fuel(FUEL_PER_CALL).expect("fuel is enabled");
+    store.limiter(weft_limits());
     let w_inst = Instance::new(&mut store, &module, &[]);
 
     // wasmi
@@ -161,9 +165,14 @@ pub fn differential(case: &TestCase) -> Result<usize, Divergence> {
     let wengine = wasmi::Engine::new(&wconfig);
     let wmodule = wasmi::Module::new(&wengine, &case.wasm[..])
         .map_err(|e| diverge("wasmi compilation (oracle)", "valid", e.to_string()))?;
-    let mut wstore = wasmi::Store::new(&wengine, ());
+    let limits = wasmi::StoreLimitsBuilder::new()
+        .memory_size(MAX_MEMORY_BYTES as usize)
+        .table_elements(MAX_TABLE_ELEMENTS as usize)
+        .build();
+    let mut wstore = wasmi::Store::new(&wengine, limits);
+    wstore.limiter(|limits| limits);
     wstore.set_fuel(FUEL_PER_CALL).expect("fuel is enabled");
-    let linker = wasmi::Linker::<()>::new(&wengine);
+    let linker = wasmi::Linker::<wasmi::StoreLimits>::new(&wengine);
     let i_inst = linker.instantiate_and_start(&mut wstore, &wmodule);
 
     let (w_inst, i_inst) = match (w_inst, i_inst) {
@@ -257,7 +266,7 @@ pub fn differential(case: &TestCase) -> Result<usize, Divergence> {
 fn compare_state(
     store: &mut Store<()>,
     w_inst: Instance,
-    wstore: &wasmi::Store<()>,
+    wstore: &wasmi::Store<wasmi::StoreLimits>,
     i_inst: wasmi::Instance,
     during: &str,
 ) -> Result<(), Divergence> {

@@ -33,7 +33,7 @@
 //! # Ok::<(), weft::Error>(())
 //! ```
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod code;

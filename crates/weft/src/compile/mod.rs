@@ -164,7 +164,12 @@ pub(crate) fn compile_function(
         tr.translate(&op, offset)?;
     }
     reader.finish().map_err(wp_err)?;
+    // A trapping guard ends every function: execution can never run past the
+    // end of the code, and every branch target (at most the length of the
+    // code when it was patched) names an instruction. The interpreter's
+    // unchecked instruction fetch relies on this.
     let frame_size = u64::from(nlocals) + u64::from(tr.max_height);
+    scratch.code.push(Instr::Unreachable);
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {

@@ -7,7 +7,9 @@ use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
     let m = Module::new(&Engine::default(), wat).expect("valid module");
-    m.inner.code[0].code.to_vec()
+    let mut code = m.inner.code[0].code.to_vec();
+    assert_eq!(code.pop(), Some(Instr::Unreachable), "missing end guard");
+    code
 }
 
 #[test]

@@ -6,6 +6,18 @@
 //! of 64-bit cells: a callee's frame starts at its first argument's slot in
 //! the caller's frame. The loop keeps the hot state (code, pc, frame base) in
 //! locals; it leaves the inner loop only to switch to another instance's code.
+//!
+//! # Unsafe code
+//! This module is the one place with `unsafe`: unchecked instruction fetch,
+//! frame-slot access through a raw frame pointer, and linear-memory access
+//! through a cached base pointer. Each block states the invariant it relies
+//! on; all of them rest on facts the compiler guarantees (slot operands below
+//! `frame_size`, branch targets inside the code, a trapping guard instruction
+//! at the end of every function) and on the interpreter refreshing its cached
+//! pointers after anything that can move the value stack or linear memory.
+//! Debug builds (and so the test suite and the fuzz smoke tests) assert the
+//! bounds as well.
+#![allow(unsafe_code)]
 
 mod bulk;
 mod ops;
@@ -153,34 +165,12 @@ fn call_host<T>(
     Ok(())
 }
 
-/// Loads `N` bytes at `addr + offset`, or traps.
-#[inline(always)]
-fn load<const N: usize>(mem: &[u8], addr: u32, offset: u32) -> Result<[u8; N], TrapKind> {
-    let start = u64::from(addr) + u64::from(offset);
-    let end = start + N as u64;
-    if end > mem.len() as u64 {
-        return Err(TrapKind::MemoryOutOfBounds);
+/// Memory `mem`'s base pointer and length (null and 0 if there is none).
+fn mem_parts(inner: &mut crate::runtime::store::StoreInner, mem: usize) -> (*mut u8, usize) {
+    match inner.memories.get_mut(mem) {
+        Some(m) => (m.bytes.as_mut_ptr(), m.bytes.len()),
+        None => (std::ptr::null_mut(), 0),
     }
-    let mut b = [0u8; N];
-    b.copy_from_slice(&mem[start as usize..end as usize]);
-    Ok(b)
-}
-
-/// Stores `bytes` at `addr + offset`, or traps.
-#[inline(always)]
-fn store_bytes<const N: usize>(
-    mem: &mut [u8],
-    addr: u32,
-    offset: u32,
-    bytes: [u8; N],
-) -> Result<(), TrapKind> {
-    let start = u64::from(addr) + u64::from(offset);
-    let end = start + N as u64;
-    if end > mem.len() as u64 {
-        return Err(TrapKind::MemoryOutOfBounds);
-    }
-    mem[start as usize..end as usize].copy_from_slice(&bytes);
-    Ok(())
 }
 
 /// Runs until the first frame in `frames` returns.
@@ -207,6 +197,10 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
         let mut code: &[Instr] = &module.inner.code[func as usize].code;
         let mut pc = resume as usize;
         let mut fp = frame_fp;
+        // The current frame's slots: `regs` points at `stack[fp]`.
+        let mut regs: *mut u64 = stack.as_mut_ptr().wrapping_add(fp);
+        // Memory 0 of the current instance, cached.
+        let (mut mem_ptr, mut mem_len) = mem_parts(&mut store.inner, mem0);
 
         macro_rules! trap {
             ($kind:expr) => {{
@@ -225,15 +219,36 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 }
             };
         }
-        macro_rules! get {
-            ($s:expr) => {
-                stack[fp + $s as usize]
+        // Re-derives `regs` after the stack may have moved or `fp` changed.
+        macro_rules! refresh {
+            () => {
+                regs = stack.as_mut_ptr().wrapping_add(fp);
             };
+        }
+        // Re-reads memory 0's buffer after it may have grown or been borrowed.
+        macro_rules! refresh_mem {
+            () => {
+                (mem_ptr, mem_len) = mem_parts(&mut store.inner, mem0);
+            };
+        }
+        macro_rules! get {
+            ($s:expr) => {{
+                let s = $s as usize;
+                debug_assert!(fp + s < stack.len(), "slot {s} outside the stack");
+                // SAFETY: every slot operand the compiler emits is below the
+                // function's `frame_size`; entering a frame grows the stack to
+                // at least `fp + frame_size`; `regs == stack.as_ptr() + fp` is
+                // re-derived after every operation that can move the stack.
+                unsafe { *regs.add(s) }
+            }};
         }
         macro_rules! set {
             ($s:expr, $v:expr) => {{
                 let v = $v;
-                stack[fp + $s as usize] = v;
+                let s = $s as usize;
+                debug_assert!(fp + s < stack.len(), "slot {s} outside the stack");
+                // SAFETY: as for `get!`.
+                unsafe { *regs.add(s) = v };
             }};
         }
         macro_rules! mem {
@@ -317,16 +332,28 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
         }
         macro_rules! ld {
             ($x:expr, $n:literal, |$b:ident| $e:expr) => {{
-                let addr = u32_!($x.addr);
-                let $b = tri!(load::<$n>(&mem!(), addr, $x.offset));
+                let ea = u64::from(u32_!($x.addr)) + u64::from($x.offset);
+                if ea + $n > mem_len as u64 {
+                    trap!(TrapKind::MemoryOutOfBounds);
+                }
+                // SAFETY: `ea + N <= mem_len`, and `mem_ptr`/`mem_len` describe
+                // memory 0's current buffer: they are re-read after
+                // `memory.grow`, host calls and bulk operations, the only
+                // things that can resize or re-borrow it while this loop runs.
+                let $b: [u8; $n] =
+                    unsafe { std::ptr::read_unaligned(mem_ptr.add(ea as usize).cast::<[u8; $n]>()) };
                 set!($x.dst, $e);
             }};
         }
         macro_rules! st {
             ($x:expr, $bytes:expr) => {{
-                let addr = u32_!($x.addr);
+                let ea = u64::from(u32_!($x.addr)) + u64::from($x.offset);
                 let bytes = $bytes;
-                tri!(store_bytes(&mut mem!(), addr, $x.offset, bytes));
+                if ea + bytes.len() as u64 > mem_len as u64 {
+                    trap!(TrapKind::MemoryOutOfBounds);
+                }
+                // SAFETY: as for `ld!`.
+                unsafe { std::ptr::write_unaligned(mem_ptr.add(ea as usize).cast(), bytes) };
             }};
         }
         // Performs a call of store function `$f` whose frame starts at `$base`.
@@ -375,6 +402,8 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                         }
                         let depth = depth_base + frames.len();
                         call_host(store, host, instance, stack, fp + $base as usize, depth)?;
+                        refresh!();
+                        refresh_mem!();
                     }
                 }
             }};
@@ -407,11 +436,16 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 code = &cf.code;
                 pc = 0;
                 fp = new_fp;
+                refresh!();
             }};
         }
 
         loop {
-            let ins = code[pc];
+            debug_assert!(pc < code.len(), "pc {pc} past the end of the code");
+            // SAFETY: the compiler ends every function with a trapping guard
+            // instruction and only emits branch targets inside the code, so
+            // `pc` stays below `code.len()`.
+            let ins = unsafe { *code.get_unchecked(pc) };
             pc += 1;
             use Instr as I;
             match ins {
@@ -445,7 +479,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 }
                 I::Return | I::ReturnSlot { .. } => {
                     if let I::ReturnSlot { src } = ins {
-                        stack[fp] = get!(src);
+                        set!(0, get!(src));
                     }
                     frames.pop();
                     let Some(&caller) = frames.last() else {
@@ -457,6 +491,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                     code = &module.inner.code[caller.func as usize].code;
                     pc = caller.pc as usize;
                     fp = caller.fp;
+                    refresh!();
                 }
                 I::Call { func, base } => enter!(func, base),
                 I::CallImport { func, base } => {
@@ -487,8 +522,11 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 }
                 I::Copy { dst, src } => set!(dst, get!(src)),
                 I::CopyMany { dst, src, len } => {
-                    let (d, s) = (fp + dst as usize, fp + src as usize);
-                    stack.copy_within(s..s + len as usize, d);
+                    let (d, s, n) = (dst as usize, src as usize, len as usize);
+                    debug_assert!(fp + d.max(s) + n <= stack.len());
+                    // SAFETY: both ranges are slots of the current frame (see
+                    // `get!`); `ptr::copy` allows them to overlap.
+                    unsafe { std::ptr::copy(regs.add(s), regs.add(d), n) };
                 }
                 I::Const32 { dst, value } => set!(dst, u64::from(value)),
                 I::Const64 { dst, value } => set!(dst, value),
@@ -514,15 +552,18 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                         Some(old) => old as u32,
                         None => u32::MAX,
                     };
+                    refresh_mem!();
                     set!(dst, u64::from(r));
                 }
                 I::MemoryCopy { args } => {
                     let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
                     tri!(bulk::memory_copy(&mut mem!(), d, s, n));
+                    refresh_mem!();
                 }
                 I::MemoryFill { args } => {
                     let (d, v, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
                     tri!(bulk::memory_fill(&mut mem!(), d, v as u8, n));
+                    refresh_mem!();
                 }
                 I::MemoryInit { data, args } => {
                     let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
@@ -540,6 +581,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                         s,
                         n
                     ));
+                    refresh_mem!();
                 }
                 I::DataDrop { data } => {
                     store.inner.instances[instance as usize].datas_dropped[data as usize] = true;
