@@ -65,13 +65,41 @@ pub(crate) struct Store {
     pub offset: u32,
 }
 
+/// Compare two slots and branch to `target` if the comparison holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BrCmp {
+    pub a: Slot,
+    pub b: Slot,
+    pub target: u32,
+}
+
+/// Compare a slot with an immediate and branch to `target` if it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BrCmpImm {
+    pub a: Slot,
+    pub imm: i32,
+    pub target: u32,
+}
+
+/// Store the inline constant `value` (sign-extended for 64-bit stores) to
+/// memory 0 at `addr + offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreImm {
+    pub addr: Slot,
+    pub value: i32,
+    pub offset: u32,
+}
+
 macro_rules! define_instrs {
     (
+        br_cmp: [$($brc:ident),* $(,)?],
+        br_cmp_imm: [$($brci:ident),* $(,)?],
         bin: [$($bin:ident),* $(,)?],
         bin_imm: [$($bimm:ident),* $(,)?],
         un: [$($un:ident),* $(,)?],
         load: [$($ld:ident),* $(,)?],
         store: [$($st:ident),* $(,)?],
+        store_imm: [$($sti:ident),* $(,)?],
     ) => {
         /// One instruction of weft's internal code.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,6 +179,14 @@ macro_rules! define_instrs {
             ElemDrop { elem: u32 },
             $(
                 #[allow(missing_docs)]
+                $brc(BrCmp),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $brci(BrCmpImm),
+            )*
+            $(
+                #[allow(missing_docs)]
                 $bin(Bin),
             )*
             $(
@@ -169,9 +205,25 @@ macro_rules! define_instrs {
                 #[allow(missing_docs)]
                 $st(Store),
             )*
+            $(
+                #[allow(missing_docs)]
+                $sti(StoreImm),
+            )*
         }
 
         impl Instr {
+            /// The branch target of a branch instruction, to patch.
+            pub(crate) fn branch_target_mut(&mut self) -> Option<&mut u32> {
+                match self {
+                    Instr::Br { target }
+                    | Instr::BrIfNez { target, .. }
+                    | Instr::BrIfEqz { target, .. } => Some(target),
+                    $(Instr::$brc(x))|* => Some(&mut x.target),
+                    $(Instr::$brci(x))|* => Some(&mut x.target),
+                    _ => None,
+                }
+            }
+
             /// The slot [`Instr::result_slot_mut`] would return.
             pub(crate) fn result_slot(&self) -> Option<Slot> {
                 let mut copy = *self;
@@ -205,6 +257,20 @@ macro_rules! define_instrs {
 }
 
 define_instrs! {
+    // Fused compare-and-branch: `Br<Type><Cmp>[Imm]` jumps when the
+    // comparison (as in the plain instruction of the same name) holds.
+    br_cmp: [
+        BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU,
+        BrI32LeS, BrI32LeU, BrI32GeS, BrI32GeU,
+        BrI64Eq, BrI64Ne, BrI64LtS, BrI64LtU, BrI64GtS, BrI64GtU,
+        BrI64LeS, BrI64LeU, BrI64GeS, BrI64GeU,
+    ],
+    br_cmp_imm: [
+        BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
+        BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
+        BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm, BrI64GtUImm,
+        BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
+    ],
     bin: [
         I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
         I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
@@ -243,7 +309,10 @@ define_instrs! {
         I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
         I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
     ],
-    store: [I32Store, I64Store, I32Store8, I32Store16, I64Store8, I64Store16, I64Store32],
+    // Narrow stores take the low bits of the cell, so i64.store8/16/32 share
+    // the i32 instructions.
+    store: [I32Store, I64Store, I32Store8, I32Store16],
+    store_imm: [I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm],
 }
 
 /// A compiled function body.
@@ -257,6 +326,86 @@ pub(crate) struct CompiledFunc {
     pub locals: u32,
     /// Slots the frame needs: locals plus the maximum operand stack height.
     pub frame_size: u32,
+}
+
+/// Turns a comparison (or `eqz`) that produced a branch condition into the
+/// fused branch on that comparison (`negate`: branch when it does not hold).
+pub(crate) fn fuse_compare_branch(cmp: Instr, negate: bool, target: u32) -> Option<Instr> {
+    use Instr as I;
+    macro_rules! pick {
+        ($x:expr, $kind:ident, $yes:ident, $no:ident) => {{
+            let f = if negate { I::$no } else { I::$yes };
+            Some(f($kind {
+                a: $x.a,
+                b: $x.b,
+                target,
+            }))
+        }};
+    }
+    macro_rules! pick_imm {
+        ($x:expr, $yes:ident, $no:ident) => {{
+            let f = if negate { I::$no } else { I::$yes };
+            Some(f(BrCmpImm {
+                a: $x.a,
+                imm: $x.imm,
+                target,
+            }))
+        }};
+    }
+    match cmp {
+        I::I32Eq(x) => pick!(x, BrCmp, BrI32Eq, BrI32Ne),
+        I::I32Ne(x) => pick!(x, BrCmp, BrI32Ne, BrI32Eq),
+        I::I32LtS(x) => pick!(x, BrCmp, BrI32LtS, BrI32GeS),
+        I::I32LtU(x) => pick!(x, BrCmp, BrI32LtU, BrI32GeU),
+        I::I32GtS(x) => pick!(x, BrCmp, BrI32GtS, BrI32LeS),
+        I::I32GtU(x) => pick!(x, BrCmp, BrI32GtU, BrI32LeU),
+        I::I32LeS(x) => pick!(x, BrCmp, BrI32LeS, BrI32GtS),
+        I::I32LeU(x) => pick!(x, BrCmp, BrI32LeU, BrI32GtU),
+        I::I32GeS(x) => pick!(x, BrCmp, BrI32GeS, BrI32LtS),
+        I::I32GeU(x) => pick!(x, BrCmp, BrI32GeU, BrI32LtU),
+        I::I64Eq(x) => pick!(x, BrCmp, BrI64Eq, BrI64Ne),
+        I::I64Ne(x) => pick!(x, BrCmp, BrI64Ne, BrI64Eq),
+        I::I64LtS(x) => pick!(x, BrCmp, BrI64LtS, BrI64GeS),
+        I::I64LtU(x) => pick!(x, BrCmp, BrI64LtU, BrI64GeU),
+        I::I64GtS(x) => pick!(x, BrCmp, BrI64GtS, BrI64LeS),
+        I::I64GtU(x) => pick!(x, BrCmp, BrI64GtU, BrI64LeU),
+        I::I64LeS(x) => pick!(x, BrCmp, BrI64LeS, BrI64GtS),
+        I::I64LeU(x) => pick!(x, BrCmp, BrI64LeU, BrI64GtU),
+        I::I64GeS(x) => pick!(x, BrCmp, BrI64GeS, BrI64LtS),
+        I::I64GeU(x) => pick!(x, BrCmp, BrI64GeU, BrI64LtU),
+        I::I32EqImm(x) => pick_imm!(x, BrI32EqImm, BrI32NeImm),
+        I::I32NeImm(x) => pick_imm!(x, BrI32NeImm, BrI32EqImm),
+        I::I32LtSImm(x) => pick_imm!(x, BrI32LtSImm, BrI32GeSImm),
+        I::I32LtUImm(x) => pick_imm!(x, BrI32LtUImm, BrI32GeUImm),
+        I::I32GtSImm(x) => pick_imm!(x, BrI32GtSImm, BrI32LeSImm),
+        I::I32GtUImm(x) => pick_imm!(x, BrI32GtUImm, BrI32LeUImm),
+        I::I32LeSImm(x) => pick_imm!(x, BrI32LeSImm, BrI32GtSImm),
+        I::I32LeUImm(x) => pick_imm!(x, BrI32LeUImm, BrI32GtUImm),
+        I::I32GeSImm(x) => pick_imm!(x, BrI32GeSImm, BrI32LtSImm),
+        I::I32GeUImm(x) => pick_imm!(x, BrI32GeUImm, BrI32LtUImm),
+        I::I64EqImm(x) => pick_imm!(x, BrI64EqImm, BrI64NeImm),
+        I::I64NeImm(x) => pick_imm!(x, BrI64NeImm, BrI64EqImm),
+        I::I64LtSImm(x) => pick_imm!(x, BrI64LtSImm, BrI64GeSImm),
+        I::I64LtUImm(x) => pick_imm!(x, BrI64LtUImm, BrI64GeUImm),
+        I::I64GtSImm(x) => pick_imm!(x, BrI64GtSImm, BrI64LeSImm),
+        I::I64GtUImm(x) => pick_imm!(x, BrI64GtUImm, BrI64LeUImm),
+        I::I64LeSImm(x) => pick_imm!(x, BrI64LeSImm, BrI64GtSImm),
+        I::I64LeUImm(x) => pick_imm!(x, BrI64LeUImm, BrI64GtUImm),
+        I::I64GeSImm(x) => pick_imm!(x, BrI64GeSImm, BrI64LtSImm),
+        I::I64GeUImm(x) => pick_imm!(x, BrI64GeUImm, BrI64LtUImm),
+        I::I32Eqz(x) => Some(if negate {
+            I::BrIfNez {
+                cond: x.src,
+                target,
+            }
+        } else {
+            I::BrIfEqz {
+                cond: x.src,
+                target,
+            }
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 //!   `Local` descriptor is materialised when a block is entered.
 //! - Code after an unconditional branch is validated but not translated.
 
-use crate::code::{Bin, BinImm, CompiledFunc, Instr, Load, Slot, Store, Un};
+use crate::code::{Bin, BinImm, CompiledFunc, Instr, Load, Slot, Store, StoreImm, Un};
 use crate::error::{ModuleError, Result};
 use crate::types::FuncType;
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
@@ -182,6 +182,7 @@ pub(crate) fn compile_function(
 
 type BinCtor = fn(Bin) -> Instr;
 type ImmCtor = fn(BinImm) -> Instr;
+type StoreImmCtor = fn(StoreImm) -> Instr;
 
 impl Translator<'_> {
     fn slot(&self, pos: usize) -> Slot {
@@ -297,12 +298,25 @@ impl Translator<'_> {
     }
 
     fn patch(&mut self, pc: usize, target: u32) {
-        match &mut self.code[pc] {
-            Instr::Br { target: t }
-            | Instr::BrIfNez { target: t, .. }
-            | Instr::BrIfEqz { target: t, .. } => *t = target,
-            _ => {}
+        if let Some(t) = self.code[pc].branch_target_mut() {
+            *t = target;
         }
+    }
+
+    /// If the top operand is the result of the last instruction and that
+    /// instruction is a comparison, pops the operand and turns the comparison
+    /// into a compare-and-branch (to be patched); returns its pc.
+    fn fuse_condition(&mut self, negate: bool) -> Option<usize> {
+        let top = self.stack.len().checked_sub(1)?;
+        let pc = self.last_result?;
+        if self.stack[top] != Opd::Temp || self.code[pc].result_slot() != Some(self.slot(top)) {
+            return None;
+        }
+        let fused = crate::code::fuse_compare_branch(self.code[pc], negate, 0)?;
+        self.code[pc] = fused;
+        self.stack.pop();
+        self.last_result = None;
+        Some(pc)
     }
 
     fn here(&self) -> u32 {
@@ -399,8 +413,35 @@ impl Translator<'_> {
     }
 
     fn br_if(&mut self, depth: u32) {
-        let cond = self.pop_slot();
         let idx = self.ctrls.len() - 1 - depth as usize;
+        let (n, dest) = if idx == 0 { (0, 0) } else { self.label(idx) };
+        let direct = idx != 0 && {
+            // The moves (if any) are decided on the stack without the condition.
+            let cond = self.stack.pop();
+            let needs = self.branch_needs_moves(n, dest);
+            if let Some(c) = cond {
+                self.stack.push(c);
+            }
+            !needs
+        };
+        if direct && let Some(pc) = self.fuse_condition(false) {
+            self.label_target(idx, pc);
+            return;
+        }
+        if !direct && let Some(skip) = self.fuse_condition(true) {
+            if idx == 0 {
+                self.emit_return();
+            } else {
+                self.emit_branch_moves(n, dest);
+                let pc = self.emit(Instr::Br { target: 0 });
+                self.label_target(idx, pc);
+            }
+            let here = self.here();
+            self.patch(skip, here);
+            self.last_result = None;
+            return;
+        }
+        let cond = self.pop_slot();
         if idx == 0 {
             let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
             self.emit_return();
@@ -474,6 +515,17 @@ impl Translator<'_> {
                 (t.params().len() as u32, t.results().len() as u32)
             }
         }
+    }
+
+    /// Whether [`Translator::enter_block`] would emit copies.
+    fn block_entry_needs_copies(&self, bt: BlockType) -> bool {
+        let (np, _) = self.block_arity(bt);
+        let h = self.stack.len();
+        let params_from = h - np as usize;
+        self.stack
+            .iter()
+            .enumerate()
+            .any(|(p, o)| *o != Opd::Temp && (p >= params_from || matches!(o, Opd::Local(_))))
     }
 
     fn enter_block(&mut self, kind: CtrlKind, bt: BlockType) {
@@ -654,9 +706,34 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn store(&mut self, f: fn(Store) -> Instr, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
+    /// A store; `imm` is the immediate form and whether its value must fit
+    /// an i32 when sign-extended (64-bit stores) rather than be truncated.
+    fn store(
+        &mut self,
+        f: fn(Store) -> Instr,
+        imm: Option<(StoreImmCtor, bool)>,
+        m: &wasmparser::MemArg,
+        offset: u64,
+    ) -> Result<()> {
         let off = u32::try_from(m.offset)
             .map_err(|_| compile_err("memory offset too large".into(), offset))?;
+        if let (Some((g, wide)), Some(Opd::Const(c))) = (imm, self.stack.last().copied()) {
+            let value = if wide {
+                i32::try_from(c as i64).ok()
+            } else {
+                Some(c as u32 as i32)
+            };
+            if let Some(value) = value {
+                self.stack.pop();
+                let addr = self.pop_slot();
+                self.emit(g(StoreImm {
+                    addr,
+                    value,
+                    offset: off,
+                }));
+                return Ok(());
+            }
+        }
         let val = self.pop_slot();
         let addr = self.pop_slot();
         self.emit(f(Store {
@@ -744,9 +821,30 @@ impl Translator<'_> {
             O::Block { blockty } => self.enter_block(CtrlKind::Block, blockty),
             O::Loop { blockty } => self.enter_block(CtrlKind::Loop, blockty),
             O::If { blockty } => {
-                let cond = self.pop_slot();
-                self.enter_block(CtrlKind::If, blockty);
-                let pc = self.emit(I::BrIfEqz { cond, target: 0 });
+                // `cmp; if` becomes one negated compare-and-branch to the else
+                // arm, when entering the block needs no copies (they would
+                // have to run on both arms, i.e. before the branch).
+                let cond_opd = self.stack.pop();
+                let quiet_entry = !self.block_entry_needs_copies(blockty);
+                if let Some(c) = cond_opd {
+                    self.stack.push(c);
+                }
+                let fused = if quiet_entry {
+                    self.fuse_condition(true)
+                } else {
+                    None
+                };
+                let pc = match fused {
+                    Some(pc) => {
+                        self.enter_block(CtrlKind::If, blockty);
+                        pc
+                    }
+                    None => {
+                        let cond = self.pop_slot();
+                        self.enter_block(CtrlKind::If, blockty);
+                        self.emit(I::BrIfEqz { cond, target: 0 })
+                    }
+                };
                 if let Some(c) = self.ctrls.last_mut() {
                     c.else_fixup = Some(pc);
                 }
@@ -835,16 +933,23 @@ impl Translator<'_> {
             O::I64Load32S { ref memarg } => self.load(I::I64Load32S, memarg, offset)?,
             O::I64Load32U { ref memarg } => self.load(I::I64Load32U, memarg, offset)?,
             O::I32Store { ref memarg } | O::F32Store { ref memarg } => {
-                self.store(I::I32Store, memarg, offset)?
+                self.store(I::I32Store, Some((I::I32StoreImm, false)), memarg, offset)?
             }
             O::I64Store { ref memarg } | O::F64Store { ref memarg } => {
-                self.store(I::I64Store, memarg, offset)?
+                self.store(I::I64Store, Some((I::I64StoreImm, true)), memarg, offset)?
             }
-            O::I32Store8 { ref memarg } => self.store(I::I32Store8, memarg, offset)?,
-            O::I32Store16 { ref memarg } => self.store(I::I32Store16, memarg, offset)?,
-            O::I64Store8 { ref memarg } => self.store(I::I64Store8, memarg, offset)?,
-            O::I64Store16 { ref memarg } => self.store(I::I64Store16, memarg, offset)?,
-            O::I64Store32 { ref memarg } => self.store(I::I64Store32, memarg, offset)?,
+            O::I32Store8 { ref memarg } | O::I64Store8 { ref memarg } => {
+                self.store(I::I32Store8, Some((I::I32Store8Imm, false)), memarg, offset)?
+            }
+            O::I32Store16 { ref memarg } | O::I64Store16 { ref memarg } => self.store(
+                I::I32Store16,
+                Some((I::I32Store16Imm, false)),
+                memarg,
+                offset,
+            )?,
+            O::I64Store32 { ref memarg } => {
+                self.store(I::I32Store, Some((I::I32StoreImm, false)), memarg, offset)?
+            }
             O::MemorySize { .. } => {
                 let dst = self.push_temp();
                 self.emit_result(I::MemorySize { dst });

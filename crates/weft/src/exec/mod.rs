@@ -165,6 +165,20 @@ fn call_host<T>(
     Ok(())
 }
 
+/// Marks the taken side of a conditional wasm branch. An empty `asm!` has
+/// no effect at run time, but LLVM cannot if-convert around it, so the
+/// branch stays a predicted jump instead of a `cmov` on `pc` (which would
+/// make every following instruction fetch wait for the comparison).
+#[inline(always)]
+fn taken_branch() {
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    // SAFETY: an empty assembly block with no operands reads and writes
+    // nothing.
+    unsafe {
+        std::arch::asm!("", options(nomem, nostack, preserves_flags));
+    }
+}
+
 /// Memory `mem`'s base pointer and length (null and 0 if there is none).
 fn mem_parts(inner: &mut crate::runtime::store::StoreInner, mem: usize) -> (*mut u8, usize) {
     match inner.memories.get_mut(mem) {
@@ -319,6 +333,25 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 set!($x.dst, $e);
             }};
         }
+        // Fused compare-and-branch on two slots.
+        macro_rules! br_if {
+            ($x:expr, $rd:ident, $op:tt) => {{
+                if $rd!($x.a) $op $rd!($x.b) {
+                    taken_branch();
+                    pc = $x.target as usize;
+                }
+            }};
+        }
+        // Fused compare-and-branch on a slot and an immediate; `$t` is the
+        // comparison type (the immediate is sign-extended for 64 bits).
+        macro_rules! br_if_imm {
+            ($x:expr, $rd:ident, $t:ty, $op:tt) => {{
+                if $rd!($x.a) $op (i64::from($x.imm) as $t) {
+                    taken_branch();
+                    pc = $x.target as usize;
+                }
+            }};
+        }
         macro_rules! un {
             ($x:expr, $rd:ident, $wr:ident, |$a:ident| $e:expr) => {{
                 let $a = $rd!($x.src);
@@ -465,14 +498,56 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 I::Br { target } => pc = target as usize,
                 I::BrIfNez { cond, target } => {
                     if u32_!(cond) != 0 {
+                        taken_branch();
                         pc = target as usize;
                     }
                 }
                 I::BrIfEqz { cond, target } => {
                     if u32_!(cond) == 0 {
+                        taken_branch();
                         pc = target as usize;
                     }
                 }
+                I::BrI32Eq(x) => br_if!(x, u32_, ==),
+                I::BrI32Ne(x) => br_if!(x, u32_, !=),
+                I::BrI32LtS(x) => br_if!(x, i32_, <),
+                I::BrI32LtU(x) => br_if!(x, u32_, <),
+                I::BrI32GtS(x) => br_if!(x, i32_, >),
+                I::BrI32GtU(x) => br_if!(x, u32_, >),
+                I::BrI32LeS(x) => br_if!(x, i32_, <=),
+                I::BrI32LeU(x) => br_if!(x, u32_, <=),
+                I::BrI32GeS(x) => br_if!(x, i32_, >=),
+                I::BrI32GeU(x) => br_if!(x, u32_, >=),
+                I::BrI64Eq(x) => br_if!(x, get, ==),
+                I::BrI64Ne(x) => br_if!(x, get, !=),
+                I::BrI64LtS(x) => br_if!(x, i64_, <),
+                I::BrI64LtU(x) => br_if!(x, get, <),
+                I::BrI64GtS(x) => br_if!(x, i64_, >),
+                I::BrI64GtU(x) => br_if!(x, get, >),
+                I::BrI64LeS(x) => br_if!(x, i64_, <=),
+                I::BrI64LeU(x) => br_if!(x, get, <=),
+                I::BrI64GeS(x) => br_if!(x, i64_, >=),
+                I::BrI64GeU(x) => br_if!(x, get, >=),
+                I::BrI32EqImm(x) => br_if_imm!(x, u32_, u32, ==),
+                I::BrI32NeImm(x) => br_if_imm!(x, u32_, u32, !=),
+                I::BrI32LtSImm(x) => br_if_imm!(x, i32_, i32, <),
+                I::BrI32LtUImm(x) => br_if_imm!(x, u32_, u32, <),
+                I::BrI32GtSImm(x) => br_if_imm!(x, i32_, i32, >),
+                I::BrI32GtUImm(x) => br_if_imm!(x, u32_, u32, >),
+                I::BrI32LeSImm(x) => br_if_imm!(x, i32_, i32, <=),
+                I::BrI32LeUImm(x) => br_if_imm!(x, u32_, u32, <=),
+                I::BrI32GeSImm(x) => br_if_imm!(x, i32_, i32, >=),
+                I::BrI32GeUImm(x) => br_if_imm!(x, u32_, u32, >=),
+                I::BrI64EqImm(x) => br_if_imm!(x, get, u64, ==),
+                I::BrI64NeImm(x) => br_if_imm!(x, get, u64, !=),
+                I::BrI64LtSImm(x) => br_if_imm!(x, i64_, i64, <),
+                I::BrI64LtUImm(x) => br_if_imm!(x, get, u64, <),
+                I::BrI64GtSImm(x) => br_if_imm!(x, i64_, i64, >),
+                I::BrI64GtUImm(x) => br_if_imm!(x, get, u64, >),
+                I::BrI64LeSImm(x) => br_if_imm!(x, i64_, i64, <=),
+                I::BrI64LeUImm(x) => br_if_imm!(x, get, u64, <=),
+                I::BrI64GeSImm(x) => br_if_imm!(x, i64_, i64, >=),
+                I::BrI64GeUImm(x) => br_if_imm!(x, get, u64, >=),
                 I::BrTable { index, len } => {
                     let i = u32_!(index).min(len);
                     pc += i as usize;
@@ -864,9 +939,12 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 I::I64Load32U(x) => ld!(x, 4, |b| u64::from(u32::from_le_bytes(b))),
                 I::I32Store(x) => st!(x, (get!(x.val) as u32).to_le_bytes()),
                 I::I64Store(x) => st!(x, get!(x.val).to_le_bytes()),
-                I::I32Store8(x) | I::I64Store8(x) => st!(x, [get!(x.val) as u8]),
-                I::I32Store16(x) | I::I64Store16(x) => st!(x, (get!(x.val) as u16).to_le_bytes()),
-                I::I64Store32(x) => st!(x, (get!(x.val) as u32).to_le_bytes()),
+                I::I32Store8(x) => st!(x, [get!(x.val) as u8]),
+                I::I32Store16(x) => st!(x, (get!(x.val) as u16).to_le_bytes()),
+                I::I32StoreImm(x) => st!(x, x.value.to_le_bytes()),
+                I::I64StoreImm(x) => st!(x, i64::from(x.value).to_le_bytes()),
+                I::I32Store8Imm(x) => st!(x, [x.value as u8]),
+                I::I32Store16Imm(x) => st!(x, (x.value as u16).to_le_bytes()),
             }
         }
     }

@@ -175,6 +175,22 @@ impl Module {
             })
     }
 
+    /// weft's compiled code for defined function `index` (counting imports),
+    /// one instruction per line; for debugging the compiler.
+    #[doc(hidden)]
+    pub fn disassemble(&self, func_index: u32) -> Option<String> {
+        let defined = func_index.checked_sub(self.inner.num_imported_funcs)?;
+        let f = self.inner.code.get(defined as usize)?;
+        let mut out = format!(
+            "func {func_index}: params {}, locals {}, frame {}\n",
+            f.params, f.locals, f.frame_size
+        );
+        for (pc, i) in f.code.iter().enumerate() {
+            out.push_str(&format!("{pc:5}: {i:?}\n"));
+        }
+        Some(out)
+    }
+
     /// The engine this module was compiled for.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
