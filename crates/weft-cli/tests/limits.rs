@@ -24,7 +24,10 @@ fn timeout_stops_an_infinite_loop() {
     let took = start.elapsed();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
-    assert!(took >= Duration::from_millis(900), "stopped too early: {took:?}");
+    assert!(
+        took >= Duration::from_millis(900),
+        "stopped too early: {took:?}"
+    );
     assert!(took < Duration::from_millis(1500), "took {took:?}");
 }
 
@@ -75,11 +78,36 @@ fn a_4gib_memory_over_the_limit_fails_cleanly() {
 fn deep_recursion_traps_call_stack_exhausted() {
     let o = weft(&["run", WAT, "--invoke", "rec", "1000000"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("call stack exhausted"), "{}", stderr(&o));
-    let o = weft(&["run", "--max-stack-depth", "50", WAT, "--invoke", "rec", "100"]);
+    assert!(
+        stderr(&o).contains("call stack exhausted"),
+        "{}",
+        stderr(&o)
+    );
+    let o = weft(&[
+        "run",
+        "--max-stack-depth",
+        "50",
+        WAT,
+        "--invoke",
+        "rec",
+        "100",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let o = weft(&["run", "--max-stack-depth", "500", WAT, "--invoke", "rec", "100"]);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "100\n", "{}", stderr(&o));
+    let o = weft(&[
+        "run",
+        "--max-stack-depth",
+        "500",
+        WAT,
+        "--invoke",
+        "rec",
+        "100",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "100\n",
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
