@@ -98,13 +98,21 @@ fn capped_iovecs(mem: &Mem<'_>, iovs: u32, iovs_len: u32) -> WasiResult<Vec<(u32
 }
 
 /// The regular file of `fd` for a positioned operation.
-fn file_for_positioned(ctx: &mut WasiCtx, fd: u32) -> WasiResult<&mut Entry> {
+/// The regular file behind `fd` and its fdflags, for an operation at an
+/// explicit position that needs the rights in `right` (0: none).
+/// Errors: `ENOTDIR`/`EBADF` from the lookup, `EISDIR` for a directory,
+/// `ESPIPE` for a stream, `EBADF` without the right.
+fn positioned_file(ctx: &mut WasiCtx, fd: u32, right: u64) -> WasiResult<(&std::fs::File, u16)> {
     let entry = ctx.fds.get(fd)?;
-    match entry.desc {
-        Desc::File(_) => Ok(entry),
-        Desc::Dir { .. } => Err(Errno::Isdir),
-        Desc::Stream(_) => Err(Errno::Spipe),
+    let file = match &entry.desc {
+        Desc::File(file) => file,
+        Desc::Dir { .. } => return Err(Errno::Isdir),
+        Desc::Stream(_) => return Err(Errno::Spipe),
+    };
+    if entry.rights_base & right != right {
+        return Err(Errno::Badf);
     }
+    Ok((file, entry.flags))
 }
 
 /// `fd_read(fd, iovs) -> size`.
@@ -169,13 +177,7 @@ pub(crate) fn fd_pread(
     offset: u64,
     nread: u32,
 ) -> WasiResult {
-    let entry = file_for_positioned(ctx, fd)?;
-    if entry.rights_base & rights::FD_READ == 0 {
-        return Err(Errno::Badf);
-    }
-    let Desc::File(file) = &entry.desc else {
-        return Err(Errno::Badf);
-    };
+    let (file, _) = positioned_file(ctx, fd, rights::FD_READ)?;
     let iovs = capped_iovecs(mem, iovs, iovs_len)?;
     mem.check_array(nread, 1, 4)?;
     let mut total = 0u32;
@@ -206,13 +208,7 @@ pub(crate) fn fd_pwrite(
     offset: u64,
     nwritten: u32,
 ) -> WasiResult {
-    let entry = file_for_positioned(ctx, fd)?;
-    if entry.rights_base & rights::FD_WRITE == 0 {
-        return Err(Errno::Badf);
-    }
-    let Desc::File(file) = &entry.desc else {
-        return Err(Errno::Badf);
-    };
+    let (file, flags) = positioned_file(ctx, fd, rights::FD_WRITE)?;
     let iovs = capped_iovecs(mem, iovs, iovs_len)?;
     mem.check_array(nwritten, 1, 4)?;
     let mut total = 0u32;
@@ -221,7 +217,7 @@ pub(crate) fn fd_pwrite(
         file.write_all_at(mem.slice(ptr, len)?, at)?;
         total += len;
     }
-    sync_after_write(file, entry.flags)?;
+    sync_after_write(file, flags)?;
     mem.write_u32(nwritten, total)
 }
 
@@ -305,7 +301,7 @@ pub(crate) fn fd_advise(
     _len: u64,
     advice: u32,
 ) -> WasiResult {
-    file_for_positioned(ctx, fd)?;
+    positioned_file(ctx, fd, 0)?;
     if advice > 5 {
         return Err(Errno::Inval);
     }
@@ -321,13 +317,7 @@ pub(crate) fn fd_allocate(
     offset: u64,
     len: u64,
 ) -> WasiResult {
-    let entry = file_for_positioned(ctx, fd)?;
-    if entry.rights_base & rights::FD_WRITE == 0 {
-        return Err(Errno::Badf);
-    }
-    let Desc::File(file) = &entry.desc else {
-        return Err(Errno::Badf);
-    };
+    let (file, _) = positioned_file(ctx, fd, rights::FD_WRITE)?;
     let end = offset.checked_add(len).ok_or(Errno::Fbig)?;
     if end > file.metadata()?.len() {
         file.set_len(end)?;

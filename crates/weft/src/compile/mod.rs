@@ -390,8 +390,9 @@ impl Translator<'_> {
         }
     }
 
-    fn branch_needs_moves(&self, n: u32, dest: u32) -> bool {
-        let h = self.stack.len();
+    /// Whether branching with the top `n` of the lowest `h` stack entries to
+    /// height `dest` needs copies.
+    fn branch_needs_moves(&self, h: usize, n: u32, dest: u32) -> bool {
         let n = n as usize;
         (0..n).any(|k| {
             let p = h - n + k;
@@ -415,15 +416,9 @@ impl Translator<'_> {
     fn br_if(&mut self, depth: u32) {
         let idx = self.ctrls.len() - 1 - depth as usize;
         let (n, dest) = if idx == 0 { (0, 0) } else { self.label(idx) };
-        let direct = idx != 0 && {
-            // The moves (if any) are decided on the stack without the condition.
-            let cond = self.stack.pop();
-            let needs = self.branch_needs_moves(n, dest);
-            if let Some(c) = cond {
-                self.stack.push(c);
-            }
-            !needs
-        };
+        // The moves (if any) apply to the stack below the condition.
+        let below_cond = self.stack.len() - 1;
+        let direct = idx != 0 && !self.branch_needs_moves(below_cond, n, dest);
         if direct && let Some(pc) = self.fuse_condition(false) {
             self.label_target(idx, pc);
             return;
@@ -449,7 +444,7 @@ impl Translator<'_> {
             self.patch(skip, here);
         } else {
             let (n, dest) = self.label(idx);
-            if self.branch_needs_moves(n, dest) {
+            if self.branch_needs_moves(self.stack.len(), n, dest) {
                 let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
                 self.emit_branch_moves(n, dest);
                 let pc = self.emit(Instr::Br { target: 0 });
@@ -518,14 +513,12 @@ impl Translator<'_> {
     }
 
     /// Whether [`Translator::enter_block`] would emit copies.
-    fn block_entry_needs_copies(&self, bt: BlockType) -> bool {
-        let (np, _) = self.block_arity(bt);
-        let h = self.stack.len();
-        let params_from = h - np as usize;
-        self.stack
-            .iter()
-            .enumerate()
-            .any(|(p, o)| *o != Opd::Temp && (p >= params_from || matches!(o, Opd::Local(_))))
+    /// Whether entering a block whose parameters start at stack position
+    /// `params_from` must put entry `p` in its canonical slot: block
+    /// parameters and every `Local` are materialised (see the module docs).
+    fn needs_entry_copy(&self, p: usize, params_from: usize) -> bool {
+        let o = self.stack[p];
+        o != Opd::Temp && (p >= params_from || matches!(o, Opd::Local(_)))
     }
 
     fn enter_block(&mut self, kind: CtrlKind, bt: BlockType) {
@@ -533,7 +526,7 @@ impl Translator<'_> {
         let h = self.stack.len();
         let params_from = h - np as usize;
         for p in 0..h {
-            if p >= params_from || matches!(self.stack[p], Opd::Local(_)) {
+            if self.needs_entry_copy(p, params_from) {
                 self.materialize(p);
             }
         }
@@ -824,11 +817,10 @@ impl Translator<'_> {
                 // `cmp; if` becomes one negated compare-and-branch to the else
                 // arm, when entering the block needs no copies (they would
                 // have to run on both arms, i.e. before the branch).
-                let cond_opd = self.stack.pop();
-                let quiet_entry = !self.block_entry_needs_copies(blockty);
-                if let Some(c) = cond_opd {
-                    self.stack.push(c);
-                }
+                let (np, _) = self.block_arity(blockty);
+                let below_cond = self.stack.len() - 1;
+                let params_from = below_cond - np as usize;
+                let quiet_entry = !(0..below_cond).any(|p| self.needs_entry_copy(p, params_from));
                 let fused = if quiet_entry {
                     self.fuse_condition(true)
                 } else {

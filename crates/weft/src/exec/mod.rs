@@ -410,30 +410,12 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                         if callee_inst == instance {
                             enter!(index, $base);
                         } else {
-                            if depth_base + frames.len() >= max_depth {
-                                trap!(TrapKind::StackOverflow);
-                            }
+                            // Another instance's code: push its frame and let
+                            // the outer loop switch to its module.
                             let callee_module =
                                 &store.inner.instances[callee_inst as usize].module.inner;
                             let cf = &callee_module.code[index as usize];
-                            let new_fp = fp + $base as usize;
-                            let need = new_fp + cf.frame_size as usize;
-                            if need > stack.len() {
-                                if need > max_cells {
-                                    trap!(TrapKind::StackOverflow);
-                                }
-                                stack.resize(need.max(stack.len() * 2).min(max_cells), 0);
-                            }
-                            stack[new_fp + cf.params as usize..new_fp + cf.locals as usize].fill(0);
-                            if let Some(top) = frames.last_mut() {
-                                top.pc = pc as u32;
-                            }
-                            frames.push(Frame {
-                                instance: callee_inst,
-                                func: index,
-                                pc: 0,
-                                fp: new_fp,
-                            });
+                            push_frame!(callee_inst, index, cf, $base);
                             continue 'outer;
                         }
                     }
@@ -449,13 +431,17 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 }
             }};
         }
-        // Enters defined function `$func` of the current module.
-        macro_rules! enter {
-            ($func:expr, $base:expr) => {{
+        // Pushes the frame of compiled function `$cf` (defined function
+        // `$func` of instance `$inst`) at `fp + $base`: checks the depth and
+        // stack limits, grows the value stack, zeroes the non-parameter
+        // locals and records the caller's resume pc. Evaluates to the new
+        // frame base.
+        macro_rules! push_frame {
+            ($inst:expr, $func:expr, $cf:expr, $base:expr) => {{
                 if depth_base + frames.len() >= max_depth {
                     trap!(TrapKind::StackOverflow);
                 }
-                let cf = &module.inner.code[$func as usize];
+                let cf = $cf;
                 let new_fp = fp + $base as usize;
                 let need = new_fp + cf.frame_size as usize;
                 if need > stack.len() {
@@ -469,14 +455,21 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                     top.pc = pc as u32;
                 }
                 frames.push(Frame {
-                    instance,
+                    instance: $inst,
                     func: $func,
                     pc: 0,
                     fp: new_fp,
                 });
+                new_fp
+            }};
+        }
+        // Enters defined function `$func` of the current module.
+        macro_rules! enter {
+            ($func:expr, $base:expr) => {{
+                let cf = &module.inner.code[$func as usize];
+                fp = push_frame!(instance, $func, cf, $base);
                 code = &cf.code;
                 pc = 0;
-                fp = new_fp;
                 refresh!();
             }};
         }

@@ -102,6 +102,16 @@ impl ModuleInner {
         &self.types[self.funcs[func_index as usize] as usize]
     }
 
+    /// The type an import declares.
+    pub(crate) fn import_type(&self, kind: &ImportKind) -> ExternType {
+        match kind {
+            ImportKind::Func(t) => ExternType::Func(self.types[*t as usize].clone()),
+            ImportKind::Table(t) => ExternType::Table(*t),
+            ImportKind::Memory(t) => ExternType::Memory(*t),
+            ImportKind::Global(t) => ExternType::Global(*t),
+        }
+    }
+
     pub(crate) fn entity_type(&self, idx: EntityIndex) -> ExternType {
         match idx {
             EntityIndex::Func(i) => ExternType::Func(self.func_type(i).clone()),
@@ -155,12 +165,7 @@ impl Module {
         self.inner.imports.iter().map(move |imp| ImportType {
             module: &imp.module,
             name: &imp.name,
-            ty: match &imp.kind {
-                ImportKind::Func(t) => ExternType::Func(self.inner.types[*t as usize].clone()),
-                ImportKind::Table(t) => ExternType::Table(*t),
-                ImportKind::Memory(t) => ExternType::Memory(*t),
-                ImportKind::Global(t) => ExternType::Global(*t),
-            },
+            ty: self.inner.import_type(&imp.kind),
         })
     }
 

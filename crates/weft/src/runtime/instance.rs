@@ -186,7 +186,7 @@ pub(crate) fn instantiate<T>(
             return Err(LinkError::IncompatibleImportType {
                 module: imp.module.clone(),
                 name: imp.name.clone(),
-                detail: format!("expected {}, found {got}", describe(m, &imp.kind)),
+                detail: format!("expected {}, found {got}", m.import_type(&imp.kind)),
             }
             .into());
         }
@@ -349,13 +349,4 @@ fn check_segments_fit(
 
 fn trap(kind: TrapKind) -> Error {
     Error::new(ErrorKind::Trap(kind.into()))
-}
-
-fn describe(m: &crate::module::ModuleInner, k: &ImportKind) -> String {
-    match k {
-        ImportKind::Func(t) => m.types[*t as usize].to_string(),
-        ImportKind::Table(t) => format!("(table {t})"),
-        ImportKind::Memory(t) => format!("(memory {t})"),
-        ImportKind::Global(t) => format!("(global {t})"),
-    }
 }
