@@ -11,6 +11,9 @@
 # No -mbulk-memory: memcpy/memset are libc's wasm loops, which is what an
 # interpreter should be measured on (and what every runtime here supports).
 #
+# simd.c (and any simd*.c) is the exception: it is built with -msimd128 as
+# well, since it measures the SIMD instructions themselves.
+#
 # Usage: bench/programs/build.sh [NAME...]   (default: every *.c here)
 set -eu
 cd "$(dirname "$0")"
@@ -20,7 +23,9 @@ LDFLAGS=${LDFLAGS:-"-Wl,--strip-debug"}
 if [ $# -eq 0 ]; then set -- *.c; fi
 for src in "$@"; do
     name=${src%.c}
-    echo "$CC $CFLAGS $name.c -o $name.wasm $LDFLAGS"
+    flags=$CFLAGS
+    case $name in simd*) flags="$CFLAGS -msimd128" ;; esac
+    echo "$CC $flags $name.c -o $name.wasm $LDFLAGS"
     # shellcheck disable=SC2086
-    $CC $CFLAGS "$name.c" -o "$name.wasm" $LDFLAGS
+    $CC $flags "$name.c" -o "$name.wasm" $LDFLAGS
 done

@@ -194,10 +194,55 @@ fn parse_arg(ty: ValType, text: &str) -> Result<Val, String> {
             .parse::<f64>()
             .map(|f| Val::F64(f.to_bits()))
             .map_err(|_| format!("`{text}` is not a valid f64")),
+        ValType::V128 => parse_v128(text).map(Val::V128),
         other => Err(format!(
             "parameters of type {other} cannot be given on the command line"
         )),
     }
+}
+
+/// Parses a `v128` argument: `0x` and up to 32 hex digits (the 128-bit
+/// value, lane 0 in the low bits), or a shape and its lanes in one argument,
+/// separated by spaces or commas: `"i32x4 1 2 3 4"`, `i8x16,0,1,...`,
+/// `"f64x2 1.5 -inf"`.
+fn parse_v128(text: &str) -> Result<u128, String> {
+    let text = text.trim();
+    if let Some(hex) = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        return u128::from_str_radix(hex, 16)
+            .ok()
+            .filter(|_| !hex.starts_with(['+', '-']))
+            .ok_or_else(|| format!("`{text}` is not a valid v128"));
+    }
+    let mut parts = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty());
+    let shape = parts.next().unwrap_or("");
+    let lanes: Vec<&str> = parts.collect();
+    let (count, bits) = match shape {
+        "i8x16" => (16, 8),
+        "i16x8" => (8, 16),
+        "i32x4" | "f32x4" => (4, 32),
+        "i64x2" | "f64x2" => (2, 64),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a valid v128: give 0x and 32 hex digits, or a shape \
+                 (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2) and its lanes"
+            ));
+        }
+    };
+    if lanes.len() != count {
+        return Err(format!("{shape} takes {count} lanes, got {}", lanes.len()));
+    }
+    let mut v = 0u128;
+    for (i, lane) in lanes.iter().enumerate() {
+        let bits_of = match shape {
+            "f32x4" => u128::from(parse_arg(ValType::F32, lane)?.f32().map_or(0, f32::to_bits)),
+            "f64x2" => u128::from(parse_arg(ValType::F64, lane)?.f64().map_or(0, f64::to_bits)),
+            _ => parse_int(lane, bits)? as u128 & ((1u128 << bits) - 1),
+        };
+        v |= bits_of << (i * bits as usize);
+    }
+    Ok(v)
 }
 
 /// Parses a decimal or `0x` hexadecimal integer that fits in `bits` bits,
@@ -237,7 +282,12 @@ fn format_val(val: &Val) -> String {
         Val::I64(v) => v.to_string(),
         Val::F32(bits) => f32::from_bits(*bits).to_string(),
         Val::F64(bits) => f64::from_bits(*bits).to_string(),
-        Val::V128(bits) => format!("{bits:#034x}"),
+        Val::V128(bits) => {
+            let lanes: Vec<String> = (0..4)
+                .map(|i| ((bits >> (32 * i)) as u32 as i32).to_string())
+                .collect();
+            format!("{bits:#034x} (i32x4 {})", lanes.join(" "))
+        }
         Val::FuncRef(None) => "ref.null func".to_string(),
         Val::FuncRef(Some(_)) => "ref.func".to_string(),
         Val::ExternRef(None) => "ref.null extern".to_string(),
@@ -263,6 +313,32 @@ mod tests {
             parse_arg(ValType::I32, "0xffffffff"),
             Ok(Val::I32(-1))
         ));
+    }
+
+    #[test]
+    fn v128_arguments() {
+        assert_eq!(parse_v128("0x1"), Ok(1));
+        assert_eq!(
+            parse_v128("i32x4 1 2 3 -1"),
+            Ok(1 | (2 << 32) | (3 << 64) | (0xffff_ffffu128 << 96))
+        );
+        assert_eq!(parse_v128("i64x2,5,0x10"), Ok(5 | (16 << 64)));
+        assert_eq!(
+            parse_v128("f32x4 1 0 0 0"),
+            Ok(u128::from(1.0f32.to_bits()))
+        );
+        assert_eq!(
+            parse_v128("i8x16 -1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 255"),
+            Ok(0xff | (0xff << 120))
+        );
+        assert!(parse_v128("i32x4 1 2 3").is_err());
+        assert!(parse_v128("i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0").is_err());
+        assert!(parse_v128("0x1_0000_0000_0000_0000_0000_0000_0000_0000").is_err());
+        assert!(parse_v128("v128").is_err());
+        assert_eq!(
+            format_val(&Val::V128(1 | (0xffff_ffffu128 << 32))),
+            "0x0000000000000000ffffffff00000001 (i32x4 1 -1 0 0)"
+        );
     }
 
     #[test]

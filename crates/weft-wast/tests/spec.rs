@@ -176,3 +176,37 @@ fn proposal_mutable_global() {
         2,
     );
 }
+
+/// Known failure: simd_memory-multi.wast:5 declares two memories
+/// (multi-memory is not in weft yet).
+#[test]
+fn proposal_simd() {
+    check_known(
+        "simd",
+        weft::Config::default(),
+        proposal(Proposal::Simd).collect(),
+        59,
+        &["simd_memory-multi.wast:5"],
+    );
+}
+
+/// Relaxed SIMD results are deterministic in weft (the choices are listed in
+/// the engine's `simd` module); the scripts accept any of the allowed ones.
+#[test]
+fn proposal_relaxed_simd() {
+    check("relaxed-simd", proposal(Proposal::RelaxedSimd).collect(), 7);
+}
+
+/// SIMD code with fuel accounting and interrupt checks compiled in.
+#[test]
+fn proposal_simd_with_fuel_and_interrupt_checks() {
+    let mut config = weft::Config::default();
+    config.consume_fuel(true).interruptible(true);
+    check_known(
+        "simd (fuel+interrupt)",
+        config,
+        proposal(Proposal::Simd).collect(),
+        59,
+        &["simd_memory-multi.wast:5"],
+    );
+}

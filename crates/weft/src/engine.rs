@@ -16,6 +16,8 @@ pub struct Config {
     pub(crate) mutable_global: bool,
     pub(crate) reference_types: bool,
     pub(crate) bulk_memory: bool,
+    pub(crate) simd: bool,
+    pub(crate) relaxed_simd: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
 }
@@ -31,6 +33,8 @@ impl Default for Config {
             mutable_global: true,
             reference_types: true,
             bulk_memory: true,
+            simd: true,
+            relaxed_simd: true,
             consume_fuel: false,
             interruptible: false,
         }
@@ -94,6 +98,27 @@ impl Config {
         self
     }
 
+    /// Enables or disables 128-bit SIMD (`v128` values and operators).
+    /// Disabling it also disables relaxed SIMD.
+    pub fn wasm_simd(&mut self, on: bool) -> &mut Self {
+        self.simd = on;
+        if !on {
+            self.relaxed_simd = false;
+        }
+        self
+    }
+
+    /// Enables or disables relaxed SIMD (deterministic in weft: see the
+    /// `simd` module's documentation for the result each operator gives).
+    /// Enabling it also enables SIMD.
+    pub fn wasm_relaxed_simd(&mut self, on: bool) -> &mut Self {
+        self.relaxed_simd = on;
+        if on {
+            self.simd = true;
+        }
+        self
+    }
+
     /// Compiles code that charges fuel per basic block (one unit per
     /// instruction), so `Store::set_fuel` bounds execution. Off by default;
     /// when off, compiled code contains no fuel accounting at all.
@@ -123,6 +148,8 @@ impl Config {
             saturating_float_to_int: false,
             reference_types: false,
             bulk_memory: false,
+            simd: false,
+            relaxed_simd: false,
             mutable_global: true,
             ..Config::default()
         }
@@ -137,6 +164,8 @@ impl Config {
         f.set(F::SATURATING_FLOAT_TO_INT, self.saturating_float_to_int);
         f.set(F::REFERENCE_TYPES, self.reference_types);
         f.set(F::BULK_MEMORY, self.bulk_memory);
+        f.set(F::SIMD, self.simd);
+        f.set(F::RELAXED_SIMD, self.relaxed_simd);
         f
     }
 }

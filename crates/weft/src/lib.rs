@@ -43,6 +43,7 @@ mod error;
 mod exec;
 mod module;
 mod runtime;
+mod simd;
 mod types;
 mod value;
 

@@ -27,6 +27,11 @@ impl ValType {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
 
+    /// How many 64-bit value-stack cells a value of this type takes.
+    pub(crate) fn cells(self) -> u32 {
+        if self == ValType::V128 { 2 } else { 1 }
+    }
+
     pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {

@@ -85,28 +85,30 @@ impl Val {
         }
     }
 
-    /// Encodes as a value-stack cell, checking that references belong to `store`.
-    pub(crate) fn to_cell(self, store: &StoreInner) -> Result<u64> {
+    /// Encodes as bits (a cell, or two for a `v128`), checking that
+    /// references belong to `store`.
+    pub(crate) fn to_bits(self, store: &StoreInner) -> Result<u128> {
         Ok(match self {
-            Val::I32(v) => u64::from(v as u32),
-            Val::I64(v) => v as u64,
-            Val::F32(v) => u64::from(v),
-            Val::F64(v) => v,
-            Val::V128(v) => v as u64,
+            Val::I32(v) => u128::from(v as u32),
+            Val::I64(v) => u128::from(v as u64),
+            Val::F32(v) => u128::from(v),
+            Val::F64(v) => u128::from(v),
+            Val::V128(v) => v,
             Val::FuncRef(None) | Val::ExternRef(None) => 0,
-            Val::FuncRef(Some(f)) => store.check(f.0, "function")? as u64 + 1,
-            Val::ExternRef(Some(e)) => store.check(e.0, "externref")? as u64 + 1,
+            Val::FuncRef(Some(f)) => store.check(f.0, "function")? as u128 + 1,
+            Val::ExternRef(Some(e)) => store.check(e.0, "externref")? as u128 + 1,
         })
     }
 
-    /// Decodes a value-stack cell of type `ty`.
-    pub(crate) fn from_cell(cell: u64, ty: ValType, store: &StoreInner) -> Val {
+    /// Decodes the bits of a value of type `ty`.
+    pub(crate) fn from_bits(bits: u128, ty: ValType, store: &StoreInner) -> Val {
+        let cell = bits as u64;
         match ty {
             ValType::I32 => Val::I32(cell as u32 as i32),
             ValType::I64 => Val::I64(cell as i64),
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
-            ValType::V128 => Val::V128(u128::from(cell)),
+            ValType::V128 => Val::V128(bits),
             ValType::FuncRef => {
                 Val::FuncRef(cell.checked_sub(1).map(|i| Func(store.stored(i as usize))))
             }
@@ -116,6 +118,50 @@ impl Val {
             ),
         }
     }
+
+    /// Encodes a value that fits one cell (anything but a `v128`).
+    pub(crate) fn to_cell(self, store: &StoreInner) -> Result<u64> {
+        debug_assert!(!matches!(self, Val::V128(_)));
+        Ok(self.to_bits(store)? as u64)
+    }
+
+    /// Decodes a one-cell value of type `ty`.
+    pub(crate) fn from_cell(cell: u64, ty: ValType, store: &StoreInner) -> Val {
+        Val::from_bits(u128::from(cell), ty, store)
+    }
+}
+
+/// Writes `vals` to consecutive value-stack cells from `cells[0]` (a `v128`
+/// takes two, low half first).
+pub(crate) fn write_cells(vals: &[Val], cells: &mut [u64], store: &StoreInner) -> Result<()> {
+    let mut at = 0;
+    for v in vals {
+        let bits = v.to_bits(store)?;
+        cells[at] = bits as u64;
+        at += 1;
+        if let Val::V128(_) = v {
+            cells[at] = (bits >> 64) as u64;
+            at += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Reads values of types `tys` from consecutive cells (see [`write_cells`]).
+pub(crate) fn read_cells<'a>(
+    tys: &'a [ValType],
+    cells: &'a [u64],
+    store: &'a StoreInner,
+) -> impl Iterator<Item = Val> + 'a {
+    let mut at = 0;
+    tys.iter().map(move |&t| {
+        let mut bits = u128::from(cells[at]);
+        if t == ValType::V128 {
+            bits |= u128::from(cells[at + 1]) << 64;
+        }
+        at += t.cells() as usize;
+        Val::from_bits(bits, t, store)
+    })
 }
 
 impl From<i32> for Val {

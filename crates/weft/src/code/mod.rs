@@ -23,6 +23,8 @@
 //! `match` is exhaustive, so a new instruction fails to compile until it has
 //! a handler.
 
+use crate::simd;
+
 /// A frame slot index.
 pub(crate) type Slot = u32;
 
@@ -88,6 +90,45 @@ pub(crate) struct StoreImm {
     pub addr: Slot,
     pub value: i32,
     pub offset: u32,
+}
+
+/// What a `v128` load reads and how it widens it to 128 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum V128LoadKind {
+    /// `v128.load`: 16 bytes.
+    V128,
+    /// `v128.load8x8_s`/`_u`: 8 bytes, each lane sign/zero-extended to 16 bits.
+    S8x8,
+    U8x8,
+    /// `v128.load16x4_s`/`_u`.
+    S16x4,
+    U16x4,
+    /// `v128.load32x2_s`/`_u`.
+    S32x2,
+    U32x2,
+    /// `v128.load8_splat` .. `v128.load64_splat`.
+    Splat8,
+    Splat16,
+    Splat32,
+    Splat64,
+    /// `v128.load32_zero`/`load64_zero`.
+    Zero32,
+    Zero64,
+}
+
+impl V128LoadKind {
+    /// Bytes read from memory.
+    pub(crate) fn bytes(self) -> usize {
+        use V128LoadKind as K;
+        match self {
+            K::V128 => 16,
+            K::S8x8 | K::U8x8 | K::S16x4 | K::U16x4 | K::S32x2 | K::U32x2 => 8,
+            K::Splat8 => 1,
+            K::Splat16 => 2,
+            K::Splat32 | K::Zero32 => 4,
+            K::Splat64 | K::Zero64 => 8,
+        }
+    }
 }
 
 macro_rules! define_instrs {
@@ -177,6 +218,43 @@ macro_rules! define_instrs {
             TableInit { table: u32, elem: u32, args: Slot },
             /// `elem.drop`.
             ElemDrop { elem: u32 },
+            /// `dst = global[global]` for a `v128` global.
+            GlobalGetV128 { dst: Slot, global: u32 },
+            /// `global[global] = src` for a `v128` global.
+            GlobalSetV128 { global: u32, src: Slot },
+            /// `if cond == 0 { dst = src }` on `v128` values.
+            SelectEqzV128 { dst: Slot, cond: Slot, src: Slot },
+            // SIMD: `v128` operands take two slots (`s`, `s + 1`, low half
+            // first). The operation is a sub-opcode from `crate::simd`, so the
+            // dispatch loop has one arm per shape, not one per operator.
+            /// `dst = op(a, b)`.
+            V128Bin { op: simd::BinOp, dst: Slot, a: Slot, b: Slot },
+            /// `dst = op(src)`.
+            V128Un { op: simd::UnOp, dst: Slot, src: Slot },
+            /// `dst = op(a, b, c)` with `a, b, c` at `args`, `args + 2`, `args + 4`.
+            V128Tern { op: simd::TernOp, dst: Slot, args: Slot },
+            /// `dst = op(a, count)` (`count` an i32 slot).
+            V128Shift { op: simd::ShiftOp, dst: Slot, a: Slot, count: Slot },
+            /// `dst = op(src)`, an i32 result.
+            V128Test { op: simd::TestOp, dst: Slot, src: Slot },
+            /// `dst = splat(src)` of a scalar.
+            V128Splat { op: simd::SplatOp, dst: Slot, src: Slot },
+            /// `dst = src[lane]`, a scalar result.
+            V128Extract { op: simd::ExtractOp, lane: u8, dst: Slot, src: Slot },
+            /// `dst = a` with `a[lane] = x` (scalar slot `x`).
+            V128Replace { op: simd::ReplaceOp, lane: u8, dst: Slot, a: Slot, x: Slot },
+            /// `i8x16.shuffle`: `a`, `b` and the 16 lane indices (as a `v128`)
+            /// at `args`, `args + 2`, `args + 4`.
+            V128Shuffle { dst: Slot, args: Slot },
+            /// A `v128` load from memory 0 at `addr + offset`.
+            V128Load { kind: V128LoadKind, dst: Slot, addr: Slot, offset: u32 },
+            /// `v128.store` to memory 0.
+            V128Store(Store),
+            /// `v128.loadN_lane`: address at `args`, vector at `args + 1`;
+            /// replaces lane `lane` of `bytes` bytes with the value loaded.
+            V128LoadLane { bytes: u8, lane: u8, dst: Slot, args: Slot, offset: u32 },
+            /// `v128.storeN_lane`: address at `args`, vector at `args + 1`.
+            V128StoreLane { bytes: u8, lane: u8, args: Slot, offset: u32 },
             $(
                 #[allow(missing_docs)]
                 $brc(BrCmp),
@@ -248,7 +326,19 @@ macro_rules! define_instrs {
                     | Instr::RefFunc { dst, .. }
                     | Instr::TableGet { dst, .. }
                     | Instr::TableSize { dst, .. }
-                    | Instr::TableGrow { dst, .. } => Some(dst),
+                    | Instr::TableGrow { dst, .. }
+                    | Instr::GlobalGetV128 { dst, .. }
+                    | Instr::V128Bin { dst, .. }
+                    | Instr::V128Un { dst, .. }
+                    | Instr::V128Tern { dst, .. }
+                    | Instr::V128Shift { dst, .. }
+                    | Instr::V128Test { dst, .. }
+                    | Instr::V128Splat { dst, .. }
+                    | Instr::V128Extract { dst, .. }
+                    | Instr::V128Replace { dst, .. }
+                    | Instr::V128Shuffle { dst, .. }
+                    | Instr::V128Load { dst, .. }
+                    | Instr::V128LoadLane { dst, .. } => Some(dst),
                     _ => None,
                 }
             }

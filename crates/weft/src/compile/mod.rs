@@ -20,15 +20,20 @@
 //!   `Local` descriptor is materialised when a block is entered.
 //! - Code after an unconditional branch is validated but not translated.
 
-use crate::code::{Bin, BinImm, CompiledFunc, Instr, Load, Slot, Store, StoreImm, Un};
+use crate::code::{
+    Bin, BinImm, CompiledFunc, Instr, Load, Slot, Store, StoreImm, Un, V128LoadKind,
+};
 use crate::error::{ModuleError, Result};
-use crate::types::FuncType;
+use crate::simd::{self, SimdOp};
+use crate::types::{FuncType, GlobalType, ValType};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
 /// What the translator needs to know about the module.
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     pub funcs: &'a [u32],
+    /// All globals, imported first.
+    pub globals: &'a [GlobalType],
     pub num_imported_funcs: u32,
     /// Emit fuel accounting per basic block.
     pub fuel: bool,
@@ -41,10 +46,26 @@ pub(crate) struct ModuleEnv<'a> {
 enum Opd {
     /// The value is in its canonical slot.
     Temp,
-    /// The value is local `i`'s current value.
-    Local(u32),
-    /// The value is this constant (bits, zero-extended).
+    /// The value is the current value of the local whose (first) slot this is.
+    Local(Slot),
+    /// The value is this constant (bits, zero-extended). Never a `v128`.
     Const(u64),
+}
+
+/// One entry of the compile-time operand stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    opd: Opd,
+    /// The entry's canonical slot.
+    slot: Slot,
+    /// A `v128`: two cells, `slot` and `slot + 1`.
+    wide: bool,
+}
+
+impl Entry {
+    fn cells(self) -> u32 {
+        if self.wide { 2 } else { 1 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +79,8 @@ enum CtrlKind {
 #[derive(Debug)]
 struct Ctrl {
     kind: CtrlKind,
+    /// The block's type (for the widths of its parameters and results).
+    ty: BlockType,
     /// Operand stack height below the block's parameters.
     height: u32,
     nparams: u32,
@@ -75,19 +98,24 @@ struct Ctrl {
 /// Buffers reused across function compilations.
 #[derive(Default)]
 pub(crate) struct Scratch {
-    stack: Vec<Opd>,
+    stack: Vec<Entry>,
     ctrls: Vec<Ctrl>,
     code: Vec<Instr>,
+    /// Per local index: its first slot and whether it is a `v128`.
+    locals: Vec<(Slot, bool)>,
 }
 
 struct Translator<'a> {
     env: &'a ModuleEnv<'a>,
     code: &'a mut Vec<Instr>,
-    stack: &'a mut Vec<Opd>,
+    stack: &'a mut Vec<Entry>,
     ctrls: &'a mut Vec<Ctrl>,
-    nlocals: u32,
+    locals: &'a [(Slot, bool)],
+    /// Cells taken by the locals: the operand stack starts at this slot.
+    local_cells: u32,
     nresults: u32,
-    max_height: u32,
+    /// The most cells the operand stack ever takes.
+    max_cells: u32,
     reachable: bool,
     skip_depth: u32,
     /// The last instruction, if it wrote exactly the top stack slot.
@@ -106,6 +134,15 @@ fn compile_err(message: String, offset: u64) -> crate::Error {
     .into()
 }
 
+/// A memory operator's static offset (weft's memories are 32-bit).
+fn mem_offset(m: &wasmparser::MemArg, offset: u64) -> Result<u32> {
+    u32::try_from(m.offset).map_err(|_| compile_err("memory offset too large".into(), offset))
+}
+
+fn is_v128(t: wasmparser::ValType) -> bool {
+    t == wasmparser::ValType::V128
+}
+
 /// Validates and compiles one function body.
 pub(crate) fn compile_function(
     env: &ModuleEnv<'_>,
@@ -116,16 +153,27 @@ pub(crate) fn compile_function(
 ) -> Result<CompiledFunc> {
     use super::module::parse_wp_err as wp_err;
     let ty = &env.types[env.funcs[func_index as usize] as usize];
-    let nparams = ty.params().len() as u32;
-    let mut nlocals = nparams;
+    let too_many = |offset| compile_err("too many locals".into(), offset);
+    scratch.locals.clear();
+    let mut cells: u32 = 0;
+    for p in ty.params() {
+        scratch.locals.push((cells, *p == ValType::V128));
+        cells += p.cells();
+    }
+    let param_cells = cells;
     let mut locals = body.get_locals_reader().map_err(wp_err)?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, vt) = locals.read().map_err(wp_err)?;
         validator.define_locals(offset, count, vt).map_err(wp_err)?;
-        nlocals = nlocals
-            .checked_add(count)
-            .ok_or_else(|| compile_err("too many locals".into(), offset))?;
+        // The validator bounds the number of locals, so this loop is short.
+        let wide = is_v128(vt);
+        for _ in 0..count {
+            scratch.locals.push((cells, wide));
+            cells = cells
+                .checked_add(if wide { 2 } else { 1 })
+                .ok_or_else(|| too_many(offset))?;
+        }
     }
     scratch.stack.clear();
     scratch.ctrls.clear();
@@ -135,9 +183,10 @@ pub(crate) fn compile_function(
         code: &mut scratch.code,
         stack: &mut scratch.stack,
         ctrls: &mut scratch.ctrls,
-        nlocals,
+        locals: &scratch.locals,
+        local_cells: cells,
         nresults: ty.results().len() as u32,
-        max_height: 0,
+        max_cells: 0,
         reachable: true,
         skip_depth: 0,
         last_result: None,
@@ -149,6 +198,7 @@ pub(crate) fn compile_function(
     }
     tr.ctrls.push(Ctrl {
         kind: CtrlKind::Block,
+        ty: BlockType::Empty,
         height: 0,
         nparams: 0,
         nresults: tr.nresults,
@@ -168,14 +218,14 @@ pub(crate) fn compile_function(
     // end of the code, and every branch target (at most the length of the
     // code when it was patched) names an instruction. The interpreter's
     // unchecked instruction fetch relies on this.
-    let frame_size = u64::from(nlocals) + u64::from(tr.max_height);
+    let frame_size = u64::from(cells) + u64::from(tr.max_cells);
     scratch.code.push(Instr::Unreachable);
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {
         code: scratch.code.as_slice().into(),
-        params: nparams,
-        locals: nlocals,
+        params: param_cells,
+        locals: cells,
         frame_size,
     })
 }
@@ -185,8 +235,16 @@ type ImmCtor = fn(BinImm) -> Instr;
 type StoreImmCtor = fn(StoreImm) -> Instr;
 
 impl Translator<'_> {
-    fn slot(&self, pos: usize) -> Slot {
-        self.nlocals + pos as u32
+    /// The slot where the entry at stack position `pos` starts (or would
+    /// start, for `pos == len`).
+    fn slot_at(&self, pos: usize) -> Slot {
+        match pos.checked_sub(1) {
+            None => self.local_cells,
+            Some(below) => {
+                let e = self.stack[below];
+                e.slot + e.cells()
+            }
+        }
     }
 
     fn emit(&mut self, i: Instr) -> usize {
@@ -221,33 +279,71 @@ impl Translator<'_> {
         self.last_result = None;
     }
 
-    fn push(&mut self, o: Opd) {
-        self.stack.push(o);
-        self.max_height = self.max_height.max(self.stack.len() as u32);
+    /// Makes sure the frame has room for the operand-stack slots below `end`.
+    fn reserve(&mut self, end: Slot) {
+        self.max_cells = self.max_cells.max(end - self.local_cells);
     }
 
-    /// Pushes a `Temp` and returns its slot.
+    fn push(&mut self, opd: Opd, wide: bool) -> Slot {
+        let slot = self.slot_at(self.stack.len());
+        let e = Entry { opd, slot, wide };
+        self.stack.push(e);
+        self.reserve(slot + e.cells());
+        slot
+    }
+
+    /// Pushes a scalar `Temp` and returns its slot.
     fn push_temp(&mut self) -> Slot {
-        self.push(Opd::Temp);
-        self.slot(self.stack.len() - 1)
+        self.push(Opd::Temp, false)
     }
 
-    fn pop(&mut self) -> Opd {
-        self.stack.pop().unwrap_or(Opd::Temp)
+    /// Pushes a `v128` `Temp` and returns its slot.
+    fn push_v128(&mut self) -> Slot {
+        self.push(Opd::Temp, true)
+    }
+
+    /// Pushes `Temp`s for values of types `tys`.
+    fn push_temps(&mut self, tys: &[ValType]) {
+        for t in tys {
+            self.push(Opd::Temp, *t == ValType::V128);
+        }
+    }
+
+    /// Pushes `Temp`s for a block type's parameters or results.
+    fn push_block_values(&mut self, bt: BlockType, results: bool) {
+        let env = self.env;
+        match bt {
+            BlockType::Empty => {}
+            BlockType::Type(t) => {
+                if results {
+                    self.push(Opd::Temp, is_v128(t));
+                }
+            }
+            BlockType::FuncType(i) => {
+                let t = &env.types[i as usize];
+                self.push_temps(if results { t.results() } else { t.params() });
+            }
+        }
+    }
+
+    fn pop(&mut self) -> Entry {
+        self.stack.pop().unwrap_or(Entry {
+            opd: Opd::Temp,
+            slot: self.local_cells,
+            wide: false,
+        })
     }
 
     /// Pops the top operand and returns a slot holding it (materialising a
     /// constant into the operand's canonical slot).
     fn pop_slot(&mut self) -> Slot {
-        let o = self.pop();
-        let pos = self.stack.len();
-        match o {
-            Opd::Temp => self.slot(pos),
+        let e = self.pop();
+        match e.opd {
+            Opd::Temp => e.slot,
             Opd::Local(l) => l,
             Opd::Const(c) => {
-                let dst = self.slot(pos);
-                self.emit_const(dst, c);
-                dst
+                self.emit_const(e.slot, c);
+                e.slot
             }
         }
     }
@@ -259,30 +355,36 @@ impl Translator<'_> {
         };
     }
 
-    /// Emits whatever puts the value described by `o` (at stack position
-    /// `pos`) into `dst`, without changing the descriptor.
-    fn emit_move(&mut self, dst: Slot, o: Opd, pos: usize) {
-        match o {
-            Opd::Temp => {
-                let src = self.slot(pos);
-                if src != dst {
-                    self.emit(Instr::Copy { dst, src });
-                }
+    /// Copies a value of `cells` cells.
+    fn emit_copy(&mut self, dst: Slot, src: Slot, cells: u32) {
+        if src != dst {
+            if cells == 1 {
+                self.emit(Instr::Copy { dst, src });
+            } else {
+                self.emit(Instr::CopyMany {
+                    dst,
+                    src,
+                    len: cells,
+                });
             }
-            Opd::Local(l) => {
-                if l != dst {
-                    self.emit(Instr::Copy { dst, src: l });
-                }
-            }
+        }
+    }
+
+    /// Emits whatever puts the value of entry `e` into `dst`, without
+    /// changing the entry.
+    fn emit_move(&mut self, dst: Slot, e: Entry) {
+        match e.opd {
+            Opd::Temp => self.emit_copy(dst, e.slot, e.cells()),
+            Opd::Local(l) => self.emit_copy(dst, l, e.cells()),
             Opd::Const(c) => self.emit_const(dst, c),
         }
     }
 
     fn materialize(&mut self, pos: usize) {
-        let o = self.stack[pos];
-        if o != Opd::Temp {
-            self.emit_move(self.slot(pos), o, pos);
-            self.stack[pos] = Opd::Temp;
+        let e = self.stack[pos];
+        if e.opd != Opd::Temp {
+            self.emit_move(e.slot, e);
+            self.stack[pos].opd = Opd::Temp;
         }
     }
 
@@ -307,9 +409,9 @@ impl Translator<'_> {
     /// instruction is a comparison, pops the operand and turns the comparison
     /// into a compare-and-branch (to be patched); returns its pc.
     fn fuse_condition(&mut self, negate: bool) -> Option<usize> {
-        let top = self.stack.len().checked_sub(1)?;
+        let top = *self.stack.last()?;
         let pc = self.last_result?;
-        if self.stack[top] != Opd::Temp || self.code[pc].result_slot() != Some(self.slot(top)) {
+        if top.opd != Opd::Temp || self.code[pc].result_slot() != Some(top.slot) {
             return None;
         }
         let fused = crate::code::fuse_compare_branch(self.code[pc], negate, 0)?;
@@ -341,6 +443,11 @@ impl Translator<'_> {
         (arity, c.height)
     }
 
+    /// Cells taken by the stack entries from position `from` to the top.
+    fn cells_above(&self, from: usize) -> u32 {
+        self.slot_at(self.stack.len()) - self.slot_at(from)
+    }
+
     fn emit_return(&mut self) {
         let n = self.nresults as usize;
         let h = self.stack.len();
@@ -348,32 +455,31 @@ impl Translator<'_> {
             0 => {
                 self.emit(Instr::Return);
             }
-            1 => match self.stack[h - 1] {
-                Opd::Temp => {
-                    let src = self.slot(h - 1);
-                    self.emit(Instr::ReturnSlot { src });
-                }
-                Opd::Local(l) => {
-                    self.emit(Instr::ReturnSlot { src: l });
-                }
-                Opd::Const(c) => {
-                    self.emit_const(0, c);
-                    self.emit(Instr::Return);
-                }
-            },
-            _ => {
-                for p in h - n..h {
-                    let o = self.stack[p];
-                    if o != Opd::Temp {
-                        self.emit_move(self.slot(p), o, p);
+            1 if !self.stack[h - 1].wide => {
+                let e = self.stack[h - 1];
+                match e.opd {
+                    Opd::Temp => {
+                        self.emit(Instr::ReturnSlot { src: e.slot });
+                    }
+                    Opd::Local(l) => {
+                        self.emit(Instr::ReturnSlot { src: l });
+                    }
+                    Opd::Const(c) => {
+                        self.emit_const(0, c);
+                        self.emit(Instr::Return);
                     }
                 }
-                let src = self.slot(h - n);
-                self.emit(Instr::CopyMany {
-                    dst: 0,
-                    src,
-                    len: n as u32,
-                });
+            }
+            _ => {
+                for p in h - n..h {
+                    let e = self.stack[p];
+                    if e.opd != Opd::Temp {
+                        self.emit_move(e.slot, e);
+                    }
+                }
+                let src = self.stack[h - n].slot;
+                let len = self.cells_above(h - n);
+                self.emit(Instr::CopyMany { dst: 0, src, len });
                 self.emit(Instr::Return);
             }
         }
@@ -383,10 +489,11 @@ impl Translator<'_> {
     fn emit_branch_moves(&mut self, n: u32, dest: u32) {
         let h = self.stack.len();
         let n = n as usize;
-        for k in 0..n {
-            let p = h - n + k;
-            let dst = self.slot(dest as usize + k);
-            self.emit_move(dst, self.stack[p], p);
+        let mut dst = self.slot_at(dest as usize);
+        for p in h - n..h {
+            let e = self.stack[p];
+            self.emit_move(dst, e);
+            dst += e.cells();
         }
     }
 
@@ -396,7 +503,7 @@ impl Translator<'_> {
         let n = n as usize;
         (0..n).any(|k| {
             let p = h - n + k;
-            self.stack[p] != Opd::Temp || p != dest as usize + k
+            self.stack[p].opd != Opd::Temp || p != dest as usize + k
         })
     }
 
@@ -491,9 +598,10 @@ impl Translator<'_> {
             } else {
                 let here = self.here();
                 self.patch(pc, here);
-                let src = self.slot(h - n as usize);
-                let dst = self.slot(dest as usize);
-                self.emit(Instr::CopyMany { dst, src, len: n });
+                let src = self.slot_at(h - n as usize);
+                let dst = self.slot_at(dest as usize);
+                let len = self.cells_above(h - n as usize);
+                self.emit(Instr::CopyMany { dst, src, len });
                 let br = self.emit(Instr::Br { target: 0 });
                 self.label_target(idx, br);
             }
@@ -517,7 +625,7 @@ impl Translator<'_> {
     /// `params_from` must put entry `p` in its canonical slot: block
     /// parameters and every `Local` are materialised (see the module docs).
     fn needs_entry_copy(&self, p: usize, params_from: usize) -> bool {
-        let o = self.stack[p];
+        let o = self.stack[p].opd;
         o != Opd::Temp && (p >= params_from || matches!(o, Opd::Local(_)))
     }
 
@@ -539,6 +647,7 @@ impl Translator<'_> {
         }
         self.ctrls.push(Ctrl {
             kind,
+            ty: bt,
             height: params_from as u32,
             nparams: np,
             nresults: nr,
@@ -552,9 +661,9 @@ impl Translator<'_> {
 
     fn else_(&mut self) {
         let reachable = self.reachable;
-        let (height, np, nr) = {
+        let (height, nr, bt) = {
             let c = self.ctrls.last().expect("validated");
-            (c.height, c.nparams, c.nresults)
+            (c.height, c.nresults, c.ty)
         };
         if reachable {
             for p in height as usize..(height + nr) as usize {
@@ -571,9 +680,7 @@ impl Translator<'_> {
             self.patch(pc, here);
         }
         self.stack.truncate(height as usize);
-        for _ in 0..np {
-            self.push(Opd::Temp);
-        }
+        self.push_block_values(bt, false);
         self.reachable = true;
         self.start_block();
     }
@@ -609,9 +716,7 @@ impl Translator<'_> {
             self.patch(pc, here);
         }
         self.stack.truncate(height as usize);
-        for _ in 0..nr {
-            self.push(Opd::Temp);
-        }
+        self.push_block_values(c.ty, true);
         self.reachable = c.end_reachable;
         if self.reachable {
             self.start_block();
@@ -619,16 +724,17 @@ impl Translator<'_> {
         self.last_result = None;
     }
 
-    fn local_set(&mut self, l: u32, tee: bool) {
+    fn local_set(&mut self, index: u32, tee: bool) {
+        let (l, wide) = self.locals[index as usize];
         let top = self.stack.len() - 1;
         for p in 0..top {
-            if self.stack[p] == Opd::Local(l) {
+            if self.stack[p].opd == Opd::Local(l) {
                 self.materialize(p);
             }
         }
-        let o = self.stack[top];
-        let top_slot = self.slot(top);
-        let retarget = o == Opd::Temp
+        let e = self.stack[top];
+        let top_slot = e.slot;
+        let retarget = e.opd == Opd::Temp
             && self
                 .last_result
                 .is_some_and(|pc| self.code[pc].result_slot() == Some(top_slot));
@@ -638,11 +744,11 @@ impl Translator<'_> {
                 *s = l;
             }
         } else {
-            self.emit_move(l, o, top);
+            self.emit_move(l, e);
         }
         self.stack.pop();
         if tee {
-            self.push(Opd::Local(l));
+            self.push(Opd::Local(l), wide);
         }
         self.last_result = None;
     }
@@ -662,7 +768,7 @@ impl Translator<'_> {
                 Some(c as u32 as i32)
             }
         };
-        if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1])
+        if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1].opd)
             && let Some(imm) = fits(c)
         {
             self.stack.pop();
@@ -671,7 +777,7 @@ impl Translator<'_> {
             self.emit_result(f(BinImm { dst, a, imm }));
             return;
         }
-        if let (Some(f), Opd::Const(c)) = (rev, self.stack[h - 2])
+        if let (Some(f), Opd::Const(c)) = (rev, self.stack[h - 2].opd)
             && let Some(imm) = fits(c)
         {
             let a = self.pop_slot();
@@ -687,8 +793,7 @@ impl Translator<'_> {
     }
 
     fn load(&mut self, f: fn(Load) -> Instr, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
-        let off = u32::try_from(m.offset)
-            .map_err(|_| compile_err("memory offset too large".into(), offset))?;
+        let off = mem_offset(m, offset)?;
         let addr = self.pop_slot();
         let dst = self.push_temp();
         self.emit_result(f(Load {
@@ -708,9 +813,8 @@ impl Translator<'_> {
         m: &wasmparser::MemArg,
         offset: u64,
     ) -> Result<()> {
-        let off = u32::try_from(m.offset)
-            .map_err(|_| compile_err("memory offset too large".into(), offset))?;
-        if let (Some((g, wide)), Some(Opd::Const(c))) = (imm, self.stack.last().copied()) {
+        let off = mem_offset(m, offset)?;
+        if let (Some((g, wide)), Some(Opd::Const(c))) = (imm, self.stack.last().map(|e| e.opd)) {
             let value = if wide {
                 i32::try_from(c as i64).ok()
             } else {
@@ -740,18 +844,16 @@ impl Translator<'_> {
     /// Puts the top `nparams` values in canonical slots, replaces them with
     /// `nresults` temps and returns the callee's frame base.
     fn call_frame(&mut self, ty_index: u32) -> Slot {
-        let t = &self.env.types[ty_index as usize];
-        let (np, nr) = (t.params().len(), t.results().len());
+        let env = self.env;
+        let t = &env.types[ty_index as usize];
         let h = self.stack.len();
-        let first = h - np;
+        let first = h - t.params().len();
         for p in first..h {
             self.materialize(p);
         }
         self.stack.truncate(first);
-        let base = self.slot(first);
-        for _ in 0..nr {
-            self.push(Opd::Temp);
-        }
+        let base = self.slot_at(first);
+        self.push_temps(t.results());
         base
     }
 
@@ -762,34 +864,136 @@ impl Translator<'_> {
         for p in h - n..h {
             self.materialize(p);
         }
+        let first = self.slot_at(h - n);
         self.stack.truncate(h - n);
-        self.slot(h - n)
+        first
     }
 
     fn select(&mut self) {
         let cond = self.pop_slot();
-        let b = self.pop();
-        let pb = self.stack.len();
+        let src = self.pop_slot();
         let a = self.pop();
-        let pa = self.stack.len();
-        let src = match b {
-            Opd::Temp => self.slot(pb),
-            Opd::Local(l) => l,
-            Opd::Const(c) => {
-                let s = self.slot(pb);
-                self.emit_const(s, c);
-                s
+        self.emit_move(a.slot, a);
+        let dst = self.push(Opd::Temp, a.wide);
+        if a.wide {
+            self.emit(Instr::SelectEqzV128 { dst, cond, src });
+        } else {
+            self.emit(Instr::SelectEqz { dst, cond, src });
+        }
+    }
+
+    fn v128_load(&mut self, kind: V128LoadKind, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
+        let off = mem_offset(m, offset)?;
+        let addr = self.pop_slot();
+        let dst = self.push_v128();
+        self.emit_result(Instr::V128Load {
+            kind,
+            dst,
+            addr,
+            offset: off,
+        });
+        Ok(())
+    }
+
+    /// `v128.load*_lane` (`load`) or `v128.store*_lane`.
+    fn lane_access(
+        &mut self,
+        bytes: u8,
+        lane: u8,
+        m: &wasmparser::MemArg,
+        offset: u64,
+        load: bool,
+    ) -> Result<()> {
+        let off = mem_offset(m, offset)?;
+        let args = self.pop_args(2);
+        if load {
+            let dst = self.push_v128();
+            self.emit_result(Instr::V128LoadLane {
+                bytes,
+                lane,
+                dst,
+                args,
+                offset: off,
+            });
+        } else {
+            self.emit(Instr::V128StoreLane {
+                bytes,
+                lane,
+                args,
+                offset: off,
+            });
+        }
+        Ok(())
+    }
+
+    /// A SIMD operator that does not touch memory.
+    fn simd(&mut self, s: SimdOp) {
+        use Instr as I;
+        match s {
+            SimdOp::Bin(op) => {
+                let b = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.push_v128();
+                self.emit_result(I::V128Bin { op, dst, a, b });
             }
-        };
-        let dst = self.slot(pa);
-        self.emit_move(dst, a, pa);
-        self.push(Opd::Temp);
-        self.emit(Instr::SelectEqz { dst, cond, src });
+            SimdOp::Un(op) => {
+                let src = self.pop_slot();
+                let dst = self.push_v128();
+                self.emit_result(I::V128Un { op, dst, src });
+            }
+            SimdOp::Tern(op) => {
+                let args = self.pop_args(3);
+                let dst = self.push_v128();
+                self.emit_result(I::V128Tern { op, dst, args });
+            }
+            SimdOp::Shift(op) => {
+                let count = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.push_v128();
+                self.emit_result(I::V128Shift { op, dst, a, count });
+            }
+            SimdOp::Test(op) => {
+                let src = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(I::V128Test { op, dst, src });
+            }
+            SimdOp::Splat(op) => {
+                let src = self.pop_slot();
+                let dst = self.push_v128();
+                self.emit_result(I::V128Splat { op, dst, src });
+            }
+            SimdOp::Extract(op, lane) => {
+                let src = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(I::V128Extract { op, lane, dst, src });
+            }
+            SimdOp::Replace(op, lane) => {
+                let x = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.push_v128();
+                self.emit_result(I::V128Replace {
+                    op,
+                    lane,
+                    dst,
+                    a,
+                    x,
+                });
+            }
+        }
+    }
+
+    fn push_const(&mut self, c: u64) {
+        self.push(Opd::Const(c), false);
+    }
+
+    fn global_is_v128(&self, global: u32) -> bool {
+        self.env.globals[global as usize].content() == ValType::V128
     }
 
     fn translate(&mut self, op: &Operator<'_>, offset: u64) -> Result<()> {
         use Instr as I;
         use Operator as O;
+        use V128LoadKind as K;
         if !self.reachable {
             match op {
                 O::Block { .. } | O::Loop { .. } | O::If { .. } => self.skip_depth += 1,
@@ -891,22 +1095,30 @@ impl Translator<'_> {
                 self.pop();
             }
             O::Select | O::TypedSelect { .. } => self.select(),
-            O::LocalGet { local_index } => self.push(Opd::Local(local_index)),
+            O::LocalGet { local_index } => {
+                let (l, wide) = self.locals[local_index as usize];
+                self.push(Opd::Local(l), wide);
+            }
             O::LocalSet { local_index } => self.local_set(local_index, false),
             O::LocalTee { local_index } => self.local_set(local_index, true),
             O::GlobalGet { global_index } => {
-                let dst = self.push_temp();
-                self.emit_result(I::GlobalGet {
-                    dst,
-                    global: global_index,
-                });
+                let global = global_index;
+                if self.global_is_v128(global) {
+                    let dst = self.push_v128();
+                    self.emit_result(I::GlobalGetV128 { dst, global });
+                } else {
+                    let dst = self.push_temp();
+                    self.emit_result(I::GlobalGet { dst, global });
+                }
             }
             O::GlobalSet { global_index } => {
+                let global = global_index;
                 let src = self.pop_slot();
-                self.emit(I::GlobalSet {
-                    global: global_index,
-                    src,
-                });
+                if self.global_is_v128(global) {
+                    self.emit(I::GlobalSetV128 { global, src });
+                } else {
+                    self.emit(I::GlobalSet { global, src });
+                }
             }
             O::I32Load { ref memarg } | O::F32Load { ref memarg } => {
                 self.load(I::I32Load, memarg, offset)?
@@ -969,7 +1181,9 @@ impl Translator<'_> {
             O::DataDrop { data_index } => {
                 self.emit(I::DataDrop { data: data_index });
             }
-            O::RefNull { .. } => self.push(Opd::Const(0)),
+            O::RefNull { .. } => {
+                self.push(Opd::Const(0), false);
+            }
             // Null is the zero cell, so `ref.is_null` is a 64-bit `eqz`.
             O::RefIsNull => self.unop(I::I64Eqz),
             O::RefFunc { function_index } => {
@@ -1024,10 +1238,10 @@ impl Translator<'_> {
             O::ElemDrop { elem_index } => {
                 self.emit(I::ElemDrop { elem: elem_index });
             }
-            O::I32Const { value } => self.push(Opd::Const(u64::from(value as u32))),
-            O::I64Const { value } => self.push(Opd::Const(value as u64)),
-            O::F32Const { value } => self.push(Opd::Const(u64::from(value.bits()))),
-            O::F64Const { value } => self.push(Opd::Const(value.bits())),
+            O::I32Const { value } => self.push_const(u64::from(value as u32)),
+            O::I64Const { value } => self.push_const(value as u64),
+            O::F32Const { value } => self.push_const(u64::from(value.bits())),
+            O::F64Const { value } => self.push_const(value.bits()),
 
             O::I32Eqz => self.unop(I::I32Eqz),
             O::I32Clz => self.unop(I::I32Clz),
@@ -1171,12 +1385,77 @@ impl Translator<'_> {
             O::I64TruncSatF32U => self.unop(I::I64TruncSatF32U),
             O::I64TruncSatF64S => self.unop(I::I64TruncSatF64S),
             O::I64TruncSatF64U => self.unop(I::I64TruncSatF64U),
-            ref other => {
-                return Err(compile_err(
-                    format!("operator {other:?} is not supported by weft yet"),
-                    offset,
-                ));
+            O::V128Const { value } => {
+                let bits = u128::from_le_bytes(*value.bytes());
+                let dst = self.push_v128();
+                self.emit_const(dst, bits as u64);
+                self.emit_const(dst + 1, (bits >> 64) as u64);
             }
+            O::I8x16Shuffle { lanes } => {
+                let args = self.pop_args(2);
+                let mask = u128::from_le_bytes(lanes);
+                self.reserve(args + 6);
+                self.emit_const(args + 4, mask as u64);
+                self.emit_const(args + 5, (mask >> 64) as u64);
+                let dst = self.push_v128();
+                self.emit_result(I::V128Shuffle { dst, args });
+            }
+            O::V128Load { ref memarg } => self.v128_load(K::V128, memarg, offset)?,
+            O::V128Load8x8S { ref memarg } => self.v128_load(K::S8x8, memarg, offset)?,
+            O::V128Load8x8U { ref memarg } => self.v128_load(K::U8x8, memarg, offset)?,
+            O::V128Load16x4S { ref memarg } => self.v128_load(K::S16x4, memarg, offset)?,
+            O::V128Load16x4U { ref memarg } => self.v128_load(K::U16x4, memarg, offset)?,
+            O::V128Load32x2S { ref memarg } => self.v128_load(K::S32x2, memarg, offset)?,
+            O::V128Load32x2U { ref memarg } => self.v128_load(K::U32x2, memarg, offset)?,
+            O::V128Load8Splat { ref memarg } => self.v128_load(K::Splat8, memarg, offset)?,
+            O::V128Load16Splat { ref memarg } => self.v128_load(K::Splat16, memarg, offset)?,
+            O::V128Load32Splat { ref memarg } => self.v128_load(K::Splat32, memarg, offset)?,
+            O::V128Load64Splat { ref memarg } => self.v128_load(K::Splat64, memarg, offset)?,
+            O::V128Load32Zero { ref memarg } => self.v128_load(K::Zero32, memarg, offset)?,
+            O::V128Load64Zero { ref memarg } => self.v128_load(K::Zero64, memarg, offset)?,
+            O::V128Store { ref memarg } => {
+                let off = mem_offset(memarg, offset)?;
+                let val = self.pop_slot();
+                let addr = self.pop_slot();
+                self.emit(I::V128Store(Store {
+                    addr,
+                    val,
+                    offset: off,
+                }));
+            }
+            O::V128Load8Lane { ref memarg, lane } => {
+                self.lane_access(1, lane, memarg, offset, true)?
+            }
+            O::V128Load16Lane { ref memarg, lane } => {
+                self.lane_access(2, lane, memarg, offset, true)?
+            }
+            O::V128Load32Lane { ref memarg, lane } => {
+                self.lane_access(4, lane, memarg, offset, true)?
+            }
+            O::V128Load64Lane { ref memarg, lane } => {
+                self.lane_access(8, lane, memarg, offset, true)?
+            }
+            O::V128Store8Lane { ref memarg, lane } => {
+                self.lane_access(1, lane, memarg, offset, false)?
+            }
+            O::V128Store16Lane { ref memarg, lane } => {
+                self.lane_access(2, lane, memarg, offset, false)?
+            }
+            O::V128Store32Lane { ref memarg, lane } => {
+                self.lane_access(4, lane, memarg, offset, false)?
+            }
+            O::V128Store64Lane { ref memarg, lane } => {
+                self.lane_access(8, lane, memarg, offset, false)?
+            }
+            ref other => match simd::classify(other) {
+                Some(s) => self.simd(s),
+                None => {
+                    return Err(compile_err(
+                        format!("operator {other:?} is not supported by weft yet"),
+                        offset,
+                    ));
+                }
+            },
         }
         Ok(())
     }

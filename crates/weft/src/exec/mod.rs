@@ -21,6 +21,7 @@
 
 mod bulk;
 mod ops;
+mod simd_ops;
 
 use crate::code::Instr;
 use crate::error::{Error, FrameInfo, Result, Trap, TrapKind};
@@ -28,7 +29,7 @@ use crate::runtime::func::FuncKind;
 use crate::runtime::store::Caller;
 use crate::runtime::{Instance, Store};
 use crate::types::FuncType;
-use crate::value::Val;
+use crate::value::{Val, read_cells, write_cells};
 use std::sync::atomic::Ordering;
 
 /// One active wasm call.
@@ -70,15 +71,14 @@ pub(crate) fn invoke<T>(
             let mut stack = std::mem::take(&mut store.inner.stack);
             let module = store.inner.instances[instance as usize].module.clone();
             let cf = &module.inner.code[index as usize];
+            let cells = |tys: &[crate::ValType]| tys.iter().map(|t| t.cells() as usize).sum();
             let need = (cf.frame_size as usize)
-                .max(params.len())
-                .max(results.len());
+                .max(cells(ty.params()))
+                .max(cells(ty.results()));
             if stack.len() < need {
                 stack.resize(need.max(1024), 0);
             }
-            for (i, p) in params.iter().enumerate() {
-                stack[i] = p.to_cell(&store.inner)?;
-            }
+            write_cells(params, &mut stack, &store.inner)?;
             stack[cf.params as usize..cf.locals as usize].fill(0);
             let mut frames = vec![Frame {
                 instance,
@@ -92,8 +92,11 @@ pub(crate) fn invoke<T>(
                 run(store, &mut stack, &mut frames)
             };
             if r.is_ok() {
-                for (i, (r, t)) in results.iter_mut().zip(ty.results()).enumerate() {
-                    *r = Val::from_cell(stack[i], *t, &store.inner);
+                for (r, v) in results
+                    .iter_mut()
+                    .zip(read_cells(ty.results(), &stack, &store.inner))
+                {
+                    *r = v;
                 }
             }
             if stack.len() > store.inner.stack.len() {
@@ -131,12 +134,7 @@ fn call_host<T>(
     depth: usize,
 ) -> Result<()> {
     let h = store.hosts[host as usize].clone();
-    let params: Vec<Val> =
-        h.ty.params()
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Val::from_cell(stack[args + i], *t, &store.inner))
-            .collect();
+    let params: Vec<Val> = read_cells(h.ty.params(), &stack[args..], &store.inner).collect();
     let mut results: Vec<Val> =
         h.ty.results()
             .iter()
@@ -154,15 +152,16 @@ fn call_host<T>(
     );
     store.inner.depth = saved;
     r?;
-    for (i, (v, t)) in results.iter().zip(h.ty.results()).enumerate() {
-        if v.ty() != *t {
-            return Err(Error::usage(
-                "host function returned a value of the wrong type",
-            ));
-        }
-        stack[args + i] = v.to_cell(&store.inner)?;
+    if results
+        .iter()
+        .zip(h.ty.results())
+        .any(|(v, t)| v.ty() != *t)
+    {
+        return Err(Error::usage(
+            "host function returned a value of the wrong type",
+        ));
     }
-    Ok(())
+    write_cells(&results, &mut stack[args..], &store.inner)
 }
 
 /// Marks the taken side of a conditional wasm branch. An empty `asm!` has
@@ -271,6 +270,21 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 debug_assert!(fp + s < stack.len(), "slot {s} outside the stack");
                 // SAFETY: as for `get!`.
                 unsafe { *regs.add(s) = v };
+            }};
+        }
+        // A `v128` operand: two cells, low half first.
+        macro_rules! getv {
+            ($s:expr) => {{
+                let s = $s;
+                u128::from(get!(s)) | (u128::from(get!(s + 1)) << 64)
+            }};
+        }
+        macro_rules! setv {
+            ($s:expr, $v:expr) => {{
+                let v: u128 = $v;
+                let s = $s;
+                set!(s, v as u64);
+                set!(s + 1, (v >> 64) as u64);
             }};
         }
         macro_rules! mem {
@@ -613,11 +627,11 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 }
                 I::GlobalGet { dst, global } => {
                     let g = store.inner.instances[instance as usize].globals[global as usize];
-                    set!(dst, store.inner.globals[g as usize].value);
+                    set!(dst, store.inner.globals[g as usize].value as u64);
                 }
                 I::GlobalSet { global, src } => {
                     let g = store.inner.instances[instance as usize].globals[global as usize];
-                    store.inner.globals[g as usize].value = get!(src);
+                    store.inner.globals[g as usize].value = u128::from(get!(src));
                 }
                 I::MemorySize { dst } => {
                     set!(dst, store.inner.memories[mem0].pages());
@@ -745,6 +759,104 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 }
                 I::ElemDrop { elem } => {
                     store.inner.instances[instance as usize].elems[elem as usize] = Box::new([]);
+                }
+                I::GlobalGetV128 { dst, global } => {
+                    let g = store.inner.instances[instance as usize].globals[global as usize];
+                    setv!(dst, store.inner.globals[g as usize].value);
+                }
+                I::GlobalSetV128 { global, src } => {
+                    let g = store.inner.instances[instance as usize].globals[global as usize];
+                    store.inner.globals[g as usize].value = getv!(src);
+                }
+                I::SelectEqzV128 { dst, cond, src } => {
+                    if u32_!(cond) == 0 {
+                        setv!(dst, getv!(src));
+                    }
+                }
+                I::V128Bin { op, dst, a, b } => setv!(dst, simd_ops::bin(op, getv!(a), getv!(b))),
+                I::V128Un { op, dst, src } => setv!(dst, simd_ops::un(op, getv!(src))),
+                I::V128Tern { op, dst, args } => {
+                    let r = simd_ops::tern(op, getv!(args), getv!(args + 2), getv!(args + 4));
+                    setv!(dst, r);
+                }
+                I::V128Shift { op, dst, a, count } => {
+                    setv!(dst, simd_ops::shift(op, getv!(a), u32_!(count)));
+                }
+                I::V128Test { op, dst, src } => {
+                    set!(dst, u64::from(simd_ops::test(op, getv!(src))));
+                }
+                I::V128Splat { op, dst, src } => setv!(dst, simd_ops::splat(op, get!(src))),
+                I::V128Extract { op, lane, dst, src } => {
+                    set!(dst, simd_ops::extract(op, getv!(src), lane));
+                }
+                I::V128Replace {
+                    op,
+                    lane,
+                    dst,
+                    a,
+                    x,
+                } => setv!(dst, simd_ops::replace(op, getv!(a), get!(x), lane)),
+                I::V128Shuffle { dst, args } => {
+                    let r = simd_ops::shuffle(getv!(args), getv!(args + 2), getv!(args + 4));
+                    setv!(dst, r);
+                }
+                I::V128Load {
+                    kind,
+                    dst,
+                    addr,
+                    offset,
+                } => {
+                    let n = kind.bytes();
+                    let ea = u64::from(u32_!(addr)) + u64::from(offset);
+                    if ea + n as u64 > mem_len as u64 {
+                        trap!(TrapKind::MemoryOutOfBounds);
+                    }
+                    let mut buf = [0u8; 16];
+                    // SAFETY: `ea + n <= mem_len` and `n <= 16`; see `ld!` for
+                    // why `mem_ptr`/`mem_len` describe memory 0's buffer.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(mem_ptr.add(ea as usize), buf.as_mut_ptr(), n)
+                    };
+                    setv!(dst, simd_ops::load(kind, buf));
+                }
+                I::V128Store(x) => st!(x, getv!(x.val).to_le_bytes()),
+                I::V128LoadLane {
+                    bytes,
+                    lane,
+                    dst,
+                    args,
+                    offset,
+                } => {
+                    let n = usize::from(bytes);
+                    let ea = u64::from(u32_!(args)) + u64::from(offset);
+                    if ea + n as u64 > mem_len as u64 {
+                        trap!(TrapKind::MemoryOutOfBounds);
+                    }
+                    let mut buf = [0u8; 8];
+                    // SAFETY: `ea + n <= mem_len` and `n <= 8`; as for `V128Load`.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(mem_ptr.add(ea as usize), buf.as_mut_ptr(), n)
+                    };
+                    let v =
+                        simd_ops::load_lane(getv!(args + 1), bytes, lane, u64::from_le_bytes(buf));
+                    setv!(dst, v);
+                }
+                I::V128StoreLane {
+                    bytes,
+                    lane,
+                    args,
+                    offset,
+                } => {
+                    let n = usize::from(bytes);
+                    let ea = u64::from(u32_!(args)) + u64::from(offset);
+                    if ea + n as u64 > mem_len as u64 {
+                        trap!(TrapKind::MemoryOutOfBounds);
+                    }
+                    let buf = simd_ops::lane_bytes(getv!(args + 1), bytes, lane).to_le_bytes();
+                    // SAFETY: `ea + n <= mem_len` and `n <= 8`; as for `V128Load`.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(buf.as_ptr(), mem_ptr.add(ea as usize), n)
+                    };
                 }
 
                 I::I32Add(x) => bin!(x, u32_, w32, |a, b| a.wrapping_add(b)),

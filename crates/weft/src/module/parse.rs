@@ -272,6 +272,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
             let env = ModuleEnv {
                 types: &m.types,
                 funcs: &m.funcs,
+                globals: &m.globals,
                 num_imported_funcs: m.num_imported_funcs,
                 fuel: engine.config().consume_fuel,
                 interruptible: engine.config().interruptible,

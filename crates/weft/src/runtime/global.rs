@@ -5,10 +5,10 @@ use crate::error::{Error, Result};
 use crate::types::{GlobalType, Mutability};
 use crate::value::Val;
 
-/// A global's value (as a cell) and type.
+/// A global's value (its bits: a cell, or two for a `v128`) and type.
 #[derive(Debug)]
 pub(crate) struct GlobalData {
-    pub value: u64,
+    pub value: u128,
     pub ty: GlobalType,
 }
 
@@ -27,7 +27,7 @@ impl Global {
                 val.ty()
             )));
         }
-        let value = val.to_cell(&store.inner)?;
+        let value = val.to_bits(&store.inner)?;
         store.inner.globals.push(GlobalData { value, ty });
         Ok(Global(store.inner.stored(store.inner.globals.len() - 1)))
     }
@@ -48,7 +48,7 @@ impl Global {
     pub fn get(&self, store: impl AsContext) -> Val {
         let s = store.as_context();
         let g = &s.inner.globals[s.inner.expect(self.0, "global")];
-        Val::from_cell(g.value, g.ty.content(), &s.inner)
+        Val::from_bits(g.value, g.ty.content(), &s.inner)
     }
 
     /// Sets a mutable global.
@@ -62,7 +62,7 @@ impl Global {
         if val.ty() != ty.content() {
             return Err(Error::usage("global value has the wrong type"));
         }
-        s.inner.globals[i].value = val.to_cell(&s.inner)?;
+        s.inner.globals[i].value = val.to_bits(&s.inner)?;
         Ok(())
     }
 }

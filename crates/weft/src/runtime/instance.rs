@@ -261,7 +261,7 @@ pub(crate) fn instantiate<T>(
         let items: Box<[u64]> = seg
             .items
             .iter()
-            .map(|e| e.eval(global_val, |f| funcref(&data, f)))
+            .map(|e| e.eval(global_val, |f| funcref(&data, f)) as u64)
             .collect();
         if let ElemMode::Active { table, offset } = &seg.mode {
             let off = offset.eval(global_val, |f| funcref(&data, f)) as u32;
