@@ -35,6 +35,19 @@ enum Command {
     Run(run::RunArgs),
     /// Run WebAssembly spec `.wast` scripts and report failing directives.
     Wast {
+        /// Enable or disable a WebAssembly feature: `-W NAME=n` (or `=y`),
+        /// comma-separated or repeated. NAME is one of multi-value,
+        /// sign-extension, saturating-float-to-int, mutable-global,
+        /// reference-types, bulk-memory, simd, relaxed-simd, multi-memory.
+        /// Everything weft supports is on by default; the spec's `wasm-v2`
+        /// scripts need `-W multi-memory=n` (2.0 allows one memory).
+        #[arg(
+            short = 'W',
+            long = "wasm",
+            value_name = "NAME[=y|n]",
+            value_delimiter = ','
+        )]
+        features: Vec<String>,
         /// The scripts to run.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -109,7 +122,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Run(args) => run::run(args),
-        Command::Wast { files } => Ok(wast(files)),
+        Command::Wast { features, files } => feature_config(features).map(|c| wast(&c, files)),
         Command::Validate { file } => validate(file),
         Command::Inspect { file } => inspect::inspect(file),
     };
@@ -124,11 +137,10 @@ fn main() -> ExitCode {
 
 /// Runs each script, printing failures and per-file and total counts.
 /// Returns exit status 1 if any directive failed or a file was unreadable.
-fn wast(files: &[PathBuf]) -> u8 {
-    let config = weft::Config::default();
+fn wast(config: &weft::Config, files: &[PathBuf]) -> u8 {
     let (mut passed, mut failed) = (0, 0);
     for file in files {
-        match weft_wast::run_wast_file(file, &config) {
+        match weft_wast::run_wast_file(file, config) {
             Ok(report) => {
                 for failure in &report.failures {
                     println!("{failure}");
@@ -151,6 +163,29 @@ fn wast(files: &[PathBuf]) -> u8 {
     }
     println!("{passed} passed, {failed} failed");
     u8::from(failed > 0)
+}
+
+/// The default configuration with the `-W NAME[=y|n]` settings applied.
+fn feature_config(features: &[String]) -> Result<weft::Config, CliError> {
+    let mut config = weft::Config::default();
+    for spec in features {
+        let (name, on) = match spec.split_once('=') {
+            None => (spec.as_str(), true),
+            Some((name, "y" | "yes" | "true")) => (name, true),
+            Some((name, "n" | "no" | "false")) => (name, false),
+            Some(_) => {
+                return Err(CliError::error(format!(
+                    "`-W {spec}`: the value must be y or n"
+                )));
+            }
+        };
+        if !config.set_feature(name, on) {
+            return Err(CliError::error(format!(
+                "`-W {spec}`: unknown feature `{name}`"
+            )));
+        }
+    }
+    Ok(config)
 }
 
 /// Validates a module, printing `FILE: valid`.

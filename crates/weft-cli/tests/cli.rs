@@ -440,3 +440,31 @@ fn wasi_module_with_invoke() {
     let (code, out, err) = weft(&["run", &module, "--invoke", "quit", "5"]);
     assert_eq!((code, out.as_str(), err.as_str()), (5, "", ""));
 }
+
+#[test]
+fn run_takes_and_prints_v128() {
+    let simd = scratch(
+        "simd.wat",
+        r#"(module (func (export "add") (param v128 v128) (result v128)
+             (i32x4.add (local.get 0) (local.get 1))))"#,
+    );
+    let (code, out, err) = weft(&["run", &simd, "--invoke", "add", "i32x4 1 2 3 -1", "0x1"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, "0xffffffff000000030000000200000002 (i32x4 2 2 3 -1)\n");
+    let (code, _, err) = weft(&["run", &simd, "--invoke", "add", "i32x4 1 2", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("i32x4 takes 4 lanes, got 2"), "{err}");
+}
+
+#[test]
+fn wast_features_can_be_switched_off() {
+    let script = scratch("two-memories.wast", "(module (memory 1) (memory 1))\n");
+    let (code, out, _) = weft(&["wast", &script]);
+    assert_eq!((code, out.lines().last()), (0, Some("1 passed, 0 failed")));
+    let (code, out, _) = weft(&["wast", "-W", "multi-memory=n", &script]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("multiple memories"), "{out}");
+    let (code, _, err) = weft(&["wast", "-W", "tail-calls", &script]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown feature `tail-calls`"), "{err}");
+}

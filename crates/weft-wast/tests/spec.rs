@@ -81,21 +81,34 @@ fn check_known(
     );
 }
 
+/// The 1.0 and 2.0 scripts assert that a second memory is invalid and that
+/// memory instructions encode a zero byte where multi-memory (3.0) has a
+/// memory index, so they run with the 2.0 feature set.
 #[test]
 fn spec_wasm_v1() {
-    check("wasm-v1", spec(SpecVersion::V1).collect(), 73);
+    check_with(
+        "wasm-v1",
+        weft::Config::wasm2(),
+        spec(SpecVersion::V1).collect(),
+        73,
+    );
 }
 
 #[test]
 fn spec_wasm_v2() {
-    check("wasm-v2", spec(SpecVersion::V2).collect(), 90);
+    check_with(
+        "wasm-v2",
+        weft::Config::wasm2(),
+        spec(SpecVersion::V2).collect(),
+        90,
+    );
 }
 
 /// Fuel accounting and interrupt checks change the emitted code (extra
 /// instructions at block starts and loop headers); semantics must not change.
 #[test]
 fn spec_wasm_v2_with_fuel_and_interrupt_checks() {
-    let mut config = weft::Config::default();
+    let mut config = weft::Config::wasm2();
     config.consume_fuel(true).interruptible(true);
     check_with(
         "wasm-v2 (fuel+interrupt)",
@@ -125,6 +138,7 @@ fn proposal_bulk_memory() {
     );
 }
 
+/// Run with the 2.0 feature set (its binary.wast predates multi-memory).
 /// Known failure: unreached-invalid.wast:539 asserts that `br_table` to
 /// labels of different types after `unreachable` is invalid, an older rule of
 /// the proposal. WebAssembly 2.0 made it valid, and the wasm-v2 suite
@@ -134,7 +148,7 @@ fn proposal_bulk_memory() {
 fn proposal_reference_types() {
     check_known(
         "reference-types",
-        weft::Config::default(),
+        weft::Config::wasm2(),
         proposal(Proposal::ReferenceTypes).collect(),
         30,
         &["unreached-invalid.wast:539"],
@@ -143,7 +157,13 @@ fn proposal_reference_types() {
 
 #[test]
 fn proposal_multi_value() {
-    check("multi-value", proposal(Proposal::MultiValue).collect(), 10);
+    // Its binary.wast predates multi-memory (see `spec_wasm_v1`).
+    check_with(
+        "multi-value",
+        weft::Config::wasm2(),
+        proposal(Proposal::MultiValue).collect(),
+        10,
+    );
 }
 
 #[test]
@@ -177,16 +197,18 @@ fn proposal_mutable_global() {
     );
 }
 
-/// Known failure: simd_memory-multi.wast:5 declares two memories
-/// (multi-memory is not in weft yet).
+/// Includes simd_memory-multi.wast, which needs multi-memory (on by default).
 #[test]
 fn proposal_simd() {
-    check_known(
-        "simd",
-        weft::Config::default(),
-        proposal(Proposal::Simd).collect(),
-        59,
-        &["simd_memory-multi.wast:5"],
+    check("simd", proposal(Proposal::Simd).collect(), 59);
+}
+
+#[test]
+fn proposal_multi_memory() {
+    check(
+        "multi-memory",
+        proposal(Proposal::MultiMemory).collect(),
+        41,
     );
 }
 
@@ -202,11 +224,10 @@ fn proposal_relaxed_simd() {
 fn proposal_simd_with_fuel_and_interrupt_checks() {
     let mut config = weft::Config::default();
     config.consume_fuel(true).interruptible(true);
-    check_known(
+    check_with(
         "simd (fuel+interrupt)",
         config,
         proposal(Proposal::Simd).collect(),
         59,
-        &["simd_memory-multi.wast:5"],
     );
 }

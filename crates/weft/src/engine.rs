@@ -17,6 +17,7 @@ pub struct Config {
     pub(crate) reference_types: bool,
     pub(crate) bulk_memory: bool,
     pub(crate) simd: bool,
+    pub(crate) multi_memory: bool,
     pub(crate) relaxed_simd: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
@@ -35,6 +36,7 @@ impl Default for Config {
             bulk_memory: true,
             simd: true,
             relaxed_simd: true,
+            multi_memory: true,
             consume_fuel: false,
             interruptible: false,
         }
@@ -119,6 +121,13 @@ impl Config {
         self
     }
 
+    /// Enables or disables multi-memory (several memories per module; memory
+    /// instructions name the one they use).
+    pub fn wasm_multi_memory(&mut self, on: bool) -> &mut Self {
+        self.multi_memory = on;
+        self
+    }
+
     /// Compiles code that charges fuel per basic block (one unit per
     /// instruction), so `Store::set_fuel` bounds execution. Off by default;
     /// when off, compiled code contains no fuel accounting at all.
@@ -140,6 +149,39 @@ impl Config {
         self.consume_fuel
     }
 
+    /// A configuration with exactly the WebAssembly 2.0 features: everything
+    /// in the default configuration except multi-memory (a 3.0 feature; 2.0
+    /// requires a module to have at most one memory and encodes a zero byte
+    /// where 3.0 has a memory index).
+    pub fn wasm2() -> Self {
+        Config {
+            multi_memory: false,
+            ..Config::default()
+        }
+    }
+
+    /// Enables (`true`) or disables a feature by its command-line name:
+    /// `multi-value`, `sign-extension`, `saturating-float-to-int`,
+    /// `mutable-global`, `reference-types`, `bulk-memory`, `simd`,
+    /// `relaxed-simd`, `multi-memory`. Returns `false` for an unknown name.
+    pub fn set_feature(&mut self, name: &str, on: bool) -> bool {
+        match name {
+            "multi-value" => self.wasm_multi_value(on),
+            "sign-extension" => self.wasm_sign_extension(on),
+            "saturating-float-to-int" | "nontrapping-float-to-int-conversions" => {
+                self.wasm_saturating_float_to_int(on)
+            }
+            "mutable-global" => self.wasm_mutable_global(on),
+            "reference-types" => self.wasm_reference_types(on),
+            "bulk-memory" => self.wasm_bulk_memory(on),
+            "simd" => self.wasm_simd(on),
+            "relaxed-simd" => self.wasm_relaxed_simd(on),
+            "multi-memory" => self.wasm_multi_memory(on),
+            _ => return false,
+        };
+        true
+    }
+
     /// A configuration with only WebAssembly 1.0 (plus nothing else).
     pub fn wasm1() -> Self {
         Config {
@@ -150,6 +192,7 @@ impl Config {
             bulk_memory: false,
             simd: false,
             relaxed_simd: false,
+            multi_memory: false,
             mutable_global: true,
             ..Config::default()
         }
@@ -166,6 +209,7 @@ impl Config {
         f.set(F::BULK_MEMORY, self.bulk_memory);
         f.set(F::SIMD, self.simd);
         f.set(F::RELAXED_SIMD, self.relaxed_simd);
+        f.set(F::MULTI_MEMORY, self.multi_memory);
         f
     }
 }

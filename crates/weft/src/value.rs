@@ -85,6 +85,14 @@ impl Val {
         }
     }
 
+    /// The `v128`, if this is one (lane 0 in the low bits).
+    pub fn v128(&self) -> Option<u128> {
+        match self {
+            Val::V128(v) => Some(*v),
+            _ => None,
+        }
+    }
+
     /// Encodes as bits (a cell, or two for a `v128`), checking that
     /// references belong to `store`.
     pub(crate) fn to_bits(self, store: &StoreInner) -> Result<u128> {

@@ -336,3 +336,89 @@ fn externref_round_trips_through_wasm_and_tables() {
         .unwrap();
     assert_eq!(n[0], Val::I32(1));
 }
+
+#[test]
+fn v128_values_cross_the_api_in_two_cells() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "env" "mix" (func $mix (param i32 v128 i64) (result v128 i32)))
+             (global $g (export "g") (mut v128) (v128.const i32x4 1 2 3 4))
+             (func (export "run") (param $a v128) (param $x i32) (result i32 v128 i64)
+               (local $t v128)
+               (call $mix (local.get $x) (local.get $a) (i64.const -1))
+               drop
+               local.set $t
+               (global.set $g (i32x4.add (global.get $g) (local.get $t)))
+               (i32.add (local.get $x) (i32.const 1))
+               (global.get $g)
+               (i64.const 7)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mix = Func::wrap(&mut store, |x: i32, v: u128, y: i64| {
+        (
+            v ^ u128::from(x as u32) ^ (u128::from(y as u64) << 64),
+            0i32,
+        )
+    });
+    let inst = Instance::new(&mut store, &module, &[mix.into()]).unwrap();
+    let a: u128 = 0x0000_0004_0000_0003_0000_0002_0000_0001;
+    let run = inst
+        .get_typed_func::<(u128, i32), (i32, u128, i64)>(&mut store, "run")
+        .unwrap();
+    let (x, g, seven) = run.call(&mut store, (a, 10)).unwrap();
+    assert_eq!((x, seven), (11, 7));
+    // g = [1,2,3,4] + (a ^ 10 ^ (-1 << 64)) lane-wise.
+    let t = a ^ 10 ^ (u128::from(u64::MAX) << 64);
+    let lane = |v: u128, i: u32| (v >> (32 * i)) as u32;
+    for i in 0..4 {
+        assert_eq!(lane(g, i), lane(t, i).wrapping_add(i + 1), "lane {i}");
+    }
+    let global = inst.get_global(&mut store, "g").unwrap();
+    assert_eq!(global.get(&store), Val::V128(g));
+    global.set(&mut store, Val::V128(u128::MAX)).unwrap();
+    assert_eq!(global.get(&store), Val::V128(u128::MAX));
+}
+
+#[test]
+fn memories_other_than_the_first_are_separate() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (memory $a (export "a") 1)
+             (memory $b (export "b") 1 2)
+             (data (memory $b) (i32.const 4) "\2a")
+             (func (export "run") (result i32 i32 i32)
+               (i32.store $a (i32.const 4) (i32.const 99))
+               (memory.copy $a $b (i32.const 100) (i32.const 4) (i32.const 1))
+               (i32.load8_u $b (i32.const 4))
+               (i32.load8_u $a (i32.const 100))
+               (memory.grow $b (i32.const 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let run = inst
+        .get_typed_func::<(), (i32, i32, i32)>(&mut store, "run")
+        .unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), (42, 42, 1));
+    let b = inst.get_memory(&mut store, "b").unwrap();
+    assert_eq!(b.data(&store).len(), 2 * 65536);
+    assert_eq!(b.data(&store)[4], 42);
+    let a = inst.get_memory(&mut store, "a").unwrap();
+    assert_eq!(a.data(&store)[4], 99);
+    // Out of bounds on the second memory traps like on the first.
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1) (memory $m 1)
+             (func (export "f") (result v128) (v128.load $m (i32.const 65530))))"#,
+    )
+    .unwrap();
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst.get_func(&mut store, "f").unwrap();
+    let err = f.call(&mut store, &[], &mut [Val::V128(0)]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Trap(t) if t.kind() == TrapKind::MemoryOutOfBounds));
+}

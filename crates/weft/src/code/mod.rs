@@ -131,6 +131,34 @@ impl V128LoadKind {
     }
 }
 
+/// The access a [`Instr::MemN`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MemOp {
+    I32Load,
+    I64Load,
+    I32Load8S,
+    I32Load8U,
+    I32Load16S,
+    I32Load16U,
+    I64Load8S,
+    I64Load8U,
+    I64Load16S,
+    I64Load16U,
+    I64Load32S,
+    I64Load32U,
+    /// Stores of the low 1, 2, 4 or 8 bytes of a cell.
+    Store8,
+    Store16,
+    Store32,
+    Store64,
+    V128Load(V128LoadKind),
+    V128Store,
+    /// `v128.loadN_lane` of this many bytes.
+    LoadLane(u8),
+    /// `v128.storeN_lane` of this many bytes.
+    StoreLane(u8),
+}
+
 macro_rules! define_instrs {
     (
         br_cmp: [$($brc:ident),* $(,)?],
@@ -189,15 +217,15 @@ macro_rules! define_instrs {
             /// `global[global] = src`.
             GlobalSet { global: u32, src: Slot },
             /// `dst = memory.size` of memory 0, in pages.
-            MemorySize { dst: Slot },
+            MemorySize { dst: Slot, mem: u32 },
             /// `dst = memory.grow(delta)` on memory 0.
-            MemoryGrow { dst: Slot, delta: Slot },
+            MemoryGrow { dst: Slot, delta: Slot, mem: u32 },
             /// `memory.copy` on memory 0; operands `d, s, n` at `args..args+3`.
-            MemoryCopy { args: Slot },
+            MemoryCopy { args: Slot, dst_mem: u32, src_mem: u32 },
             /// `memory.fill` on memory 0; operands `d, val, n` at `args..args+3`.
-            MemoryFill { args: Slot },
+            MemoryFill { args: Slot, mem: u32 },
             /// `memory.init` of data segment `data`; operands `d, s, n` at `args..`.
-            MemoryInit { data: u32, args: Slot },
+            MemoryInit { data: u32, args: Slot, mem: u32 },
             /// `data.drop`.
             DataDrop { data: u32 },
             /// `dst = ref.func func` (module function index).
@@ -255,6 +283,11 @@ macro_rules! define_instrs {
             V128LoadLane { bytes: u8, lane: u8, dst: Slot, args: Slot, offset: u32 },
             /// `v128.storeN_lane`: address at `args`, vector at `args + 1`.
             V128StoreLane { bytes: u8, lane: u8, args: Slot, offset: u32 },
+            /// A load or store on a memory other than memory 0 (instance
+            /// memory index `mem`): the address at `args`, a stored value or
+            /// lane operand at `args + 1`; a loaded value replaces the address
+            /// at `args`. Memory 0 keeps its own fast instructions.
+            MemN { op: MemOp, lane: u8, mem: u16, args: Slot, offset: u32 },
             $(
                 #[allow(missing_docs)]
                 $brc(BrCmp),
@@ -321,7 +354,7 @@ macro_rules! define_instrs {
                     | Instr::Const32 { dst, .. }
                     | Instr::Const64 { dst, .. }
                     | Instr::GlobalGet { dst, .. }
-                    | Instr::MemorySize { dst }
+                    | Instr::MemorySize { dst, .. }
                     | Instr::MemoryGrow { dst, .. }
                     | Instr::RefFunc { dst, .. }
                     | Instr::TableGet { dst, .. }

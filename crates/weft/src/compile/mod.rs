@@ -21,7 +21,7 @@
 //! - Code after an unconditional branch is validated but not translated.
 
 use crate::code::{
-    Bin, BinImm, CompiledFunc, Instr, Load, Slot, Store, StoreImm, Un, V128LoadKind,
+    Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store, StoreImm, Un, V128LoadKind,
 };
 use crate::error::{ModuleError, Result};
 use crate::simd::{self, SimdOp};
@@ -137,6 +137,17 @@ fn compile_err(message: String, offset: u64) -> crate::Error {
 /// A memory operator's static offset (weft's memories are 32-bit).
 fn mem_offset(m: &wasmparser::MemArg, offset: u64) -> Result<u32> {
     u32::try_from(m.offset).map_err(|_| compile_err("memory offset too large".into(), offset))
+}
+
+/// The memory a memory operator accesses.
+fn mem_index(m: &wasmparser::MemArg, offset: u64) -> Result<u32> {
+    match m.target {
+        wasmparser::MemArgTarget::Memory(i) => Ok(i),
+        wasmparser::MemArgTarget::Array(_) => Err(compile_err(
+            "memory operators on GC arrays are not supported by weft yet".into(),
+            offset,
+        )),
+    }
 }
 
 fn is_v128(t: wasmparser::ValType) -> bool {
@@ -792,7 +803,16 @@ impl Translator<'_> {
         self.emit_result(ss(Bin { dst, a, b }));
     }
 
-    fn load(&mut self, f: fn(Load) -> Instr, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
+    fn load(
+        &mut self,
+        f: fn(Load) -> Instr,
+        op: MemOp,
+        m: &wasmparser::MemArg,
+        offset: u64,
+    ) -> Result<()> {
+        if mem_index(m, offset)? != 0 {
+            return self.mem_n(op, 0, m, offset, 1, Some(false));
+        }
         let off = mem_offset(m, offset)?;
         let addr = self.pop_slot();
         let dst = self.push_temp();
@@ -810,9 +830,13 @@ impl Translator<'_> {
         &mut self,
         f: fn(Store) -> Instr,
         imm: Option<(StoreImmCtor, bool)>,
+        op: MemOp,
         m: &wasmparser::MemArg,
         offset: u64,
     ) -> Result<()> {
+        if mem_index(m, offset)? != 0 {
+            return self.mem_n(op, 0, m, offset, 2, None);
+        }
         let off = mem_offset(m, offset)?;
         if let (Some((g, wide)), Some(Opd::Const(c))) = (imm, self.stack.last().map(|e| e.opd)) {
             let value = if wide {
@@ -883,6 +907,9 @@ impl Translator<'_> {
     }
 
     fn v128_load(&mut self, kind: V128LoadKind, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
+        if mem_index(m, offset)? != 0 {
+            return self.mem_n(MemOp::V128Load(kind), 0, m, offset, 1, Some(true));
+        }
         let off = mem_offset(m, offset)?;
         let addr = self.pop_slot();
         let dst = self.push_v128();
@@ -904,6 +931,14 @@ impl Translator<'_> {
         offset: u64,
         load: bool,
     ) -> Result<()> {
+        if mem_index(m, offset)? != 0 {
+            let (op, result) = if load {
+                (MemOp::LoadLane(bytes), Some(true))
+            } else {
+                (MemOp::StoreLane(bytes), None)
+            };
+            return self.mem_n(op, lane, m, offset, 2, result);
+        }
         let off = mem_offset(m, offset)?;
         let args = self.pop_args(2);
         if load {
@@ -923,6 +958,35 @@ impl Translator<'_> {
                 offset: off,
             });
         }
+        Ok(())
+    }
+
+    /// An access to a memory other than memory 0: pops `nargs` operands
+    /// (address first) and pushes the loaded value (`result`: whether it is
+    /// a `v128`) in the address's slot.
+    fn mem_n(
+        &mut self,
+        op: MemOp,
+        lane: u8,
+        m: &wasmparser::MemArg,
+        offset: u64,
+        nargs: usize,
+        result: Option<bool>,
+    ) -> Result<()> {
+        let off = mem_offset(m, offset)?;
+        let mem = u16::try_from(mem_index(m, offset)?)
+            .map_err(|_| compile_err("memory index too large".into(), offset))?;
+        let args = self.pop_args(nargs);
+        if let Some(wide) = result {
+            self.push(Opd::Temp, wide);
+        }
+        self.emit(Instr::MemN {
+            op,
+            lane,
+            mem,
+            args,
+            offset: off,
+        });
         Ok(())
     }
 
@@ -1121,61 +1185,103 @@ impl Translator<'_> {
                 }
             }
             O::I32Load { ref memarg } | O::F32Load { ref memarg } => {
-                self.load(I::I32Load, memarg, offset)?
+                self.load(I::I32Load, MemOp::I32Load, memarg, offset)?
             }
             O::I64Load { ref memarg } | O::F64Load { ref memarg } => {
-                self.load(I::I64Load, memarg, offset)?
+                self.load(I::I64Load, MemOp::I64Load, memarg, offset)?
             }
-            O::I32Load8S { ref memarg } => self.load(I::I32Load8S, memarg, offset)?,
-            O::I32Load8U { ref memarg } => self.load(I::I32Load8U, memarg, offset)?,
-            O::I32Load16S { ref memarg } => self.load(I::I32Load16S, memarg, offset)?,
-            O::I32Load16U { ref memarg } => self.load(I::I32Load16U, memarg, offset)?,
-            O::I64Load8S { ref memarg } => self.load(I::I64Load8S, memarg, offset)?,
-            O::I64Load8U { ref memarg } => self.load(I::I64Load8U, memarg, offset)?,
-            O::I64Load16S { ref memarg } => self.load(I::I64Load16S, memarg, offset)?,
-            O::I64Load16U { ref memarg } => self.load(I::I64Load16U, memarg, offset)?,
-            O::I64Load32S { ref memarg } => self.load(I::I64Load32S, memarg, offset)?,
-            O::I64Load32U { ref memarg } => self.load(I::I64Load32U, memarg, offset)?,
-            O::I32Store { ref memarg } | O::F32Store { ref memarg } => {
-                self.store(I::I32Store, Some((I::I32StoreImm, false)), memarg, offset)?
+            O::I32Load8S { ref memarg } => {
+                self.load(I::I32Load8S, MemOp::I32Load8S, memarg, offset)?
             }
-            O::I64Store { ref memarg } | O::F64Store { ref memarg } => {
-                self.store(I::I64Store, Some((I::I64StoreImm, true)), memarg, offset)?
+            O::I32Load8U { ref memarg } => {
+                self.load(I::I32Load8U, MemOp::I32Load8U, memarg, offset)?
             }
-            O::I32Store8 { ref memarg } | O::I64Store8 { ref memarg } => {
-                self.store(I::I32Store8, Some((I::I32Store8Imm, false)), memarg, offset)?
+            O::I32Load16S { ref memarg } => {
+                self.load(I::I32Load16S, MemOp::I32Load16S, memarg, offset)?
             }
-            O::I32Store16 { ref memarg } | O::I64Store16 { ref memarg } => self.store(
-                I::I32Store16,
-                Some((I::I32Store16Imm, false)),
+            O::I32Load16U { ref memarg } => {
+                self.load(I::I32Load16U, MemOp::I32Load16U, memarg, offset)?
+            }
+            O::I64Load8S { ref memarg } => {
+                self.load(I::I64Load8S, MemOp::I64Load8S, memarg, offset)?
+            }
+            O::I64Load8U { ref memarg } => {
+                self.load(I::I64Load8U, MemOp::I64Load8U, memarg, offset)?
+            }
+            O::I64Load16S { ref memarg } => {
+                self.load(I::I64Load16S, MemOp::I64Load16S, memarg, offset)?
+            }
+            O::I64Load16U { ref memarg } => {
+                self.load(I::I64Load16U, MemOp::I64Load16U, memarg, offset)?
+            }
+            O::I64Load32S { ref memarg } => {
+                self.load(I::I64Load32S, MemOp::I64Load32S, memarg, offset)?
+            }
+            O::I64Load32U { ref memarg } => {
+                self.load(I::I64Load32U, MemOp::I64Load32U, memarg, offset)?
+            }
+            O::I32Store { ref memarg } | O::F32Store { ref memarg } => self.store(
+                I::I32Store,
+                Some((I::I32StoreImm, false)),
+                MemOp::Store32,
                 memarg,
                 offset,
             )?,
-            O::I64Store32 { ref memarg } => {
-                self.store(I::I32Store, Some((I::I32StoreImm, false)), memarg, offset)?
-            }
-            O::MemorySize { .. } => {
+            O::I64Store { ref memarg } | O::F64Store { ref memarg } => self.store(
+                I::I64Store,
+                Some((I::I64StoreImm, true)),
+                MemOp::Store64,
+                memarg,
+                offset,
+            )?,
+            O::I32Store8 { ref memarg } | O::I64Store8 { ref memarg } => self.store(
+                I::I32Store8,
+                Some((I::I32Store8Imm, false)),
+                MemOp::Store8,
+                memarg,
+                offset,
+            )?,
+            O::I32Store16 { ref memarg } | O::I64Store16 { ref memarg } => self.store(
+                I::I32Store16,
+                Some((I::I32Store16Imm, false)),
+                MemOp::Store16,
+                memarg,
+                offset,
+            )?,
+            O::I64Store32 { ref memarg } => self.store(
+                I::I32Store,
+                Some((I::I32StoreImm, false)),
+                MemOp::Store32,
+                memarg,
+                offset,
+            )?,
+            O::MemorySize { mem } => {
                 let dst = self.push_temp();
-                self.emit_result(I::MemorySize { dst });
+                self.emit_result(I::MemorySize { dst, mem });
             }
-            O::MemoryGrow { .. } => {
+            O::MemoryGrow { mem } => {
                 let delta = self.pop_slot();
                 let dst = self.push_temp();
-                self.emit_result(I::MemoryGrow { dst, delta });
+                self.emit_result(I::MemoryGrow { dst, delta, mem });
             }
-            O::MemoryCopy { .. } => {
+            O::MemoryCopy { dst_mem, src_mem } => {
                 let args = self.pop_args(3);
-                self.emit(I::MemoryCopy { args });
+                self.emit(I::MemoryCopy {
+                    args,
+                    dst_mem,
+                    src_mem,
+                });
             }
-            O::MemoryFill { .. } => {
+            O::MemoryFill { mem } => {
                 let args = self.pop_args(3);
-                self.emit(I::MemoryFill { args });
+                self.emit(I::MemoryFill { args, mem });
             }
-            O::MemoryInit { data_index, .. } => {
+            O::MemoryInit { data_index, mem } => {
                 let args = self.pop_args(3);
                 self.emit(I::MemoryInit {
                     data: data_index,
                     args,
+                    mem,
                 });
             }
             O::DataDrop { data_index } => {
@@ -1413,6 +1519,9 @@ impl Translator<'_> {
             O::V128Load64Splat { ref memarg } => self.v128_load(K::Splat64, memarg, offset)?,
             O::V128Load32Zero { ref memarg } => self.v128_load(K::Zero32, memarg, offset)?,
             O::V128Load64Zero { ref memarg } => self.v128_load(K::Zero64, memarg, offset)?,
+            O::V128Store { ref memarg } if mem_index(memarg, offset)? != 0 => {
+                self.mem_n(MemOp::V128Store, 0, memarg, offset, 2, None)?
+            }
             O::V128Store { ref memarg } => {
                 let off = mem_offset(memarg, offset)?;
                 let val = self.pop_slot();

@@ -3,6 +3,7 @@
 //! still out of bounds if its start lies past the end.
 
 use crate::error::TrapKind;
+use crate::runtime::memory::MemoryData;
 use crate::runtime::table::TableData;
 
 type R<T> = Result<T, TrapKind>;
@@ -13,10 +14,26 @@ fn range(start: u32, n: u32, len: usize) -> Option<std::ops::Range<usize>> {
     (end <= len as u64).then_some(start as usize..end as usize)
 }
 
-pub(crate) fn memory_copy(mem: &mut [u8], d: u32, s: u32, n: u32) -> R<()> {
-    let src = range(s, n, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
-    let dst = range(d, n, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
-    mem.copy_within(src, dst.start);
+/// `memory.copy` between store memories `dm` and `sm` (possibly the same).
+pub(crate) fn memory_copy(
+    mems: &mut [MemoryData],
+    dm: usize,
+    sm: usize,
+    d: u32,
+    s: u32,
+    n: u32,
+) -> R<()> {
+    let src = range(s, n, mems[sm].bytes.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+    let dst = range(d, n, mems[dm].bytes.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+    if dm == sm {
+        mems[dm].bytes.copy_within(src, dst.start);
+    } else if dm < sm {
+        let (a, b) = mems.split_at_mut(sm);
+        a[dm].bytes[dst].copy_from_slice(&b[0].bytes[src]);
+    } else {
+        let (a, b) = mems.split_at_mut(dm);
+        b[0].bytes[dst].copy_from_slice(&a[sm].bytes[src]);
+    }
     Ok(())
 }
 

@@ -20,6 +20,7 @@
 #![allow(unsafe_code)]
 
 mod bulk;
+mod memn;
 mod ops;
 mod simd_ops;
 
@@ -286,11 +287,6 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                 set!(s, v as u64);
                 set!(s + 1, (v >> 64) as u64);
             }};
-        }
-        macro_rules! mem {
-            () => {
-                store.inner.memories[mem0].bytes
-            };
         }
         // Typed readers of a slot.
         macro_rules! u32_ {
@@ -633,29 +629,53 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                     let g = store.inner.instances[instance as usize].globals[global as usize];
                     store.inner.globals[g as usize].value = u128::from(get!(src));
                 }
-                I::MemorySize { dst } => {
-                    set!(dst, store.inner.memories[mem0].pages());
+                I::MemorySize { dst, mem } => {
+                    let m = store.inner.instances[instance as usize].memories[mem as usize];
+                    set!(dst, store.inner.memories[m as usize].pages());
                 }
-                I::MemoryGrow { dst, delta } => {
+                I::MemoryGrow { dst, delta, mem } => {
                     let d = u32_!(delta);
-                    let r = match store.inner.memories[mem0].grow(u64::from(d)) {
+                    let m = store.inner.instances[instance as usize].memories[mem as usize];
+                    let r = match store.inner.memories[m as usize].grow(u64::from(d)) {
                         Some(old) => old as u32,
                         None => u32::MAX,
                     };
                     refresh_mem!();
                     set!(dst, u64::from(r));
                 }
-                I::MemoryCopy { args } => {
+                I::MemoryCopy {
+                    args,
+                    dst_mem,
+                    src_mem,
+                } => {
                     let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
-                    tri!(bulk::memory_copy(&mut mem!(), d, s, n));
+                    let inst = &store.inner.instances[instance as usize];
+                    let (dm, sm) = (
+                        inst.memories[dst_mem as usize] as usize,
+                        inst.memories[src_mem as usize] as usize,
+                    );
+                    tri!(bulk::memory_copy(
+                        &mut store.inner.memories,
+                        dm,
+                        sm,
+                        d,
+                        s,
+                        n
+                    ));
                     refresh_mem!();
                 }
-                I::MemoryFill { args } => {
+                I::MemoryFill { args, mem } => {
                     let (d, v, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
-                    tri!(bulk::memory_fill(&mut mem!(), d, v as u8, n));
+                    let m = store.inner.instances[instance as usize].memories[mem as usize];
+                    tri!(bulk::memory_fill(
+                        &mut store.inner.memories[m as usize].bytes,
+                        d,
+                        v as u8,
+                        n
+                    ));
                     refresh_mem!();
                 }
-                I::MemoryInit { data, args } => {
+                I::MemoryInit { data, args, mem } => {
                     let (d, s, n) = (u32_!(args), u32_!(args + 1), u32_!(args + 2));
                     let inner = &mut store.inner;
                     let seg: &[u8] =
@@ -664,13 +684,28 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
                         } else {
                             &module.inner.datas[data as usize].bytes
                         };
+                    let m = inner.instances[instance as usize].memories[mem as usize];
                     tri!(bulk::memory_init(
-                        &mut inner.memories[mem0].bytes,
+                        &mut inner.memories[m as usize].bytes,
                         seg,
                         d,
                         s,
                         n
                     ));
+                    refresh_mem!();
+                }
+                I::MemN {
+                    op,
+                    lane,
+                    mem,
+                    args,
+                    offset,
+                } => {
+                    let m = store.inner.instances[instance as usize].memories[mem as usize];
+                    let bytes = &mut store.inner.memories[m as usize].bytes;
+                    let frame = &mut stack[fp + args as usize..];
+                    tri!(memn::access(op, lane, bytes, frame, offset));
+                    refresh!();
                     refresh_mem!();
                 }
                 I::DataDrop { data } => {

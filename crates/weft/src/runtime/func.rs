@@ -222,6 +222,8 @@ wasm_ty!(u64, I64, |x: u64| Val::I64(x as i64), |v: &Val| v
     .map(|x| x as u64));
 wasm_ty!(f32, F32, |x: f32| Val::F32(x.to_bits()), |v: &Val| v.f32());
 wasm_ty!(f64, F64, |x: f64| Val::F64(x.to_bits()), |v: &Val| v.f64());
+// A `v128` as a `u128`, lane 0 in the low bits.
+wasm_ty!(u128, V128, Val::V128, |v: &Val| v.v128());
 
 /// A list of wasm values with static types: `()`, a single [`WasmTy`], or a
 /// tuple of them. Used for typed parameters and results.
