@@ -106,7 +106,7 @@ fn wasmi_bits(v: &wasmi::Val) -> u128 {
         wasmi::Val::F64(x) => u128::from(x.to_bits()),
         wasmi::Val::FuncRef(f) => u128::from(!f.is_null()),
         wasmi::Val::ExternRef(e) => u128::from(!e.is_null()),
-        _ => u128::MAX,
+        wasmi::Val::V128(v) => v.as_u128(),
     }
 }
 
@@ -116,6 +116,7 @@ fn to_wasmi(v: &Val) -> wasmi::Val {
         Val::I64(x) => wasmi::Val::I64(x),
         Val::F32(x) => wasmi::Val::F32(wasmi::F32::from_bits(x)),
         Val::F64(x) => wasmi::Val::F64(wasmi::F64::from_bits(x)),
+        Val::V128(x) => wasmi::Val::V128(wasmi::V128::from(x)),
         Val::ExternRef(_) => wasmi::Val::default(wasmi::ValType::ExternRef),
         _ => wasmi::Val::default(wasmi::ValType::FuncRef),
     }
