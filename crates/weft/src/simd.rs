@@ -635,7 +635,7 @@ fn all_true<T: Copy + Default + PartialEq, const N: usize>(lanes: [T; N]) -> u32
 }
 
 // ---------------------------------------------------------------------------
-// Float helpers (lane-wise mirrors of the scalar semantics in `exec::ops`)
+// Float helpers
 // ---------------------------------------------------------------------------
 
 /// The canonical NaN `min`/`max` return when an operand is NaN.
@@ -648,86 +648,10 @@ const F32_SIGN: u32 = 0x8000_0000;
 const F64_SIGN: u64 = 0x8000_0000_0000_0000;
 /// The quiet bit of a NaN (the top bit of the payload).
 const F32_QUIET: u32 = 0x0040_0000;
-/// The quiet bit of a NaN (the top bit of the payload).
-const F64_QUIET: u64 = 0x0008_0000_0000_0000;
 
-/// `f32.min`: the canonical NaN if either operand is NaN; `-0 < +0`.
-#[inline(always)]
-fn f32_min(a: f32, b: f32) -> f32 {
-    if a.is_nan() || b.is_nan() {
-        f32::from_bits(F32_CANON_NAN)
-    } else if a == b {
-        // Only differ for +0/-0: -0 is the minimum.
-        f32::from_bits(a.to_bits() | b.to_bits())
-    } else if a < b {
-        a
-    } else {
-        b
-    }
-}
-
-/// `f32.max`: the canonical NaN if either operand is NaN; `-0 < +0`.
-#[inline(always)]
-fn f32_max(a: f32, b: f32) -> f32 {
-    if a.is_nan() || b.is_nan() {
-        f32::from_bits(F32_CANON_NAN)
-    } else if a == b {
-        f32::from_bits(a.to_bits() & b.to_bits())
-    } else if a > b {
-        a
-    } else {
-        b
-    }
-}
-
-/// `f64.min`: the canonical NaN if either operand is NaN; `-0 < +0`.
-#[inline(always)]
-fn f64_min(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        f64::from_bits(F64_CANON_NAN)
-    } else if a == b {
-        f64::from_bits(a.to_bits() | b.to_bits())
-    } else if a < b {
-        a
-    } else {
-        b
-    }
-}
-
-/// `f64.max`: the canonical NaN if either operand is NaN; `-0 < +0`.
-#[inline(always)]
-fn f64_max(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        f64::from_bits(F64_CANON_NAN)
-    } else if a == b {
-        f64::from_bits(a.to_bits() & b.to_bits())
-    } else if a > b {
-        a
-    } else {
-        b
-    }
-}
-
-/// Sets the quiet bit of a NaN (the host's rounding functions may pass a
-/// signalling NaN through unchanged).
-#[inline(always)]
-fn quiet_f32(x: f32) -> f32 {
-    if x.is_nan() {
-        f32::from_bits(x.to_bits() | F32_QUIET)
-    } else {
-        x
-    }
-}
-
-/// [`quiet_f32`] for `f64`.
-#[inline(always)]
-fn quiet_f64(x: f64) -> f64 {
-    if x.is_nan() {
-        f64::from_bits(x.to_bits() | F64_QUIET)
-    } else {
-        x
-    }
-}
+// `min`/`max` and NaN quieting are the scalar functions of `exec::ops`, so
+// lanes and scalars cannot disagree.
+use crate::exec::ops::{f32_max, f32_min, f64_max, f64_min, quiet_f32, quiet_f64};
 
 /// `f32.demote_f64` as bits; a NaN keeps its sign and the top of its payload
 /// and is quietened.

@@ -21,7 +21,7 @@
 
 mod bulk;
 mod memn;
-mod ops;
+pub(crate) mod ops;
 mod simd_ops;
 
 use crate::code::Instr;
