@@ -150,12 +150,13 @@ impl Config {
     }
 
     /// A configuration with exactly the WebAssembly 2.0 features: everything
-    /// in the default configuration except multi-memory (a 3.0 feature; 2.0
+    /// in the default configuration except the 3.0 features multi-memory (2.0
     /// requires a module to have at most one memory and encodes a zero byte
-    /// where 3.0 has a memory index).
+    /// where 3.0 has a memory index) and relaxed SIMD.
     pub fn wasm2() -> Self {
         Config {
             multi_memory: false,
+            relaxed_simd: false,
             ..Config::default()
         }
     }

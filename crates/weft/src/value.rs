@@ -129,7 +129,9 @@ impl Val {
 
     /// Encodes a value that fits one cell (anything but a `v128`).
     pub(crate) fn to_cell(self, store: &StoreInner) -> Result<u64> {
-        debug_assert!(!matches!(self, Val::V128(_)));
+        if let Val::V128(_) = self {
+            return Err(crate::Error::usage("a v128 value does not fit one cell"));
+        }
         Ok(self.to_bits(store)? as u64)
     }
 

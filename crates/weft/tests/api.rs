@@ -422,3 +422,61 @@ fn memories_other_than_the_first_are_separate() {
     let err = f.call(&mut store, &[], &mut [Val::V128(0)]).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Trap(t) if t.kind() == TrapKind::MemoryOutOfBounds));
 }
+
+/// v128 values through control flow, where the compiler must place two-cell
+/// values at the right slots: block results with scalars around them,
+/// `br_table` to labels of mixed widths, `if` with v128 parameters and a
+/// `br_if` back to a loop carrying a v128.
+#[test]
+fn v128_values_through_control_flow() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (type $vv (func (param v128) (result v128)))
+             (func (export "table") (param $i i32) (param $v v128) (result i32 v128 i64)
+               (i32.const 7)
+               (block $b (result v128 i64)
+                 (block $a (result v128 i64)
+                   (local.get $v) (i64.const 100)
+                   (local.get $i)
+                   (br_table $a $b))
+                 (drop) (drop)
+                 (v128.const i32x4 -1 -1 -1 -1) (i64.const 200)))
+             (func (export "cond") (param $c i32) (param $v v128) (result v128)
+               (local.get $v)
+               (local.get $c)
+               (if (type $vv) (param v128) (result v128)
+                 (then (i32x4.add (v128.const i32x4 1 1 1 1)))
+                 (else (drop) (v128.const i64x2 5 6))))
+             (func (export "count") (param $n i32) (result v128 i32)
+               (local $k i32)
+               (v128.const i32x4 0 0 0 0)
+               (loop $l (param v128) (result v128)
+                 (i32x4.add (v128.const i32x4 1 2 3 4))
+                 (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                 (br_if $l (i32.lt_u (local.get $k) (local.get $n))))
+               (local.get $k)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let table = inst
+        .get_typed_func::<(i32, u128), (i32, u128, i64)>(&mut store, "table")
+        .unwrap();
+    let v: u128 = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210;
+    assert_eq!(table.call(&mut store, (0, v)).unwrap(), (7, u128::MAX, 200));
+    assert_eq!(table.call(&mut store, (1, v)).unwrap(), (7, v, 100));
+    assert_eq!(table.call(&mut store, (9, v)).unwrap(), (7, v, 100));
+    let cond = inst
+        .get_typed_func::<(i32, u128), u128>(&mut store, "cond")
+        .unwrap();
+    let lanes = |x: u128| -> [u32; 4] { std::array::from_fn(|i| (x >> (32 * i)) as u32) };
+    assert_eq!(lanes(cond.call(&mut store, (1, 0)).unwrap()), [1, 1, 1, 1]);
+    assert_eq!(cond.call(&mut store, (0, v)).unwrap(), 5 | (6 << 64));
+    let count = inst
+        .get_typed_func::<i32, (u128, i32)>(&mut store, "count")
+        .unwrap();
+    let (acc, k) = count.call(&mut store, 10).unwrap();
+    assert_eq!((lanes(acc), k), ([10, 20, 30, 40], 10));
+}

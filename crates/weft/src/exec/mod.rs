@@ -76,6 +76,10 @@ pub(crate) fn invoke<T>(
             let need = (cf.frame_size as usize)
                 .max(cells(ty.params()))
                 .max(cells(ty.results()));
+            if need > store.inner.engine.config().max_stack_cells {
+                store.inner.stack = stack;
+                return Err(Trap::from(TrapKind::StackOverflow).into());
+            }
             if stack.len() < need {
                 stack.resize(need.max(1024), 0);
             }
