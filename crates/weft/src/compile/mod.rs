@@ -481,6 +481,12 @@ impl Translator<'_> {
                     }
                 }
             }
+            1 => {
+                // A single v128: copy it straight from wherever it is.
+                let e = self.stack[h - 1];
+                self.emit_move(0, e);
+                self.emit(Instr::Return);
+            }
             _ => {
                 for p in h - n..h {
                     let e = self.stack[p];
