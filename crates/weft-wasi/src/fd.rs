@@ -97,7 +97,6 @@ fn capped_iovecs(mem: &Mem<'_>, iovs: u32, iovs_len: u32) -> WasiResult<Vec<(u32
     Ok(out)
 }
 
-/// The regular file of `fd` for a positioned operation.
 /// The regular file behind `fd` and its fdflags, for an operation at an
 /// explicit position that needs the rights in `right` (0: none).
 /// Errors: `ENOTDIR`/`EBADF` from the lookup, `EISDIR` for a directory,

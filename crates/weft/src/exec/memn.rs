@@ -5,7 +5,7 @@
 //! operands sit at consecutive frame slots. This is safe code over the
 //! memory's byte vector and the frame's cells.
 
-use super::simd_ops;
+use super::simd_ops::{getv, lane_bytes, load, load_lane, mem_range, setv};
 use crate::code::MemOp;
 use crate::error::TrapKind;
 
@@ -18,7 +18,6 @@ pub(super) fn access(
     frame: &mut [u64],
     offset: u32,
 ) -> Result<(), TrapKind> {
-    let ea = u64::from(frame[0] as u32) + u64::from(offset);
     let n = match op {
         MemOp::I32Load8S | MemOp::I32Load8U | MemOp::I64Load8S | MemOp::I64Load8U => 1,
         MemOp::I32Load16S | MemOp::I32Load16U | MemOp::I64Load16S | MemOp::I64Load16U => 2,
@@ -32,21 +31,12 @@ pub(super) fn access(
         MemOp::V128Store => 16,
         MemOp::LoadLane(b) | MemOp::StoreLane(b) => usize::from(b),
     };
-    let start = usize::try_from(ea).map_err(|_| TrapKind::MemoryOutOfBounds)?;
-    let bytes = start
-        .checked_add(n)
-        .and_then(|end| mem.get_mut(start..end))
-        .ok_or(TrapKind::MemoryOutOfBounds)?;
+    let bytes = mem_range(mem, frame[0], offset, n)?;
     let mut buf = [0u8; 16];
     buf[..n].copy_from_slice(bytes);
     let lo = u64::from_le_bytes([
         buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
     ]);
-    let v128 = |frame: &[u64]| u128::from(frame[1]) | (u128::from(frame[2]) << 64);
-    let set_v128 = |frame: &mut [u64], v: u128| {
-        frame[0] = v as u64;
-        frame[1] = (v >> 64) as u64;
-    };
     match op {
         MemOp::I32Load
         | MemOp::I32Load8U
@@ -63,14 +53,14 @@ pub(super) fn access(
         MemOp::Store8 | MemOp::Store16 | MemOp::Store32 | MemOp::Store64 => {
             bytes.copy_from_slice(&frame[1].to_le_bytes()[..n]);
         }
-        MemOp::V128Load(kind) => set_v128(frame, simd_ops::load(kind, buf)),
-        MemOp::V128Store => bytes.copy_from_slice(&v128(frame).to_le_bytes()),
+        MemOp::V128Load(kind) => setv(frame, 0, load(kind, buf)),
+        MemOp::V128Store => bytes.copy_from_slice(&getv(frame, 1).to_le_bytes()),
         MemOp::LoadLane(b) => {
-            let v = simd_ops::load_lane(v128(frame), b, lane, lo);
-            set_v128(frame, v);
+            let v = load_lane(getv(frame, 1), b, lane, lo);
+            setv(frame, 0, v);
         }
         MemOp::StoreLane(b) => {
-            let x = simd_ops::lane_bytes(v128(frame), b, lane);
+            let x = lane_bytes(getv(frame, 1), b, lane);
             bytes.copy_from_slice(&x.to_le_bytes()[..n]);
         }
     }

@@ -14,19 +14,27 @@ fn get(frame: &[u64], s: Slot) -> u64 {
     frame[s as usize]
 }
 
-fn getv(frame: &[u64], s: Slot) -> u128 {
+/// The `v128` at slots `s`, `s + 1` (low half first).
+pub(super) fn getv(frame: &[u64], s: Slot) -> u128 {
     let s = s as usize;
     u128::from(frame[s]) | (u128::from(frame[s + 1]) << 64)
 }
 
-fn setv(frame: &mut [u64], s: Slot, v: u128) {
+/// Writes a `v128` to slots `s`, `s + 1`.
+pub(super) fn setv(frame: &mut [u64], s: Slot, v: u128) {
     let s = s as usize;
     frame[s] = v as u64;
     frame[s + 1] = (v >> 64) as u64;
 }
 
-/// The bytes `addr + offset .. + n` of `mem`, or an out-of-bounds trap.
-fn mem_range(mem: &mut [u8], addr: u64, offset: u32, n: usize) -> Result<&mut [u8], TrapKind> {
+/// The bytes `addr + offset .. + n` of `mem` (`addr` an i32 cell), or an
+/// out-of-bounds trap.
+pub(super) fn mem_range(
+    mem: &mut [u8],
+    addr: u64,
+    offset: u32,
+    n: usize,
+) -> Result<&mut [u8], TrapKind> {
     let start = (addr as u32 as usize)
         .checked_add(offset as usize)
         .ok_or(TrapKind::MemoryOutOfBounds)?;
