@@ -441,8 +441,8 @@ define_instrs! {
 /// A compiled function body.
 #[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    /// The instructions.
-    pub code: Box<[Instr]>,
+    /// The instructions, each with its handler.
+    pub code: Box<[crate::exec::Op]>,
     /// Number of parameters (slots `0..params`).
     pub params: u32,
     /// Number of locals including parameters (slots `params..locals` are zeroed on entry).

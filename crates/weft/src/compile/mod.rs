@@ -234,7 +234,12 @@ pub(crate) fn compile_function(
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {
-        code: scratch.code.as_slice().into(),
+        code: scratch
+            .code
+            .iter()
+            .enumerate()
+            .map(|(pc, instr)| crate::exec::Op::new(*instr, pc))
+            .collect(),
         params: param_cells,
         locals: cells,
         frame_size,

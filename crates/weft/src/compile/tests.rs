@@ -7,7 +7,12 @@ use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
     let m = Module::new(&Engine::default(), wat).expect("valid module");
-    let mut code = m.inner.code[0].code.to_vec();
+    let mut code: Vec<Instr> = m.inner.code[0]
+        .code
+        .iter()
+        .enumerate()
+        .map(|(pc, op)| op.instr_at(pc))
+        .collect();
     assert_eq!(code.pop(), Some(Instr::Unreachable), "missing end guard");
     code
 }

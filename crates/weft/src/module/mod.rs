@@ -190,8 +190,8 @@ impl Module {
             "func {func_index}: params {}, locals {}, frame {}\n",
             f.params, f.locals, f.frame_size
         );
-        for (pc, i) in f.code.iter().enumerate() {
-            out.push_str(&format!("{pc:5}: {i:?}\n"));
+        for (pc, op) in f.code.iter().enumerate() {
+            out.push_str(&format!("{pc:5}: {:?}\n", op.instr_at(pc)));
         }
         Some(out)
     }

@@ -1,0 +1,1154 @@
+//! One handler function per instruction, and the two ways of chaining them.
+//!
+//! Every [`Op`] carries a pointer to its handler. A handler executes its
+//! instruction and then *dispatches*: it reads the next op's handler and
+//! either calls it in tail position (`weft_tail_dispatch`, chosen by
+//! `build.rs` for optimised builds, where LLVM turns that call into a jump),
+//! or stores the interpreter state in the [`Ctx`] and returns to the loop in
+//! [`execute`] (every other build, so a debug build never grows the host
+//! stack per instruction). Either way each handler ends in its own indirect
+//! jump, which the branch predictor learns per instruction kind, and the
+//! hot state (instruction pointer, frame pointer, memory 0) stays in
+//! argument registers.
+//!
+//! Handlers never recurse on the host stack: a wasm call pushes a [`Frame`]
+//! and jumps to the callee's first op; a return pops it and jumps back. The
+//! only exits to [`super::run`] are the end of the outermost frame, a trap and
+//! a host-function call (which needs the typed `Store<T>`).
+//!
+//! Work that needs locals in memory (growing the stack, bulk operations)
+//! sits in separate functions that hand results back through the `Ctx`, so
+//! the handlers themselves keep no stack slots whose address escapes, which
+//! would stop LLVM from emitting the dispatch as a jump.
+
+use super::{Ctx, Exit, Frame, Op, bulk, mem_parts, ops, simd_ops, taken_branch};
+use crate::code::{CompiledFunc, Instr, Slot};
+use crate::error::TrapKind;
+use crate::runtime::func::FuncKind;
+use std::sync::atomic::Ordering;
+
+/// The type of every handler.
+pub(crate) type Handler = fn(Ip, Regs, Mem, &mut Ctx<'_>) -> Exit;
+
+/// A pointer to the op being executed.
+///
+/// Invariant: it points into the code of a compiled function that stays
+/// alive while it is used (the module is held by the store's instance and by
+/// the [`Ctx`]); the compiler ends every function with a trapping guard op
+/// and emits branch offsets that stay inside the function, so `next` and
+/// `jump` from a valid op give a valid op.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ip(*const Op);
+
+impl Ip {
+    /// The first op of `cf`.
+    pub(super) fn start(cf: &CompiledFunc) -> Ip {
+        Ip(cf.code.as_ptr())
+    }
+
+    /// A placeholder, never dereferenced.
+    pub(super) fn dangling() -> Ip {
+        Ip(std::ptr::null())
+    }
+
+    #[inline(always)]
+    fn op(&self) -> &Op {
+        // SAFETY: by the type's invariant `self.0` points at a live op.
+        unsafe { &*self.0 }
+    }
+
+    #[inline(always)]
+    fn instr(&self) -> &Instr {
+        &self.op().instr
+    }
+
+    #[inline(always)]
+    fn next(self) -> Ip {
+        Ip(self.0.wrapping_add(1))
+    }
+
+    /// The op `rel` (a relative branch offset, two's complement) away.
+    #[inline(always)]
+    fn jump(self, rel: u32) -> Ip {
+        Ip(self.0.wrapping_offset(rel as i32 as isize))
+    }
+
+    #[inline(always)]
+    fn skip(self, n: usize) -> Ip {
+        Ip(self.0.wrapping_add(n))
+    }
+}
+
+/// The current frame's cells: slot `s` is `ptr[s]`.
+///
+/// Invariant: `ptr` points at `stack[fp]` of the value stack and at least
+/// the function's `frame_size` cells follow it; every slot operand the
+/// compiler emits is below `frame_size`. A `Regs` is re-derived after
+/// anything that can move the stack (growing it on a call). Debug builds
+/// also carry the number of cells and check every access.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Regs {
+    ptr: *mut u64,
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl Regs {
+    /// The frame starting at `stack[fp]`.
+    pub(super) fn at(stack: &mut [u64], fp: usize) -> Regs {
+        debug_assert!(fp <= stack.len());
+        Regs {
+            ptr: stack.as_mut_ptr().wrapping_add(fp),
+            #[cfg(debug_assertions)]
+            len: stack.len() - fp,
+        }
+    }
+
+    /// A placeholder, never dereferenced.
+    pub(super) fn dangling() -> Regs {
+        Regs {
+            ptr: std::ptr::null_mut(),
+            #[cfg(debug_assertions)]
+            len: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn get(self, s: Slot) -> u64 {
+        #[cfg(debug_assertions)]
+        assert!((s as usize) < self.len, "slot {s} outside the frame");
+        // SAFETY: by the type's invariant slot `s` is inside the frame.
+        unsafe { *self.ptr.add(s as usize) }
+    }
+
+    #[inline(always)]
+    fn set(self, s: Slot, v: u64) {
+        #[cfg(debug_assertions)]
+        assert!((s as usize) < self.len, "slot {s} outside the frame");
+        // SAFETY: as for `get`; nothing else references the stack while a
+        // handler runs.
+        unsafe { *self.ptr.add(s as usize) = v }
+    }
+
+    #[inline(always)]
+    fn u32(self, s: Slot) -> u32 {
+        self.get(s) as u32
+    }
+    #[inline(always)]
+    fn i32(self, s: Slot) -> i32 {
+        self.get(s) as u32 as i32
+    }
+    #[inline(always)]
+    fn i64(self, s: Slot) -> i64 {
+        self.get(s) as i64
+    }
+    #[inline(always)]
+    fn f32(self, s: Slot) -> f32 {
+        f32::from_bits(self.get(s) as u32)
+    }
+    #[inline(always)]
+    fn f64(self, s: Slot) -> f64 {
+        f64::from_bits(self.get(s))
+    }
+
+    /// The cell index of this frame's base in `stack`.
+    fn fp(self, stack: &[u64]) -> usize {
+        (self.ptr as usize - stack.as_ptr() as usize) / std::mem::size_of::<u64>()
+    }
+}
+
+/// Memory 0 of the current instance: base pointer and length in bytes (null
+/// and 0 when there is none).
+///
+/// Invariant: it describes the memory's current buffer; it is re-read after
+/// `memory.grow`, bulk memory operations, host calls and instance switches,
+/// the only things that can resize or replace that buffer while code runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mem {
+    ptr: *mut u8,
+    len: usize,
+}
+
+impl Mem {
+    pub(super) fn new((ptr, len): (*mut u8, usize)) -> Mem {
+        Mem { ptr, len }
+    }
+
+    /// The `N` bytes at `ea`, or `None` past the end.
+    #[inline(always)]
+    fn load<const N: usize>(self, ea: u64) -> Option<[u8; N]> {
+        if ea + N as u64 > self.len as u64 {
+            return None;
+        }
+        // SAFETY: `ea + N <= len`, and by the type's invariant `ptr..ptr+len`
+        // is the live buffer.
+        Some(unsafe { std::ptr::read_unaligned(self.ptr.add(ea as usize).cast::<[u8; N]>()) })
+    }
+
+    /// Writes `bytes` at `ea`; `None` (and nothing written) past the end.
+    #[inline(always)]
+    fn store<const N: usize>(self, ea: u64, bytes: [u8; N]) -> Option<()> {
+        if ea + N as u64 > self.len as u64 {
+            return None;
+        }
+        // SAFETY: as for `load`.
+        unsafe { std::ptr::write_unaligned(self.ptr.add(ea as usize).cast::<[u8; N]>(), bytes) };
+        Some(())
+    }
+
+    /// The whole buffer.
+    fn bytes<'m>(self) -> &'m mut [u8] {
+        if self.ptr.is_null() {
+            return &mut [];
+        }
+        // SAFETY: by the type's invariant this is the live buffer, and the
+        // caller holds no other reference to it.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+/// Runs from the innermost frame of `ctx` until the outermost one returns,
+/// a trap, or a host call.
+pub(super) fn execute(ctx: &mut Ctx<'_>) -> Exit {
+    let Some(&top) = ctx.frames.last() else {
+        return Exit::Done;
+    };
+    let mem = switch_instance(ctx, top.instance);
+    let regs = Regs::at(ctx.stack, top.fp);
+    let ip = top.ip;
+    #[cfg(weft_tail_dispatch)]
+    {
+        (ip.op().handler)(ip, regs, mem, ctx)
+    }
+    #[cfg(not(weft_tail_dispatch))]
+    {
+        let (mut ip, mut regs, mut mem) = (ip, regs, mem);
+        loop {
+            match (ip.op().handler)(ip, regs, mem, ctx) {
+                Exit::Continue => (ip, regs, mem) = (ctx.ip, ctx.regs, ctx.mem),
+                exit => return exit,
+            }
+        }
+    }
+}
+
+/// Continues at `ip`: a tail call of its handler, or a return to the loop.
+macro_rules! dispatch {
+    ($ip:expr, $regs:expr, $mem:expr, $ctx:expr) => {{
+        let (ip, regs, mem): (Ip, Regs, Mem) = ($ip, $regs, $mem);
+        #[cfg(weft_tail_dispatch)]
+        {
+            return (ip.op().handler)(ip, regs, mem, $ctx);
+        }
+        #[cfg(not(weft_tail_dispatch))]
+        {
+            let ctx: &mut Ctx<'_> = $ctx;
+            ctx.ip = ip;
+            ctx.regs = regs;
+            ctx.mem = mem;
+            return Exit::Continue;
+        }
+    }};
+}
+
+/// The operands of the op at `ip`, which is known to be `$pat`.
+macro_rules! operands {
+    ($ip:expr, $pat:pat => $out:expr) => {{
+        match *$ip.instr() {
+            $pat => $out,
+            #[cfg(debug_assertions)]
+            _ => unreachable!("handler attached to the wrong instruction"),
+            #[cfg(not(debug_assertions))]
+            // SAFETY: `handler_of` attaches this handler only to ops of
+            // this variant.
+            _ => unsafe { std::hint::unreachable_unchecked() },
+        }
+    }};
+}
+
+/// Unwraps a `Result<_, TrapKind>`, exiting with the trap.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(k) => return Exit::Trap(k),
+        }
+    };
+}
+
+// Result writers: how a computed value becomes a cell.
+macro_rules! w32 {
+    ($v:expr) => {
+        u64::from($v as u32)
+    };
+}
+macro_rules! wf32 {
+    ($v:expr) => {
+        u64::from(($v as f32).to_bits())
+    };
+}
+macro_rules! wf64 {
+    ($v:expr) => {
+        ($v as f64).to_bits()
+    };
+}
+macro_rules! raw {
+    ($v:expr) => {
+        $v
+    };
+}
+
+/// Defines handlers of one operand family and the function that maps the
+/// family's instructions to them. `$body` sees the operands as `x` and
+/// evaluates to `()` after writing its result; the dispatch follows.
+macro_rules! family {
+    ($map:ident: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $x:ident| $body:expr;)*) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $v($ip: Ip, $regs: Regs, $mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+                let $x = operands!($ip, Instr::$v(x) => x);
+                $body;
+                dispatch!($ip.next(), $regs, $mem, ctx)
+            }
+        )*
+        fn $map(i: &Instr) -> Option<Handler> {
+            Some(match i {
+                $(Instr::$v(_) => $v,)*
+                _ => return None,
+            })
+        }
+    };
+}
+
+macro_rules! bin_family {
+    ($($v:ident($rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr);)*) => {
+        family! { bin_handler: $(
+            $v => |ip, regs, mem, x| {
+                let $a = regs.$rd(x.a);
+                let $b = regs.$rd(x.b);
+                regs.set(x.dst, $wr!($e))
+            };
+        )* }
+    };
+}
+
+bin_family! {
+    I32Add(u32, w32, |a, b| a.wrapping_add(b));
+    I32Sub(u32, w32, |a, b| a.wrapping_sub(b));
+    I32Mul(u32, w32, |a, b| a.wrapping_mul(b));
+    I32DivS(i32, w32, |a, b| tri!(ops::i32_div_s(a, b)));
+    I32DivU(u32, w32, |a, b| tri!(ops::i32_div_u(a, b)));
+    I32RemS(i32, w32, |a, b| tri!(ops::i32_rem_s(a, b)));
+    I32RemU(u32, w32, |a, b| tri!(ops::i32_rem_u(a, b)));
+    I32And(u32, w32, |a, b| a & b);
+    I32Or(u32, w32, |a, b| a | b);
+    I32Xor(u32, w32, |a, b| a ^ b);
+    I32Shl(u32, w32, |a, b| a.wrapping_shl(b));
+    I32ShrS(i32, w32, |a, b| a.wrapping_shr(b as u32));
+    I32ShrU(u32, w32, |a, b| a.wrapping_shr(b));
+    I32Rotl(u32, w32, |a, b| a.rotate_left(b & 31));
+    I32Rotr(u32, w32, |a, b| a.rotate_right(b & 31));
+    I32Eq(u32, w32, |a, b| a == b);
+    I32Ne(u32, w32, |a, b| a != b);
+    I32LtS(i32, w32, |a, b| a < b);
+    I32LtU(u32, w32, |a, b| a < b);
+    I32GtS(i32, w32, |a, b| a > b);
+    I32GtU(u32, w32, |a, b| a > b);
+    I32LeS(i32, w32, |a, b| a <= b);
+    I32LeU(u32, w32, |a, b| a <= b);
+    I32GeS(i32, w32, |a, b| a >= b);
+    I32GeU(u32, w32, |a, b| a >= b);
+
+    I64Add(get, raw, |a, b| a.wrapping_add(b));
+    I64Sub(get, raw, |a, b| a.wrapping_sub(b));
+    I64Mul(get, raw, |a, b| a.wrapping_mul(b));
+    I64DivS(i64, raw, |a, b| tri!(ops::i64_div_s(a, b)) as u64);
+    I64DivU(get, raw, |a, b| tri!(ops::i64_div_u(a, b)));
+    I64RemS(i64, raw, |a, b| tri!(ops::i64_rem_s(a, b)) as u64);
+    I64RemU(get, raw, |a, b| tri!(ops::i64_rem_u(a, b)));
+    I64And(get, raw, |a, b| a & b);
+    I64Or(get, raw, |a, b| a | b);
+    I64Xor(get, raw, |a, b| a ^ b);
+    I64Shl(get, raw, |a, b| a.wrapping_shl(b as u32));
+    I64ShrS(i64, raw, |a, b| a.wrapping_shr(b as u32) as u64);
+    I64ShrU(get, raw, |a, b| a.wrapping_shr(b as u32));
+    I64Rotl(get, raw, |a, b| a.rotate_left((b & 63) as u32));
+    I64Rotr(get, raw, |a, b| a.rotate_right((b & 63) as u32));
+    I64Eq(get, w32, |a, b| a == b);
+    I64Ne(get, w32, |a, b| a != b);
+    I64LtS(i64, w32, |a, b| a < b);
+    I64LtU(get, w32, |a, b| a < b);
+    I64GtS(i64, w32, |a, b| a > b);
+    I64GtU(get, w32, |a, b| a > b);
+    I64LeS(i64, w32, |a, b| a <= b);
+    I64LeU(get, w32, |a, b| a <= b);
+    I64GeS(i64, w32, |a, b| a >= b);
+    I64GeU(get, w32, |a, b| a >= b);
+
+    F32Add(f32, wf32, |a, b| a + b);
+    F32Sub(f32, wf32, |a, b| a - b);
+    F32Mul(f32, wf32, |a, b| a * b);
+    F32Div(f32, wf32, |a, b| a / b);
+    F32Min(f32, wf32, |a, b| ops::f32_min(a, b));
+    F32Max(f32, wf32, |a, b| ops::f32_max(a, b));
+    F32Copysign(u32, w32, |a, b| ops::f32_copysign(a, b));
+    F32Eq(f32, w32, |a, b| a == b);
+    F32Ne(f32, w32, |a, b| a != b);
+    F32Lt(f32, w32, |a, b| a < b);
+    F32Gt(f32, w32, |a, b| a > b);
+    F32Le(f32, w32, |a, b| a <= b);
+    F32Ge(f32, w32, |a, b| a >= b);
+    F64Add(f64, wf64, |a, b| a + b);
+    F64Sub(f64, wf64, |a, b| a - b);
+    F64Mul(f64, wf64, |a, b| a * b);
+    F64Div(f64, wf64, |a, b| a / b);
+    F64Min(f64, wf64, |a, b| ops::f64_min(a, b));
+    F64Max(f64, wf64, |a, b| ops::f64_max(a, b));
+    F64Copysign(get, raw, |a, b| ops::f64_copysign(a, b));
+    F64Eq(f64, w32, |a, b| a == b);
+    F64Ne(f64, w32, |a, b| a != b);
+    F64Lt(f64, w32, |a, b| a < b);
+    F64Gt(f64, w32, |a, b| a > b);
+    F64Le(f64, w32, |a, b| a <= b);
+    F64Ge(f64, w32, |a, b| a >= b);
+}
+
+/// Binary operations with an inline immediate: `$a` is the slot operand and
+/// `$b` the immediate, both as `u32` (32-bit) or as `u64` with the immediate
+/// sign-extended (64-bit).
+macro_rules! imm_family {
+    ($map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
+        family! { $map: $(
+            $v => |ip, regs, mem, x| {
+                let ($a, $b) = imm_family!(@operands $w, regs, x);
+                regs.set(x.dst, imm_family!(@write $w, $e))
+            };
+        )* }
+    };
+    (@operands 32, $regs:ident, $x:ident) => {
+        ($regs.u32($x.a), $x.imm as u32)
+    };
+    (@operands 64, $regs:ident, $x:ident) => {
+        ($regs.get($x.a), i64::from($x.imm) as u64)
+    };
+    (@write 32, $e:expr) => {
+        w32!($e)
+    };
+    (@write 64, $e:expr) => {
+        u64::from($e)
+    };
+}
+
+imm_family! { bin_imm_handler:
+    I32AddImm(32, |a, b| a.wrapping_add(b));
+    I32SubImm(32, |a, b| a.wrapping_sub(b));
+    I32MulImm(32, |a, b| a.wrapping_mul(b));
+    I32AndImm(32, |a, b| a & b);
+    I32OrImm(32, |a, b| a | b);
+    I32XorImm(32, |a, b| a ^ b);
+    I32ShlImm(32, |a, b| a.wrapping_shl(b));
+    I32ShrSImm(32, |a, b| (a as i32).wrapping_shr(b));
+    I32ShrUImm(32, |a, b| a.wrapping_shr(b));
+    I32RotlImm(32, |a, b| a.rotate_left(b & 31));
+    I32RotrImm(32, |a, b| a.rotate_right(b & 31));
+    I32EqImm(32, |a, b| a == b);
+    I32NeImm(32, |a, b| a != b);
+    I32LtSImm(32, |a, b| (a as i32) < (b as i32));
+    I32LtUImm(32, |a, b| a < b);
+    I32GtSImm(32, |a, b| (a as i32) > (b as i32));
+    I32GtUImm(32, |a, b| a > b);
+    I32LeSImm(32, |a, b| (a as i32) <= (b as i32));
+    I32LeUImm(32, |a, b| a <= b);
+    I32GeSImm(32, |a, b| (a as i32) >= (b as i32));
+    I32GeUImm(32, |a, b| a >= b);
+    I64AddImm(64, |a, b| a.wrapping_add(b));
+    I64SubImm(64, |a, b| a.wrapping_sub(b));
+    I64MulImm(64, |a, b| a.wrapping_mul(b));
+    I64AndImm(64, |a, b| a & b);
+    I64OrImm(64, |a, b| a | b);
+    I64XorImm(64, |a, b| a ^ b);
+    I64ShlImm(64, |a, b| a.wrapping_shl(b as u32));
+    I64ShrSImm(64, |a, b| (a as i64).wrapping_shr(b as u32) as u64);
+    I64ShrUImm(64, |a, b| a.wrapping_shr(b as u32));
+    I64RotlImm(64, |a, b| a.rotate_left((b & 63) as u32));
+    I64RotrImm(64, |a, b| a.rotate_right((b & 63) as u32));
+    I64EqImm(64, |a, b| a == b);
+    I64NeImm(64, |a, b| a != b);
+    I64LtSImm(64, |a, b| (a as i64) < (b as i64));
+    I64LtUImm(64, |a, b| a < b);
+    I64GtSImm(64, |a, b| (a as i64) > (b as i64));
+    I64GtUImm(64, |a, b| a > b);
+    I64LeSImm(64, |a, b| (a as i64) <= (b as i64));
+    I64LeUImm(64, |a, b| a <= b);
+    I64GeSImm(64, |a, b| (a as i64) >= (b as i64));
+    I64GeUImm(64, |a, b| a >= b);
+}
+
+macro_rules! un_family {
+    ($($v:ident($rd:ident, $wr:ident, |$a:ident| $e:expr);)*) => {
+        family! { un_handler: $(
+            $v => |ip, regs, mem, x| {
+                let $a = regs.$rd(x.src);
+                regs.set(x.dst, $wr!($e))
+            };
+        )* }
+    };
+}
+
+un_family! {
+    I32Eqz(u32, w32, |a| a == 0);
+    I32Clz(u32, w32, |a| a.leading_zeros());
+    I32Ctz(u32, w32, |a| a.trailing_zeros());
+    I32Popcnt(u32, w32, |a| a.count_ones());
+    I64Eqz(get, w32, |a| a == 0);
+    I64Clz(get, raw, |a| u64::from(a.leading_zeros()));
+    I64Ctz(get, raw, |a| u64::from(a.trailing_zeros()));
+    I64Popcnt(get, raw, |a| u64::from(a.count_ones()));
+    F32Abs(u32, w32, |a| a & 0x7fff_ffff);
+    F32Neg(u32, w32, |a| a ^ 0x8000_0000);
+    F32Ceil(f32, wf32, |a| ops::quiet_f32(a.ceil()));
+    F32Floor(f32, wf32, |a| ops::quiet_f32(a.floor()));
+    F32Trunc(f32, wf32, |a| ops::quiet_f32(a.trunc()));
+    F32Nearest(f32, wf32, |a| ops::quiet_f32(a.round_ties_even()));
+    F32Sqrt(f32, wf32, |a| a.sqrt());
+    F64Abs(get, raw, |a| a & 0x7fff_ffff_ffff_ffff);
+    F64Neg(get, raw, |a| a ^ 0x8000_0000_0000_0000);
+    F64Ceil(f64, wf64, |a| ops::quiet_f64(a.ceil()));
+    F64Floor(f64, wf64, |a| ops::quiet_f64(a.floor()));
+    F64Trunc(f64, wf64, |a| ops::quiet_f64(a.trunc()));
+    F64Nearest(f64, wf64, |a| ops::quiet_f64(a.round_ties_even()));
+    F64Sqrt(f64, wf64, |a| a.sqrt());
+    I32WrapI64(get, w32, |a| a);
+    I32TruncF32S(f32, w32, |a| tri!(ops::i32_trunc_f32_s(a)));
+    I32TruncF32U(f32, w32, |a| tri!(ops::i32_trunc_f32_u(a)));
+    I32TruncF64S(f64, w32, |a| tri!(ops::i32_trunc_f64_s(a)));
+    I32TruncF64U(f64, w32, |a| tri!(ops::i32_trunc_f64_u(a)));
+    I64ExtendI32S(i32, raw, |a| i64::from(a) as u64);
+    I64ExtendI32U(u32, raw, |a| u64::from(a));
+    I64TruncF32S(f32, raw, |a| tri!(ops::i64_trunc_f32_s(a)) as u64);
+    I64TruncF32U(f32, raw, |a| tri!(ops::i64_trunc_f32_u(a)));
+    I64TruncF64S(f64, raw, |a| tri!(ops::i64_trunc_f64_s(a)) as u64);
+    I64TruncF64U(f64, raw, |a| tri!(ops::i64_trunc_f64_u(a)));
+    F32ConvertI32S(i32, wf32, |a| a as f32);
+    F32ConvertI32U(u32, wf32, |a| a as f32);
+    F32ConvertI64S(i64, wf32, |a| a as f32);
+    F32ConvertI64U(get, wf32, |a| a as f32);
+    F32DemoteF64(f64, wf32, |a| a as f32);
+    F64ConvertI32S(i32, wf64, |a| a as f64);
+    F64ConvertI32U(u32, wf64, |a| a as f64);
+    F64ConvertI64S(i64, wf64, |a| a as f64);
+    F64ConvertI64U(get, wf64, |a| a as f64);
+    F64PromoteF32(f32, wf64, |a| f64::from(a));
+    I32Extend8S(u32, w32, |a| a as i8 as i32);
+    I32Extend16S(u32, w32, |a| a as i16 as i32);
+    I64Extend8S(get, raw, |a| a as i8 as i64 as u64);
+    I64Extend16S(get, raw, |a| a as i16 as i64 as u64);
+    I64Extend32S(get, raw, |a| a as i32 as i64 as u64);
+    I32TruncSatF32S(f32, w32, |a| a as i32);
+    I32TruncSatF32U(f32, w32, |a| a as u32);
+    I32TruncSatF64S(f64, w32, |a| a as i32);
+    I32TruncSatF64U(f64, w32, |a| a as u32);
+    I64TruncSatF32S(f32, raw, |a| a as i64 as u64);
+    I64TruncSatF32U(f32, raw, |a| a as u64);
+    I64TruncSatF64S(f64, raw, |a| a as i64 as u64);
+    I64TruncSatF64U(f64, raw, |a| a as u64);
+}
+
+/// Loads from memory 0: `$n` bytes at `addr + offset`, decoded by `$e`.
+macro_rules! load_family {
+    ($($v:ident($n:literal, |$b:ident| $e:expr);)*) => {
+        family! { load_handler: $(
+            $v => |ip, regs, mem, x| {
+                let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
+                let Some($b) = mem.load::<$n>(ea) else {
+                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                };
+                regs.set(x.dst, $e)
+            };
+        )* }
+    };
+}
+
+load_family! {
+    I32Load(4, |b| u64::from(u32::from_le_bytes(b)));
+    I64Load(8, |b| u64::from_le_bytes(b));
+    I32Load8S(1, |b| w32!(b[0] as i8 as i32));
+    I32Load8U(1, |b| u64::from(b[0]));
+    I32Load16S(2, |b| w32!(i16::from_le_bytes(b) as i32));
+    I32Load16U(2, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load8S(1, |b| b[0] as i8 as i64 as u64);
+    I64Load8U(1, |b| u64::from(b[0]));
+    I64Load16S(2, |b| i16::from_le_bytes(b) as i64 as u64);
+    I64Load16U(2, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load32S(4, |b| i32::from_le_bytes(b) as i64 as u64);
+    I64Load32U(4, |b| u64::from(u32::from_le_bytes(b)));
+}
+
+/// Stores to memory 0 at `addr + offset` of the bytes `$e` makes from the
+/// operands `x`.
+macro_rules! store_family {
+    ($map:ident: $($v:ident(|$regs:ident, $x:ident| $e:expr);)*) => {
+        family! { $map: $(
+            $v => |ip, $regs, mem, $x| {
+                let ea = u64::from($regs.u32($x.addr)) + u64::from($x.offset);
+                if mem.store(ea, $e).is_none() {
+                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                }
+            };
+        )* }
+    };
+}
+
+store_family! { store_handler:
+    I32Store(|regs, x| (regs.get(x.val) as u32).to_le_bytes());
+    I64Store(|regs, x| regs.get(x.val).to_le_bytes());
+    I32Store8(|regs, x| [regs.get(x.val) as u8]);
+    I32Store16(|regs, x| (regs.get(x.val) as u16).to_le_bytes());
+}
+
+store_family! { store_imm_handler:
+    I32StoreImm(|regs, x| x.value.to_le_bytes());
+    I64StoreImm(|regs, x| i64::from(x.value).to_le_bytes());
+    I32Store8Imm(|regs, x| [x.value as u8]);
+    I32Store16Imm(|regs, x| (x.value as u16).to_le_bytes());
+}
+
+/// Fused compare-and-branch handlers: jump to the target when
+/// `$rd(a) $op $rhs` holds, where `$rhs` reads `b` (a slot) or the
+/// immediate.
+macro_rules! branch_family {
+    ($map:ident: $($v:ident(|$regs:ident, $x:ident| $cond:expr);)*) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $v(ip: Ip, $regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+                let $x = operands!(ip, Instr::$v(x) => x);
+                if $cond {
+                    taken_branch();
+                    dispatch!(ip.jump($x.target), $regs, mem, ctx)
+                }
+                dispatch!(ip.next(), $regs, mem, ctx)
+            }
+        )*
+        fn $map(i: &Instr) -> Option<Handler> {
+            Some(match i {
+                $(Instr::$v(_) => $v,)*
+                _ => return None,
+            })
+        }
+    };
+}
+
+branch_family! { br_cmp_handler:
+    BrI32Eq(|r, x| r.u32(x.a) == r.u32(x.b));
+    BrI32Ne(|r, x| r.u32(x.a) != r.u32(x.b));
+    BrI32LtS(|r, x| r.i32(x.a) < r.i32(x.b));
+    BrI32LtU(|r, x| r.u32(x.a) < r.u32(x.b));
+    BrI32GtS(|r, x| r.i32(x.a) > r.i32(x.b));
+    BrI32GtU(|r, x| r.u32(x.a) > r.u32(x.b));
+    BrI32LeS(|r, x| r.i32(x.a) <= r.i32(x.b));
+    BrI32LeU(|r, x| r.u32(x.a) <= r.u32(x.b));
+    BrI32GeS(|r, x| r.i32(x.a) >= r.i32(x.b));
+    BrI32GeU(|r, x| r.u32(x.a) >= r.u32(x.b));
+    BrI64Eq(|r, x| r.get(x.a) == r.get(x.b));
+    BrI64Ne(|r, x| r.get(x.a) != r.get(x.b));
+    BrI64LtS(|r, x| r.i64(x.a) < r.i64(x.b));
+    BrI64LtU(|r, x| r.get(x.a) < r.get(x.b));
+    BrI64GtS(|r, x| r.i64(x.a) > r.i64(x.b));
+    BrI64GtU(|r, x| r.get(x.a) > r.get(x.b));
+    BrI64LeS(|r, x| r.i64(x.a) <= r.i64(x.b));
+    BrI64LeU(|r, x| r.get(x.a) <= r.get(x.b));
+    BrI64GeS(|r, x| r.i64(x.a) >= r.i64(x.b));
+    BrI64GeU(|r, x| r.get(x.a) >= r.get(x.b));
+}
+
+branch_family! { br_cmp_imm_handler:
+    BrI32EqImm(|r, x| r.u32(x.a) == x.imm as u32);
+    BrI32NeImm(|r, x| r.u32(x.a) != x.imm as u32);
+    BrI32LtSImm(|r, x| r.i32(x.a) < x.imm);
+    BrI32LtUImm(|r, x| r.u32(x.a) < x.imm as u32);
+    BrI32GtSImm(|r, x| r.i32(x.a) > x.imm);
+    BrI32GtUImm(|r, x| r.u32(x.a) > x.imm as u32);
+    BrI32LeSImm(|r, x| r.i32(x.a) <= x.imm);
+    BrI32LeUImm(|r, x| r.u32(x.a) <= x.imm as u32);
+    BrI32GeSImm(|r, x| r.i32(x.a) >= x.imm);
+    BrI32GeUImm(|r, x| r.u32(x.a) >= x.imm as u32);
+    BrI64EqImm(|r, x| r.get(x.a) == i64::from(x.imm) as u64);
+    BrI64NeImm(|r, x| r.get(x.a) != i64::from(x.imm) as u64);
+    BrI64LtSImm(|r, x| r.i64(x.a) < i64::from(x.imm));
+    BrI64LtUImm(|r, x| r.get(x.a) < i64::from(x.imm) as u64);
+    BrI64GtSImm(|r, x| r.i64(x.a) > i64::from(x.imm));
+    BrI64GtUImm(|r, x| r.get(x.a) > i64::from(x.imm) as u64);
+    BrI64LeSImm(|r, x| r.i64(x.a) <= i64::from(x.imm));
+    BrI64LeUImm(|r, x| r.get(x.a) <= i64::from(x.imm) as u64);
+    BrI64GeSImm(|r, x| r.i64(x.a) >= i64::from(x.imm));
+    BrI64GeUImm(|r, x| r.get(x.a) >= i64::from(x.imm) as u64);
+}
+
+/// The handler of `i`.
+pub(super) fn handler_of(i: &Instr) -> Handler {
+    use Instr as I;
+    match i {
+        I::Unreachable => unreachable_,
+        I::ConsumeFuel { .. } => consume_fuel,
+        I::CheckInterrupt => check_interrupt,
+        I::Br { .. } => br,
+        I::BrIfNez { .. } => br_if_nez,
+        I::BrIfEqz { .. } => br_if_eqz,
+        I::BrTable { .. } => br_table,
+        I::Return => return_,
+        I::ReturnSlot { .. } => return_slot,
+        I::Call { .. } => call,
+        I::CallImport { .. } => call_import,
+        I::CallIndirect { .. } => call_indirect,
+        I::Copy { .. } => copy,
+        I::CopyMany { .. } => copy_many,
+        I::Const32 { .. } => const32,
+        I::Const64 { .. } => const64,
+        I::SelectEqz { .. } => select_eqz,
+        I::GlobalGet { .. } => global_get,
+        I::GlobalSet { .. } => global_set,
+        I::GlobalGetV128 { .. } | I::GlobalSetV128 { .. } => global_v128,
+        I::MemorySize { .. }
+        | I::MemoryGrow { .. }
+        | I::MemoryCopy { .. }
+        | I::MemoryFill { .. }
+        | I::MemoryInit { .. }
+        | I::DataDrop { .. } => memory_op,
+        I::RefFunc { .. }
+        | I::TableGet { .. }
+        | I::TableSet { .. }
+        | I::TableSize { .. }
+        | I::TableGrow { .. }
+        | I::TableFill { .. }
+        | I::TableCopy { .. }
+        | I::TableInit { .. }
+        | I::ElemDrop { .. } => table_op,
+        I::SelectEqzV128 { .. }
+        | I::V128Bin { .. }
+        | I::V128Un { .. }
+        | I::V128Tern { .. }
+        | I::V128Shift { .. }
+        | I::V128Test { .. }
+        | I::V128Splat { .. }
+        | I::V128Extract { .. }
+        | I::V128Replace { .. }
+        | I::V128Shuffle { .. }
+        | I::V128Load { .. }
+        | I::V128Store(_)
+        | I::V128LoadLane { .. }
+        | I::V128StoreLane { .. }
+        | I::MemN { .. } => simd,
+        _ => bin_handler(i)
+            .or_else(|| bin_imm_handler(i))
+            .or_else(|| un_handler(i))
+            .or_else(|| load_handler(i))
+            .or_else(|| store_handler(i))
+            .or_else(|| store_imm_handler(i))
+            .or_else(|| br_cmp_handler(i))
+            .or_else(|| br_cmp_imm_handler(i))
+            .unwrap_or_else(|| unreachable!("no handler for {i:?}")),
+    }
+}
+
+fn unreachable_(_: Ip, _: Regs, _: Mem, _: &mut Ctx<'_>) -> Exit {
+    Exit::Trap(TrapKind::Unreachable)
+}
+
+fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let amount = operands!(ip, Instr::ConsumeFuel { amount } => amount);
+    let fuel = &mut ctx.inner.fuel;
+    if *fuel < u64::from(amount) {
+        return Exit::Trap(TrapKind::OutOfFuel);
+    }
+    *fuel -= u64::from(amount);
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    if ctx.inner.interrupt.swap(false, Ordering::Relaxed) {
+        return Exit::Trap(TrapKind::Interrupted);
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn br(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let target = operands!(ip, Instr::Br { target } => target);
+    dispatch!(ip.jump(target), regs, mem, ctx)
+}
+
+fn br_if_nez(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (cond, target) = operands!(ip, Instr::BrIfNez { cond, target } => (cond, target));
+    if regs.u32(cond) != 0 {
+        taken_branch();
+        dispatch!(ip.jump(target), regs, mem, ctx)
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn br_if_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (cond, target) = operands!(ip, Instr::BrIfEqz { cond, target } => (cond, target));
+    if regs.u32(cond) == 0 {
+        taken_branch();
+        dispatch!(ip.jump(target), regs, mem, ctx)
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+/// The next `len + 1` ops are the table's `Br`s, the last the default.
+fn br_table(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (index, len) = operands!(ip, Instr::BrTable { index, len } => (index, len));
+    let i = regs.u32(index).min(len);
+    dispatch!(ip.skip(1 + i as usize), regs, mem, ctx)
+}
+
+fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    ctx.frames.pop();
+    let Some(&caller) = ctx.frames.last() else {
+        return Exit::Done;
+    };
+    let mem = if caller.instance != ctx.instance {
+        switch_instance(ctx, caller.instance)
+    } else {
+        mem
+    };
+    let regs = Regs::at(ctx.stack, caller.fp);
+    dispatch!(caller.ip, regs, mem, ctx)
+}
+
+fn return_slot(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let src = operands!(ip, Instr::ReturnSlot { src } => src);
+    regs.set(0, regs.get(src));
+    return_(ip, regs, mem, ctx)
+}
+
+fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (func, base) = operands!(ip, Instr::Call { func, base } => (func, base));
+    if let Err(k) = enter(ctx, func, base, ip.next()) {
+        return Exit::Trap(k);
+    }
+    dispatch!(ctx.ip, ctx.regs, mem, ctx)
+}
+
+fn call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (func, base) = operands!(ip, Instr::CallImport { func, base } => (func, base));
+    let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
+    call_store_func(f, base, ip, mem, ctx)
+}
+
+fn call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (type_index, base, index, table) = operands!(ip, Instr::CallIndirect {
+        type_index, base, index, table
+    } => (type_index, base, index, table));
+    let inner = &*ctx.inner;
+    let t = inner.instances[ctx.instance as usize].tables[table as usize];
+    let Some(&cell) = inner.tables[t as usize].elems.get(regs.u32(index) as usize) else {
+        return Exit::Trap(TrapKind::UndefinedElement);
+    };
+    let Some(f) = cell.checked_sub(1) else {
+        return Exit::Trap(TrapKind::UninitializedElement);
+    };
+    if inner.funcs[f as usize].sig() != ctx.module.inner.sig_ids[type_index as usize] {
+        return Exit::Trap(TrapKind::BadSignature);
+    }
+    call_store_func(f as u32, base, ip, mem, ctx)
+}
+
+/// Calls store function `f` with its frame at slot `base` of the current
+/// frame; `ip` is the call op.
+#[inline(always)]
+fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    match ctx.inner.funcs[f as usize] {
+        FuncKind::Wasm {
+            instance, index, ..
+        } => {
+            let mem = if instance != ctx.instance {
+                switch_instance(ctx, instance)
+            } else {
+                mem
+            };
+            if let Err(k) = enter(ctx, index, base, ip.next()) {
+                return Exit::Trap(k);
+            }
+            dispatch!(ctx.ip, ctx.regs, mem, ctx)
+        }
+        FuncKind::Host { host, .. } => {
+            if let Some(top) = ctx.frames.last_mut() {
+                top.ip = ip.next();
+            }
+            ctx.host = (host, base);
+            Exit::Host
+        }
+    }
+}
+
+/// Pushes the frame of defined function `func` of the current instance at
+/// slot `base` of the current frame, recording `resume` as where the caller
+/// continues; leaves the callee's first op and frame in `ctx.ip`/`ctx.regs`.
+fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), TrapKind> {
+    if ctx.depth_base + ctx.frames.len() >= ctx.max_depth {
+        return Err(TrapKind::StackOverflow);
+    }
+    let cf = &ctx.module.inner.code[func as usize];
+    let Some(caller) = ctx.frames.last_mut() else {
+        return Err(TrapKind::StackOverflow);
+    };
+    caller.ip = resume;
+    let fp = caller.fp + base as usize;
+    let need = fp + cf.frame_size as usize;
+    if need > ctx.stack.len() {
+        if need > ctx.max_cells {
+            return Err(TrapKind::StackOverflow);
+        }
+        let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
+        ctx.stack.resize(len, 0);
+    }
+    ctx.stack[fp + cf.params as usize..fp + cf.locals as usize].fill(0);
+    ctx.frames.push(Frame {
+        instance: ctx.instance,
+        func,
+        ip: Ip::start(cf),
+        fp,
+    });
+    ctx.ip = Ip::start(cf);
+    ctx.regs = Regs::at(ctx.stack, fp);
+    Ok(())
+}
+
+/// Makes `instance` the current one; returns its memory 0.
+fn switch_instance(ctx: &mut Ctx<'_>, instance: u32) -> Mem {
+    let data = &ctx.inner.instances[instance as usize];
+    ctx.instance = instance;
+    ctx.module = data.module.clone();
+    ctx.mem0 = data.memories.first().copied().unwrap_or(u32::MAX) as usize;
+    Mem::new(mem_parts(ctx.inner, ctx.mem0))
+}
+
+fn copy(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, src) = operands!(ip, Instr::Copy { dst, src } => (dst, src));
+    regs.set(dst, regs.get(src));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn copy_many(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, src, len) = operands!(ip, Instr::CopyMany { dst, src, len } => (dst, src, len));
+    // Ascending, as the compiler requires (`dst <= src`).
+    for k in 0..len {
+        regs.set(dst + k, regs.get(src + k));
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn const32(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, value) = operands!(ip, Instr::Const32 { dst, value } => (dst, value));
+    regs.set(dst, u64::from(value));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn const64(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, value) = operands!(ip, Instr::Const64 { dst, value } => (dst, value));
+    regs.set(dst, value);
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn select_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, cond, src) = operands!(ip, Instr::SelectEqz { dst, cond, src } => (dst, cond, src));
+    if regs.u32(cond) == 0 {
+        regs.set(dst, regs.get(src));
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn global_get(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, global) = operands!(ip, Instr::GlobalGet { dst, global } => (dst, global));
+    let g = ctx.inner.instances[ctx.instance as usize].globals[global as usize];
+    regs.set(dst, ctx.inner.globals[g as usize].value as u64);
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn global_set(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (global, src) = operands!(ip, Instr::GlobalSet { global, src } => (global, src));
+    let g = ctx.inner.instances[ctx.instance as usize].globals[global as usize];
+    ctx.inner.globals[g as usize].value = u128::from(regs.get(src));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let inst = &ctx.inner.instances[ctx.instance as usize];
+    match *ip.instr() {
+        Instr::GlobalGetV128 { dst, global } => {
+            let g = inst.globals[global as usize];
+            let v = ctx.inner.globals[g as usize].value;
+            regs.set(dst, v as u64);
+            regs.set(dst + 1, (v >> 64) as u64);
+        }
+        Instr::GlobalSetV128 { global, src } => {
+            let g = inst.globals[global as usize];
+            let v = u128::from(regs.get(src)) | (u128::from(regs.get(src + 1)) << 64);
+            ctx.inner.globals[g as usize].value = v;
+        }
+        _ => unreachable!("handler attached to the wrong instruction"),
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    tri!(memory_op_at(ip.instr(), regs, ctx));
+    // Every one of these may have grown or written memory 0.
+    let mem = Mem::new(mem_parts(ctx.inner, ctx.mem0));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+/// `memory.*` and `data.drop`, out of line.
+#[inline(never)]
+fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
+    let inner = &mut *ctx.inner;
+    let inst = &mut inner.instances[ctx.instance as usize];
+    let args3 = |args: Slot| (regs.u32(args), regs.u32(args + 1), regs.u32(args + 2));
+    match *ins {
+        Instr::MemorySize { dst, mem } => {
+            let m = inst.memories[mem as usize];
+            regs.set(dst, inner.memories[m as usize].pages());
+        }
+        Instr::MemoryGrow { dst, delta, mem } => {
+            let m = inst.memories[mem as usize];
+            let r = match inner.memories[m as usize].grow(u64::from(regs.u32(delta))) {
+                Some(old) => old as u32,
+                None => u32::MAX,
+            };
+            regs.set(dst, u64::from(r));
+        }
+        Instr::MemoryCopy {
+            args,
+            dst_mem,
+            src_mem,
+        } => {
+            let (d, s, n) = args3(args);
+            let (dm, sm) = (
+                inst.memories[dst_mem as usize],
+                inst.memories[src_mem as usize],
+            );
+            bulk::memory_copy(&mut inner.memories, dm as usize, sm as usize, d, s, n)?;
+        }
+        Instr::MemoryFill { args, mem } => {
+            let (d, v, n) = args3(args);
+            let m = inst.memories[mem as usize];
+            bulk::memory_fill(&mut inner.memories[m as usize].bytes, d, v as u8, n)?;
+        }
+        Instr::MemoryInit { data, args, mem } => {
+            let (d, s, n) = args3(args);
+            let seg: &[u8] = if inst.datas_dropped[data as usize] {
+                &[]
+            } else {
+                &ctx.module.inner.datas[data as usize].bytes
+            };
+            let m = inst.memories[mem as usize];
+            bulk::memory_init(&mut inner.memories[m as usize].bytes, seg, d, s, n)?;
+        }
+        Instr::DataDrop { data } => inst.datas_dropped[data as usize] = true,
+        _ => unreachable!("handler attached to the wrong instruction"),
+    }
+    Ok(())
+}
+
+fn table_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    tri!(table_op_at(ip.instr(), regs, ctx));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+/// `ref.func`, `table.*` and `elem.drop`, out of line.
+#[inline(never)]
+fn table_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
+    let inner = &mut *ctx.inner;
+    let inst = &mut inner.instances[ctx.instance as usize];
+    let args3 = |args: Slot| (regs.u32(args), regs.u32(args + 1), regs.u32(args + 2));
+    match *ins {
+        Instr::RefFunc { dst, func } => {
+            regs.set(dst, u64::from(inst.funcs[func as usize]) + 1);
+        }
+        Instr::TableGet { dst, index, table } => {
+            let t = inst.tables[table as usize];
+            let elems = &inner.tables[t as usize].elems;
+            let v = elems
+                .get(regs.u32(index) as usize)
+                .ok_or(TrapKind::TableOutOfBounds)?;
+            regs.set(dst, *v);
+        }
+        Instr::TableSet { table, index, val } => {
+            let t = inst.tables[table as usize];
+            let elems = &mut inner.tables[t as usize].elems;
+            let e = elems
+                .get_mut(regs.u32(index) as usize)
+                .ok_or(TrapKind::TableOutOfBounds)?;
+            *e = regs.get(val);
+        }
+        Instr::TableSize { dst, table } => {
+            let t = inst.tables[table as usize];
+            regs.set(dst, inner.tables[t as usize].elems.len() as u64);
+        }
+        Instr::TableGrow { dst, table, args } => {
+            let t = inst.tables[table as usize];
+            let (init, delta) = (regs.get(args), regs.u32(args + 1));
+            let r = inner.tables[t as usize]
+                .grow(delta, init)
+                .unwrap_or(u32::MAX);
+            regs.set(dst, u64::from(r));
+        }
+        Instr::TableFill { table, args } => {
+            let t = inst.tables[table as usize];
+            let (i, v, n) = (regs.u32(args), regs.get(args + 1), regs.u32(args + 2));
+            bulk::table_fill(&mut inner.tables[t as usize].elems, i, v, n)?;
+        }
+        Instr::TableCopy {
+            dst_table,
+            src_table,
+            args,
+        } => {
+            let (dt, st) = (
+                inst.tables[dst_table as usize],
+                inst.tables[src_table as usize],
+            );
+            let (d, s, n) = args3(args);
+            bulk::table_copy(&mut inner.tables, dt as usize, st as usize, d, s, n)?;
+        }
+        Instr::TableInit { table, elem, args } => {
+            let t = inst.tables[table as usize];
+            let (d, s, n) = args3(args);
+            bulk::table_init(
+                &mut inner.tables[t as usize].elems,
+                &inst.elems[elem as usize],
+                d,
+                s,
+                n,
+            )?;
+        }
+        Instr::ElemDrop { elem } => inst.elems[elem as usize] = Box::new([]),
+        _ => unreachable!("handler attached to the wrong instruction"),
+    }
+    Ok(())
+}
+
+/// Every SIMD instruction and every access to a memory other than 0, in
+/// safe code out of line (`simd_ops::exec`).
+fn simd(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    tri!(simd_at(ip.instr(), regs, mem, ctx));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+#[inline(never)]
+fn simd_at(ins: &Instr, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
+    let fp = regs.fp(ctx.stack);
+    let frame = &mut ctx.stack[fp..];
+    let m = match *ins {
+        Instr::MemN { mem, .. } => {
+            ctx.inner.instances[ctx.instance as usize].memories[mem as usize] as usize
+        }
+        _ => ctx.mem0,
+    };
+    let bytes: &mut [u8] = if m == ctx.mem0 {
+        mem.bytes()
+    } else {
+        // Another memory: a separate buffer from memory 0's.
+        &mut ctx.inner.memories[m].bytes
+    };
+    simd_ops::exec(ins, frame, bytes)
+}
