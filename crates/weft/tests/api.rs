@@ -480,3 +480,50 @@ fn v128_values_through_control_flow() {
     let (acc, k) = count.call(&mut store, 10).unwrap();
     assert_eq!((lanes(acc), k), ([10, 20, 30, 40], 10));
 }
+
+/// A folded `base + index` address wraps like the `i32.add` it replaces,
+/// and the offset is added without wrapping (so it can trap).
+#[test]
+fn folded_address_sums_wrap_like_i32_add() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1)
+            (data (i32.const 0) "\2a\00\00\00\07")
+            (func (export "load") (param i32 i32) (result i32)
+              (i32.load (i32.add (local.get 0) (local.get 1))))
+            (func (export "load_off") (param i32 i32) (result i32)
+              (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))
+            (func (export "store") (param i32 i32 i32)
+              (i32.store8 (i32.add (local.get 0) (local.get 1)) (local.get 2))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let load = inst
+        .get_typed_func::<(i32, i32), i32>(&mut store, "load")
+        .unwrap();
+    let load_off = inst
+        .get_typed_func::<(i32, i32), i32>(&mut store, "load_off")
+        .unwrap();
+    let st = inst
+        .get_typed_func::<(i32, i32, i32), ()>(&mut store, "store")
+        .unwrap();
+    // 0xffff_ffff + 1 wraps to address 0.
+    assert_eq!(load.call(&mut store, (-1, 1)).unwrap(), 42);
+    assert_eq!(load_off.call(&mut store, (-1, 1)).unwrap(), 7);
+    // 0xffff_fffe + 3 wraps to address 1.
+    st.call(&mut store, (-2, 3, 9)).unwrap();
+    assert_eq!(load.call(&mut store, (-1, 1)).unwrap(), 0x092a);
+    // The sum 0xffff_fffc plus offset 4 is past the memory: a trap, not a wrap.
+    let e = load_off.call(&mut store, (-8, 4)).unwrap_err();
+    assert_eq!(
+        e.as_trap().map(|t| t.kind()),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+    let e = load.call(&mut store, (65535, 1)).unwrap_err();
+    assert_eq!(
+        e.as_trap().map(|t| t.kind()),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+}

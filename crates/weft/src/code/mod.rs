@@ -67,6 +67,40 @@ pub(crate) struct Store {
     pub offset: u32,
 }
 
+/// Load from memory 0 at `a + b` (an `i32.add`, wrapping) `+ offset`.
+// Packed to 2-byte alignment: 14 bytes, so the instruction stays 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub(crate) struct LoadIdx {
+    pub dst: Slot,
+    pub a: Slot,
+    pub b: Slot,
+    pub offset: u16,
+}
+
+/// Store `val` to memory 0 at `a + b` (wrapping) `+ offset`.
+// Packed to 2-byte alignment: 14 bytes, so the instruction stays 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub(crate) struct StoreIdx {
+    pub a: Slot,
+    pub b: Slot,
+    pub val: Slot,
+    pub offset: u16,
+}
+
+/// Store the inline constant `value` to memory 0 at `a + b` (wrapping)
+/// `+ offset`.
+// Packed to 2-byte alignment: 14 bytes, so the instruction stays 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub(crate) struct StoreImmIdx {
+    pub a: Slot,
+    pub b: Slot,
+    pub value: i32,
+    pub offset: u16,
+}
+
 /// Compare two slots and branch to `target` if the comparison holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BrCmp {
@@ -169,6 +203,9 @@ macro_rules! define_instrs {
         load: [$($ld:ident),* $(,)?],
         store: [$($st:ident),* $(,)?],
         store_imm: [$($sti:ident),* $(,)?],
+        load_idx: [$($ldi:ident),* $(,)?],
+        store_idx: [$($sti2:ident),* $(,)?],
+        store_imm_idx: [$($stii:ident),* $(,)?],
     ) => {
         /// One instruction of weft's internal code.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -320,6 +357,18 @@ macro_rules! define_instrs {
                 #[allow(missing_docs)]
                 $sti(StoreImm),
             )*
+            $(
+                #[allow(missing_docs)]
+                $ldi(LoadIdx),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $sti2(StoreIdx),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $stii(StoreImmIdx),
+            )*
         }
 
         impl Instr {
@@ -335,16 +384,40 @@ macro_rules! define_instrs {
                 }
             }
 
-            /// The slot [`Instr::result_slot_mut`] would return.
+            /// The single result slot this instruction writes unconditionally,
+            /// if it has exactly one.
             pub(crate) fn result_slot(&self) -> Option<Slot> {
-                let mut copy = *self;
-                copy.result_slot_mut().map(|s| *s)
+                match self {
+                    $(Instr::$ldi(x))|* => Some(x.dst),
+                    _ => {
+                        let mut copy = *self;
+                        copy.result_slot_mut().map(|s| *s)
+                    }
+                }
             }
 
-            /// The single result slot this instruction writes unconditionally,
-            /// if it has exactly one; the compiler retargets it to fold a
-            /// following `local.set`.
-            pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+            /// Retargets the [`Instr::result_slot`] to `slot` (the compiler
+            /// does this to fold a following `local.set`); false if there is
+            /// none.
+            pub(crate) fn set_result_slot(&mut self, slot: Slot) -> bool {
+                match self {
+                    $(Instr::$ldi(x))|* => {
+                        x.dst = slot;
+                        true
+                    }
+                    _ => match self.result_slot_mut() {
+                        Some(s) => {
+                            *s = slot;
+                            true
+                        }
+                        None => false,
+                    },
+                }
+            }
+
+            /// The result slot of the instructions whose operands are aligned
+            /// (all but the packed `*Idx` loads, see `result_slot`).
+            fn result_slot_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     $(Instr::$bin(x))|* => Some(&mut x.dst),
                     $(Instr::$bimm(x))|* => Some(&mut x.dst),
@@ -436,6 +509,55 @@ define_instrs! {
     // the i32 instructions.
     store: [I32Store, I64Store, I32Store8, I32Store16],
     store_imm: [I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm],
+    // The same accesses with the address `a + b` of an `i32.add` folded in
+    // (`base + index` addressing); see `fuse_indexed`.
+    load_idx: [
+        I32LoadIdx, I64LoadIdx, I32Load8SIdx, I32Load8UIdx, I32Load16SIdx, I32Load16UIdx,
+        I64Load8SIdx, I64Load8UIdx, I64Load16SIdx, I64Load16UIdx, I64Load32SIdx, I64Load32UIdx,
+    ],
+    store_idx: [I32StoreIdx, I64StoreIdx, I32Store8Idx, I32Store16Idx],
+    store_imm_idx: [I32StoreImmIdx, I64StoreImmIdx, I32Store8ImmIdx, I32Store16ImmIdx],
+}
+
+/// Turns a memory-0 access whose address is the result of `i32.add a b`
+/// into the access at `a + b`, if its offset fits 16 bits.
+pub(crate) fn fuse_indexed(access: Instr, a: Slot, b: Slot) -> Option<Instr> {
+    use Instr as I;
+    macro_rules! pairs {
+        ($($plain:ident => $idx:ident),* ; $($st:ident => $sti:ident),* ; $($imm:ident => $immi:ident),*) => {
+            match access {
+                $(I::$plain(x) => Some(I::$idx(LoadIdx {
+                    dst: x.dst,
+                    a,
+                    b,
+                    offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                $(I::$st(x) => Some(I::$sti(StoreIdx {
+                    a,
+                    b,
+                    val: x.val,
+                    offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                $(I::$imm(x) => Some(I::$immi(StoreImmIdx {
+                    a,
+                    b,
+                    value: x.value,
+                    offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                _ => None,
+            }
+        };
+    }
+    pairs!(
+        I32Load => I32LoadIdx, I64Load => I64LoadIdx, I32Load8S => I32Load8SIdx,
+        I32Load8U => I32Load8UIdx, I32Load16S => I32Load16SIdx, I32Load16U => I32Load16UIdx,
+        I64Load8S => I64Load8SIdx, I64Load8U => I64Load8UIdx, I64Load16S => I64Load16SIdx,
+        I64Load16U => I64Load16UIdx, I64Load32S => I64Load32SIdx, I64Load32U => I64Load32UIdx;
+        I32Store => I32StoreIdx, I64Store => I64StoreIdx, I32Store8 => I32Store8Idx,
+        I32Store16 => I32Store16Idx;
+        I32StoreImm => I32StoreImmIdx, I64StoreImm => I64StoreImmIdx,
+        I32Store8Imm => I32Store8ImmIdx, I32Store16Imm => I32Store16ImmIdx
+    )
 }
 
 /// A compiled function body.

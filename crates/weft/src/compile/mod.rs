@@ -762,9 +762,7 @@ impl Translator<'_> {
                 .is_some_and(|pc| self.code[pc].result_slot() == Some(top_slot));
         if retarget {
             let pc = self.last_result.take().unwrap_or(0);
-            if let Some(s) = self.code[pc].result_slot_mut() {
-                *s = l;
-            }
+            self.code[pc].set_result_slot(l);
         } else {
             self.emit_move(l, e);
         }
@@ -825,14 +823,44 @@ impl Translator<'_> {
             return self.mem_n(op, 0, m, offset, 1, Some(false));
         }
         let off = mem_offset(m, offset)?;
+        let sum = self.add_result(self.stack.len() - 1);
         let addr = self.pop_slot();
         let dst = self.push_temp();
-        self.emit_result(f(Load {
+        let ins = f(Load {
             dst,
             addr,
             offset: off,
-        }));
+        });
+        if let Some(pc) = self.fuse_indexed(sum, ins) {
+            self.last_result = Some(pc);
+        } else {
+            self.emit_result(ins);
+        }
         Ok(())
+    }
+
+    /// If the operand at stack position `pos` is the result of the last
+    /// instruction and that is an `i32.add` of two slots: its pc and the
+    /// two slots.
+    fn add_result(&self, pos: usize) -> Option<(usize, Slot, Slot)> {
+        let e = *self.stack.get(pos)?;
+        let pc = self.last_result?;
+        match self.code[pc] {
+            Instr::I32Add(Bin { dst, a, b })
+                if e.opd == Opd::Temp && dst == e.slot && pc + 1 == self.code.len() =>
+            {
+                Some((pc, a, b))
+            }
+            _ => None,
+        }
+    }
+
+    /// Replaces the `i32.add` found by [`Self::add_result`] with the memory
+    /// access `ins` at the sum (when its offset allows); returns its pc.
+    fn fuse_indexed(&mut self, sum: Option<(usize, Slot, Slot)>, ins: Instr) -> Option<usize> {
+        let (pc, a, b) = sum?;
+        self.code[pc] = crate::code::fuse_indexed(ins, a, b)?;
+        Some(pc)
     }
 
     /// A store; `imm` is the immediate form and whether its value must fit
@@ -849,6 +877,7 @@ impl Translator<'_> {
             return self.mem_n(op, 0, m, offset, 2, None);
         }
         let off = mem_offset(m, offset)?;
+        let sum = self.add_result(self.stack.len().wrapping_sub(2));
         if let (Some((g, wide)), Some(Opd::Const(c))) = (imm, self.stack.last().map(|e| e.opd)) {
             let value = if wide {
                 i32::try_from(c as i64).ok()
@@ -858,21 +887,31 @@ impl Translator<'_> {
             if let Some(value) = value {
                 self.stack.pop();
                 let addr = self.pop_slot();
-                self.emit(g(StoreImm {
+                let ins = g(StoreImm {
                     addr,
                     value,
                     offset: off,
-                }));
+                });
+                if self.fuse_indexed(sum, ins).is_some() {
+                    self.last_result = None;
+                } else {
+                    self.emit(ins);
+                }
                 return Ok(());
             }
         }
         let val = self.pop_slot();
         let addr = self.pop_slot();
-        self.emit(f(Store {
+        let ins = f(Store {
             addr,
             val,
             offset: off,
-        }));
+        });
+        if self.fuse_indexed(sum, ins).is_some() {
+            self.last_result = None;
+        } else {
+            self.emit(ins);
+        }
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! (locals read in place, `local.set` folded, constants inline, values at
 //! canonical slots across control flow), not every instruction emitted.
 
-use crate::code::{Bin, BinImm, Instr};
+use crate::code::{Bin, BinImm, Instr, LoadIdx, StoreImmIdx};
 use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
@@ -106,4 +106,49 @@ fn call_arguments_sit_at_the_callee_frame_base() {
     assert_eq!(code[0], Instr::Copy { dst: 2, src: 1 });
     assert_eq!(code[1], Instr::Copy { dst: 3, src: 0 });
     assert_eq!(code[2], Instr::Call { func: 1, base: 2 });
+}
+
+#[test]
+fn an_address_sum_is_folded_into_the_access() {
+    let code = compile(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store8 offset=3 (i32.add (local.get 0) (local.get 1)) (i32.const 0))
+            (i32.load offset=8 (i32.add (local.get 0) (local.get 1)))))"#,
+    );
+    assert_eq!(
+        code[0],
+        Instr::I32Store8ImmIdx(StoreImmIdx {
+            a: 0,
+            b: 1,
+            value: 0,
+            offset: 3
+        })
+    );
+    assert_eq!(
+        code[1],
+        Instr::I32LoadIdx(LoadIdx {
+            dst: 2,
+            a: 0,
+            b: 1,
+            offset: 8
+        })
+    );
+}
+
+#[test]
+fn an_address_sum_stays_apart_when_the_offset_is_large_or_a_value_follows_it() {
+    // The offset does not fit 16 bits.
+    let code = compile(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.load offset=70000 (i32.add (local.get 0) (local.get 1)))))"#,
+    );
+    assert!(matches!(code[0], Instr::I32Add(_)), "{code:?}");
+    // The stored value is computed after the sum.
+    let code = compile(
+        r#"(module (memory 1) (func (param i32 i32)
+            (i32.store (i32.add (local.get 0) (local.get 1))
+                       (i32.mul (local.get 0) (local.get 1)))))"#,
+    );
+    assert!(matches!(code[0], Instr::I32Add(_)), "{code:?}");
+    assert!(matches!(code[2], Instr::I32Store(_)), "{code:?}");
 }

@@ -554,12 +554,22 @@ un_family! {
     I64TruncSatF64U(f64, raw, |a| a as u64);
 }
 
-/// Loads from memory 0: `$n` bytes at `addr + offset`, decoded by `$e`.
+/// Loads from memory 0: `$n` bytes at `addr + offset` (`$v`) or at
+/// `a + b + offset` (`$vi`), decoded by `$e`.
 macro_rules! load_family {
-    ($($v:ident($n:literal, |$b:ident| $e:expr);)*) => {
+    ($($v:ident / $vi:ident ($n:literal, |$b:ident| $e:expr);)*) => {
         family! { load_handler: $(
             $v => |ip, regs, mem, x| {
                 let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
+                let Some($b) = mem.load::<$n>(ea) else {
+                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                };
+                regs.set(x.dst, $e)
+            };
+        )* }
+        family! { load_idx_handler: $(
+            $vi => |ip, regs, mem, x| {
+                let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b))) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 };
@@ -570,24 +580,24 @@ macro_rules! load_family {
 }
 
 load_family! {
-    I32Load(4, |b| u64::from(u32::from_le_bytes(b)));
-    I64Load(8, |b| u64::from_le_bytes(b));
-    I32Load8S(1, |b| w32!(b[0] as i8 as i32));
-    I32Load8U(1, |b| u64::from(b[0]));
-    I32Load16S(2, |b| w32!(i16::from_le_bytes(b) as i32));
-    I32Load16U(2, |b| u64::from(u16::from_le_bytes(b)));
-    I64Load8S(1, |b| b[0] as i8 as i64 as u64);
-    I64Load8U(1, |b| u64::from(b[0]));
-    I64Load16S(2, |b| i16::from_le_bytes(b) as i64 as u64);
-    I64Load16U(2, |b| u64::from(u16::from_le_bytes(b)));
-    I64Load32S(4, |b| i32::from_le_bytes(b) as i64 as u64);
-    I64Load32U(4, |b| u64::from(u32::from_le_bytes(b)));
+    I32Load / I32LoadIdx (4, |b| u64::from(u32::from_le_bytes(b)));
+    I64Load / I64LoadIdx (8, |b| u64::from_le_bytes(b));
+    I32Load8S / I32Load8SIdx (1, |b| w32!(b[0] as i8 as i32));
+    I32Load8U / I32Load8UIdx (1, |b| u64::from(b[0]));
+    I32Load16S / I32Load16SIdx (2, |b| w32!(i16::from_le_bytes(b) as i32));
+    I32Load16U / I32Load16UIdx (2, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load8S / I64Load8SIdx (1, |b| b[0] as i8 as i64 as u64);
+    I64Load8U / I64Load8UIdx (1, |b| u64::from(b[0]));
+    I64Load16S / I64Load16SIdx (2, |b| i16::from_le_bytes(b) as i64 as u64);
+    I64Load16U / I64Load16UIdx (2, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load32S / I64Load32SIdx (4, |b| i32::from_le_bytes(b) as i64 as u64);
+    I64Load32U / I64Load32UIdx (4, |b| u64::from(u32::from_le_bytes(b)));
 }
 
-/// Stores to memory 0 at `addr + offset` of the bytes `$e` makes from the
-/// operands `x`.
+/// Stores to memory 0 at `addr + offset` (`$v`) or `a + b + offset` (`$vi`)
+/// of the bytes `$e` makes from the operands `x`.
 macro_rules! store_family {
-    ($map:ident: $($v:ident(|$regs:ident, $x:ident| $e:expr);)*) => {
+    ($map:ident / $mapi:ident: $($v:ident / $vi:ident (|$regs:ident, $x:ident| $e:expr);)*) => {
         family! { $map: $(
             $v => |ip, $regs, mem, $x| {
                 let ea = u64::from($regs.u32($x.addr)) + u64::from($x.offset);
@@ -596,21 +606,30 @@ macro_rules! store_family {
                 }
             };
         )* }
+        family! { $mapi: $(
+            $vi => |ip, $regs, mem, $x| {
+                let ea = u64::from($regs.u32($x.a).wrapping_add($regs.u32($x.b)))
+                    + u64::from($x.offset);
+                if mem.store(ea, $e).is_none() {
+                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                }
+            };
+        )* }
     };
 }
 
-store_family! { store_handler:
-    I32Store(|regs, x| (regs.get(x.val) as u32).to_le_bytes());
-    I64Store(|regs, x| regs.get(x.val).to_le_bytes());
-    I32Store8(|regs, x| [regs.get(x.val) as u8]);
-    I32Store16(|regs, x| (regs.get(x.val) as u16).to_le_bytes());
+store_family! { store_handler / store_idx_handler:
+    I32Store / I32StoreIdx (|regs, x| (regs.get(x.val) as u32).to_le_bytes());
+    I64Store / I64StoreIdx (|regs, x| regs.get(x.val).to_le_bytes());
+    I32Store8 / I32Store8Idx (|regs, x| [regs.get(x.val) as u8]);
+    I32Store16 / I32Store16Idx (|regs, x| (regs.get(x.val) as u16).to_le_bytes());
 }
 
-store_family! { store_imm_handler:
-    I32StoreImm(|regs, x| x.value.to_le_bytes());
-    I64StoreImm(|regs, x| i64::from(x.value).to_le_bytes());
-    I32Store8Imm(|regs, x| [x.value as u8]);
-    I32Store16Imm(|regs, x| (x.value as u16).to_le_bytes());
+store_family! { store_imm_handler / store_imm_idx_handler:
+    I32StoreImm / I32StoreImmIdx (|regs, x| x.value.to_le_bytes());
+    I64StoreImm / I64StoreImmIdx (|regs, x| i64::from(x.value).to_le_bytes());
+    I32Store8Imm / I32Store8ImmIdx (|regs, x| [x.value as u8]);
+    I32Store16Imm / I32Store16ImmIdx (|regs, x| (x.value as u16).to_le_bytes());
 }
 
 /// Fused compare-and-branch handlers: jump to the target when
@@ -744,6 +763,9 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
             .or_else(|| load_handler(i))
             .or_else(|| store_handler(i))
             .or_else(|| store_imm_handler(i))
+            .or_else(|| load_idx_handler(i))
+            .or_else(|| store_idx_handler(i))
+            .or_else(|| store_imm_idx_handler(i))
             .or_else(|| br_cmp_handler(i))
             .or_else(|| br_cmp_imm_handler(i))
             .unwrap_or_else(|| unreachable!("no handler for {i:?}")),
