@@ -339,6 +339,11 @@ pub(crate) fn classify(op: &Operator<'_>) -> Option<SimdOp> {
     Some(simd)
 }
 
+// The operator entry points (`bin`, `un`, ...) are `#[inline(never)]`: their
+// lane arrays live on the stack with their address passed to `black_box`, and
+// inlined into an interpreter handler such a stack slot stops LLVM from making
+// the handler's dispatch a tail call (see `exec/handlers.rs`).
+
 // ---------------------------------------------------------------------------
 // Lane views
 // ---------------------------------------------------------------------------
@@ -761,6 +766,7 @@ fn promote(x: f32) -> u64 {
 // ---------------------------------------------------------------------------
 
 /// Evaluates a `v128 x v128 -> v128` operator.
+#[inline(never)]
 pub(crate) fn bin(op: BinOp, a: u128, b: u128) -> u128 {
     use BinOp::*;
 
@@ -914,6 +920,7 @@ pub(crate) fn bin(op: BinOp, a: u128, b: u128) -> u128 {
 }
 
 /// Evaluates a `v128 -> v128` operator.
+#[inline(never)]
 pub(crate) fn un(op: UnOp, a: u128) -> u128 {
     use UnOp::*;
     match op {
@@ -994,6 +1001,7 @@ pub(crate) fn un(op: UnOp, a: u128) -> u128 {
 
 /// Evaluates a `v128 x v128 x v128 -> v128` operator (`c` is the operand
 /// pushed last: the mask of `bitselect`/`laneselect`, the addend of `madd`).
+#[inline(never)]
 pub(crate) fn tern(op: TernOp, a: u128, b: u128, c: u128) -> u128 {
     use TernOp::*;
     match op {
@@ -1016,6 +1024,7 @@ pub(crate) fn tern(op: TernOp, a: u128, b: u128, c: u128) -> u128 {
 
 /// Evaluates a shift; `count` is the `i32` operand, taken modulo the lane
 /// width as the spec requires.
+#[inline(never)]
 pub(crate) fn shift(op: ShiftOp, a: u128, count: u32) -> u128 {
     use ShiftOp::*;
     let (c8, c16, c32, c64) = (count & 7, count & 15, count & 31, count & 63);
@@ -1036,6 +1045,7 @@ pub(crate) fn shift(op: ShiftOp, a: u128, count: u32) -> u128 {
 }
 
 /// Evaluates a `v128 -> i32` test.
+#[inline(never)]
 pub(crate) fn test(op: TestOp, a: u128) -> u32 {
     use TestOp::*;
     match op {
@@ -1052,6 +1062,7 @@ pub(crate) fn test(op: TestOp, a: u128) -> u32 {
 }
 
 /// Evaluates a `splat`: `x` (a scalar cell) copied to every lane.
+#[inline(never)]
 pub(crate) fn splat(op: SplatOp, x: u64) -> u128 {
     // Multiplying a lane value by `0x...0101` (for its width) copies it
     // to every lane.
@@ -1076,6 +1087,7 @@ fn lane_shift(width: u32, lane: u8) -> u32 {
 /// Evaluates an `extract_lane`: lane `lane` of `a` as a scalar cell. The
 /// `_s` forms sign-extend to `i32`; `i32`-typed results are zero-extended to
 /// the cell.
+#[inline(never)]
 pub(crate) fn extract(op: ExtractOp, a: u128, lane: u8) -> u64 {
     match op {
         ExtractOp::I8x16S => u64::from((a >> lane_shift(8, lane)) as i8 as i32 as u32),
@@ -1089,6 +1101,7 @@ pub(crate) fn extract(op: ExtractOp, a: u128, lane: u8) -> u64 {
 
 /// Evaluates a `replace_lane`: `a` with lane `lane` replaced by the low bits
 /// of the scalar cell `x`.
+#[inline(never)]
 pub(crate) fn replace(op: ReplaceOp, a: u128, x: u64, lane: u8) -> u128 {
     let width = match op {
         ReplaceOp::I8x16 => 8,
@@ -1104,6 +1117,7 @@ pub(crate) fn replace(op: ReplaceOp, a: u128, x: u64, lane: u8) -> u128 {
 /// `i8x16.shuffle`: lane `i` is byte `lanes[i]` of the 32-byte concatenation
 /// of `a` (bytes 0..16) and `b` (bytes 16..32). Validation guarantees
 /// `lanes[i] < 32`; an index is taken modulo 32 regardless.
+#[inline(never)]
 pub(crate) fn shuffle(a: u128, b: u128, lanes: [u8; 16]) -> u128 {
     let mut both = [0u8; 32];
     both[..16].copy_from_slice(&a.to_le_bytes());

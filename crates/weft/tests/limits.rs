@@ -244,6 +244,10 @@ fn dispatch_does_not_grow_the_host_stack() {
                 (i32.store (i32.const 8) (local.get $i)))
               (i32.store $m2 (i32.const 16) (i32.load (i32.const 8)))
               (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $i))))
+              (v128.store (i32.const 32) (local.get $v))
+              (local.set $v (i32x4.replace_lane 0
+                (i32x4.neg (i32x4.neg (i32x4.shl (v128.load (i32.const 32)) (i32.const 0))))
+                (i32x4.extract_lane 0 (local.get $v))))
               (local.set $acc (select (local.get $acc) (i32.const 0) (local.get $n)))
               (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
                                   (local.get $n))))

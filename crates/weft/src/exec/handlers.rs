@@ -25,6 +25,7 @@ use super::{Ctx, Exit, Frame, Op, bulk, mem_parts, ops, simd_ops, taken_branch};
 use crate::code::{CompiledFunc, Instr, Slot};
 use crate::error::TrapKind;
 use crate::runtime::func::FuncKind;
+use crate::simd;
 use std::sync::atomic::Ordering;
 
 /// The type of every handler.
@@ -149,6 +150,18 @@ impl Regs {
     #[inline(always)]
     fn f64(self, s: Slot) -> f64 {
         f64::from_bits(self.get(s))
+    }
+
+    /// The `v128` at slots `s`, `s + 1` (low half first).
+    #[inline(always)]
+    fn getv(self, s: Slot) -> u128 {
+        u128::from(self.get(s)) | (u128::from(self.get(s + 1)) << 64)
+    }
+
+    #[inline(always)]
+    fn setv(self, s: Slot, v: u128) {
+        self.set(s, v as u64);
+        self.set(s + 1, (v >> 64) as u64);
     }
 
     /// The cell index of this frame's base in `stack`.
@@ -742,18 +755,18 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::TableCopy { .. }
         | I::TableInit { .. }
         | I::ElemDrop { .. } => table_op,
+        I::V128Bin { .. } => v128_bin,
+        I::V128Un { .. } => v128_un,
+        I::V128Shift { .. } => v128_shift,
+        I::V128Splat { .. } => v128_splat,
+        I::V128Extract { .. } => v128_extract,
+        I::V128Replace { .. } => v128_replace,
+        I::V128Load { .. } => v128_load,
+        I::V128Store(_) => v128_store,
         I::SelectEqzV128 { .. }
-        | I::V128Bin { .. }
-        | I::V128Un { .. }
         | I::V128Tern { .. }
-        | I::V128Shift { .. }
         | I::V128Test { .. }
-        | I::V128Splat { .. }
-        | I::V128Extract { .. }
-        | I::V128Replace { .. }
         | I::V128Shuffle { .. }
-        | I::V128Load { .. }
-        | I::V128Store(_)
         | I::V128LoadLane { .. }
         | I::V128StoreLane { .. }
         | I::MemN { .. } => simd,
@@ -1149,8 +1162,77 @@ fn table_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKin
     Ok(())
 }
 
-/// Every SIMD instruction and every access to a memory other than 0, in
-/// safe code out of line (`simd_ops::exec`).
+fn v128_bin(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (op, dst, a, b) = operands!(ip, Instr::V128Bin { op, dst, a, b } => (op, dst, a, b));
+    regs.setv(dst, simd::bin(op, regs.getv(a), regs.getv(b)));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (op, dst, src) = operands!(ip, Instr::V128Un { op, dst, src } => (op, dst, src));
+    regs.setv(dst, simd::un(op, regs.getv(src)));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_shift(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (op, dst, a, count) =
+        operands!(ip, Instr::V128Shift { op, dst, a, count } => (op, dst, a, count));
+    regs.setv(dst, simd::shift(op, regs.getv(a), regs.u32(count)));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_splat(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (op, dst, src) = operands!(ip, Instr::V128Splat { op, dst, src } => (op, dst, src));
+    regs.setv(dst, simd::splat(op, regs.get(src)));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_extract(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (op, lane, dst, src) = operands!(ip, Instr::V128Extract { op, lane, dst, src }
+        => (op, lane, dst, src));
+    regs.set(dst, simd::extract(op, regs.getv(src), lane));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_replace(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (op, lane, dst, a, x) = operands!(ip, Instr::V128Replace { op, lane, dst, a, x }
+        => (op, lane, dst, a, x));
+    regs.setv(dst, simd::replace(op, regs.getv(a), regs.get(x), lane));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+/// A `v128` load from memory 0 of `kind.bytes()` bytes, widened by `kind`.
+fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (kind, dst, addr, offset) = operands!(ip, Instr::V128Load { kind, dst, addr, offset }
+        => (kind, dst, addr, offset));
+    let ea = u64::from(regs.u32(addr)) + u64::from(offset);
+    let n = kind.bytes();
+    let mut buf = [0u8; 16];
+    let loaded = match n {
+        16 => mem.load::<16>(ea).map(|b| buf = b),
+        8 => mem.load::<8>(ea).map(|b| buf[..8].copy_from_slice(&b)),
+        4 => mem.load::<4>(ea).map(|b| buf[..4].copy_from_slice(&b)),
+        2 => mem.load::<2>(ea).map(|b| buf[..2].copy_from_slice(&b)),
+        _ => mem.load::<1>(ea).map(|b| buf[0] = b[0]),
+    };
+    if loaded.is_none() {
+        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+    }
+    regs.setv(dst, simd_ops::load(kind, buf));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let x = operands!(ip, Instr::V128Store(x) => x);
+    let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
+    if mem.store(ea, regs.getv(x.val).to_le_bytes()).is_none() {
+        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+    }
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+/// The other SIMD instructions and every access to a memory other than 0,
+/// in safe code out of line (`simd_ops::exec`).
 fn simd(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     tri!(simd_at(ip.instr(), regs, mem, ctx));
     dispatch!(ip.next(), regs, mem, ctx)

@@ -44,7 +44,10 @@ pub(super) fn mem_range(
         .ok_or(TrapKind::MemoryOutOfBounds)
 }
 
-/// Executes one SIMD instruction (on memory 0's bytes) or one `MemN` access
+/// Executes one SIMD instruction without a handler of its own (the common
+/// shapes have theirs in `handlers.rs`: binary, unary, shifts, splats, lane
+/// extraction and replacement, loads and stores), on memory 0's bytes, or one
+/// `MemN` access
 /// (on its memory's bytes), on the current frame's cells (`frame` starts at
 /// the frame base). Safe code: the SIMD
 /// instructions are few per scalar instruction in real programs, and keeping
@@ -60,14 +63,6 @@ pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(),
                 setv(frame, dst, v);
             }
         }
-        I::V128Bin { op, dst, a, b } => {
-            let r = simd::bin(op, getv(frame, a), getv(frame, b));
-            setv(frame, dst, r);
-        }
-        I::V128Un { op, dst, src } => {
-            let r = simd::un(op, getv(frame, src));
-            setv(frame, dst, r);
-        }
         I::V128Tern { op, dst, args } => {
             let r = simd::tern(
                 op,
@@ -77,49 +72,13 @@ pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(),
             );
             setv(frame, dst, r);
         }
-        I::V128Shift { op, dst, a, count } => {
-            let r = simd::shift(op, getv(frame, a), get(frame, count) as u32);
-            setv(frame, dst, r);
-        }
         I::V128Test { op, dst, src } => {
             frame[dst as usize] = u64::from(simd::test(op, getv(frame, src)));
-        }
-        I::V128Splat { op, dst, src } => {
-            let r = simd::splat(op, get(frame, src));
-            setv(frame, dst, r);
-        }
-        I::V128Extract { op, lane, dst, src } => {
-            frame[dst as usize] = simd::extract(op, getv(frame, src), lane);
-        }
-        I::V128Replace {
-            op,
-            lane,
-            dst,
-            a,
-            x,
-        } => {
-            let r = simd::replace(op, getv(frame, a), get(frame, x), lane);
-            setv(frame, dst, r);
         }
         I::V128Shuffle { dst, args } => {
             let mask = getv(frame, args + 4).to_le_bytes();
             let r = simd::shuffle(getv(frame, args), getv(frame, args + 2), mask);
             setv(frame, dst, r);
-        }
-        I::V128Load {
-            kind,
-            dst,
-            addr,
-            offset,
-        } => {
-            let n = kind.bytes();
-            let mut buf = [0u8; 16];
-            buf[..n].copy_from_slice(mem_range(mem, get(frame, addr), offset, n)?);
-            setv(frame, dst, load(kind, buf));
-        }
-        I::V128Store(x) => {
-            let v = getv(frame, x.val);
-            mem_range(mem, get(frame, x.addr), x.offset, 16)?.copy_from_slice(&v.to_le_bytes());
         }
         I::V128LoadLane {
             bytes,
