@@ -1,4 +1,5 @@
-//! `weft run` resource options: fuel, timeout, memory and stack limits.
+//! `weft run` engine options: fuel, timeout, memory and stack limits, and
+//! lazy compilation.
 
 use clap::Args;
 use std::time::Duration;
@@ -23,6 +24,10 @@ pub(crate) struct LimitArgs {
     /// Most nested wasm calls before "call stack exhausted".
     #[arg(long, value_name = "N")]
     max_stack_depth: Option<usize>,
+    /// Compile each function on its first call instead of at load (the
+    /// module is still validated completely before it runs).
+    #[arg(long)]
+    lazy: bool,
 }
 
 impl LimitArgs {
@@ -30,7 +35,8 @@ impl LimitArgs {
     pub(crate) fn config(&self) -> weft::Config {
         let mut c = weft::Config::default();
         c.consume_fuel(self.fuel.is_some())
-            .interruptible(self.timeout.is_some());
+            .interruptible(self.timeout.is_some())
+            .lazy_compilation(self.lazy);
         if let Some(d) = self.max_stack_depth {
             c.max_call_depth(d);
         }

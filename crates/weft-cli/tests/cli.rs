@@ -468,3 +468,16 @@ fn wast_features_can_be_switched_off() {
     assert_eq!(code, 1);
     assert!(err.contains("unknown feature `tail-calls`"), "{err}");
 }
+
+#[test]
+fn run_lazy_compiles_on_first_call_and_still_validates_first() {
+    let (code, out, err) = weft(&["run", "--lazy", ADD, "--invoke", "add", "1", "2"]);
+    assert_eq!((code, out.as_str()), (0, "3\n"), "{err}");
+    let bad = scratch(
+        "lazy_invalid.wat",
+        r#"(module (func (export "f") (result i32) (i64.const 1)))"#,
+    );
+    let (code, _, err) = weft(&["run", "--lazy", &bad, "--invoke", "f"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("type mismatch"), "{err}");
+}

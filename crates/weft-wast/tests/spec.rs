@@ -118,6 +118,20 @@ fn spec_wasm_v2_with_fuel_and_interrupt_checks() {
     );
 }
 
+/// Lazy compilation: every module is validated up front, and each function
+/// is compiled on its first call. Errors and results must not change.
+#[test]
+fn spec_wasm_v2_with_lazy_compilation() {
+    let mut config = weft::Config::wasm2();
+    config.lazy_compilation(true);
+    check_with(
+        "wasm-v2 (lazy)",
+        config,
+        spec(SpecVersion::V2).collect(),
+        90,
+    );
+}
+
 /// Known failures (see the issue notes):
 /// - table-sub.wast:1 declares a `(ref null $t)` table: typed function
 ///   references, not part of bulk memory, not yet in weft;
@@ -217,6 +231,19 @@ fn proposal_multi_memory() {
 #[test]
 fn proposal_relaxed_simd() {
     check("relaxed-simd", proposal(Proposal::RelaxedSimd).collect(), 7);
+}
+
+/// SIMD with lazy compilation.
+#[test]
+fn proposal_simd_with_lazy_compilation() {
+    let mut config = weft::Config::default();
+    config.lazy_compilation(true);
+    check_with(
+        "simd (lazy)",
+        config,
+        proposal(Proposal::Simd).collect(),
+        59,
+    );
 }
 
 /// SIMD code with fuel accounting and interrupt checks compiled in.

@@ -20,6 +20,7 @@ pub struct Config {
     pub(crate) multi_memory: bool,
     pub(crate) relaxed_simd: bool,
     pub(crate) consume_fuel: bool,
+    pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
 }
 
@@ -38,6 +39,7 @@ impl Default for Config {
             relaxed_simd: true,
             multi_memory: true,
             consume_fuel: false,
+            lazy_compilation: false,
             interruptible: false,
         }
     }
@@ -125,6 +127,18 @@ impl Config {
     /// instructions name the one they use).
     pub fn wasm_multi_memory(&mut self, on: bool) -> &mut Self {
         self.multi_memory = on;
+        self
+    }
+
+    /// Compiles each function on its first call instead of with the module.
+    /// The whole module is still validated up front, so an invalid module is
+    /// rejected just as early; what moves is the translation to weft's code,
+    /// which is most of the load time of a large module whose functions do
+    /// not all run. Off by default. A body that validates but exceeds one of
+    /// weft's own limits (the number of local cells, for instance) is then
+    /// reported by the call that first reaches it, as a module error.
+    pub fn lazy_compilation(&mut self, on: bool) -> &mut Self {
+        self.lazy_compilation = on;
         self
     }
 

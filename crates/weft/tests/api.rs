@@ -527,3 +527,52 @@ fn folded_address_sums_wrap_like_i32_add() {
         Some(TrapKind::MemoryOutOfBounds)
     );
 }
+
+/// With lazy compilation an invalid body is still rejected when the module
+/// is created, a function is compiled by its first call (direct, through a
+/// table, from the host), and the results are those of eager compilation.
+#[test]
+fn lazy_compilation_validates_up_front_and_compiles_on_first_call() {
+    let mut config = Config::default();
+    config.lazy_compilation(true);
+    let engine = Engine::new(&config);
+    let err = Module::new(
+        &engine,
+        r#"(module (func (export "f") (result i32) (i64.const 1)))"#,
+    )
+    .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Module(_)), "{err}");
+    assert!(err.to_string().contains("type mismatch"), "{err}");
+
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (table 1 funcref) (elem (i32.const 0) $sq)
+            (type $t (func (param i32) (result i32)))
+            (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+            (func $never (result i32) (unreachable))
+            (func $fact (export "fact") (param i32) (result i32)
+              (if (result i32) (i32.le_s (local.get 0) (i32.const 1))
+                (then (i32.const 1))
+                (else (i32.mul (local.get 0)
+                  (call $fact (i32.sub (local.get 0) (i32.const 1)))))))
+            (func (export "sq_via_table") (param i32) (result i32)
+              (call_indirect (type $t) (local.get 0) (i32.const 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let fact = inst.get_typed_func::<i32, i32>(&mut store, "fact").unwrap();
+    assert_eq!(fact.call(&mut store, 10).unwrap(), 3_628_800);
+    let sq = inst
+        .get_typed_func::<i32, i32>(&mut store, "sq_via_table")
+        .unwrap();
+    assert_eq!(sq.call(&mut store, 12).unwrap(), 144);
+    // A second store shares the module's compiled code.
+    let mut store2 = Store::new(&engine, ());
+    let inst2 = Instance::new(&mut store2, &module, &[]).unwrap();
+    let fact2 = inst2
+        .get_typed_func::<i32, i32>(&mut store2, "fact")
+        .unwrap();
+    assert_eq!(fact2.call(&mut store2, 5).unwrap(), 120);
+}

@@ -7,7 +7,10 @@ use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
     let m = Module::new(&Engine::default(), wat).expect("valid module");
-    let mut code: Vec<Instr> = m.inner.code[0]
+    let mut code: Vec<Instr> = m
+        .inner
+        .func_code(0)
+        .unwrap()
         .code
         .iter()
         .enumerate()

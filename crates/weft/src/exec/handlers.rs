@@ -858,8 +858,8 @@ fn return_slot(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
 
 fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (func, base) = operands!(ip, Instr::Call { func, base } => (func, base));
-    if let Err(k) = enter(ctx, func, base, ip.next()) {
-        return Exit::Trap(k);
+    if let Err(exit) = enter(ctx, func, base, ip.next()) {
+        return exit;
     }
     dispatch!(ctx.ip, ctx.regs, mem, ctx)
 }
@@ -901,8 +901,8 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> E
             } else {
                 mem
             };
-            if let Err(k) = enter(ctx, index, base, ip.next()) {
-                return Exit::Trap(k);
+            if let Err(exit) = enter(ctx, index, base, ip.next()) {
+                return exit;
             }
             dispatch!(ctx.ip, ctx.regs, mem, ctx)
         }
@@ -919,20 +919,26 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> E
 /// Pushes the frame of defined function `func` of the current instance at
 /// slot `base` of the current frame, recording `resume` as where the caller
 /// continues; leaves the callee's first op and frame in `ctx.ip`/`ctx.regs`.
-fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), TrapKind> {
+fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), Exit> {
     if ctx.depth_base + ctx.frames.len() >= ctx.max_depth {
-        return Err(TrapKind::StackOverflow);
+        return Err(Exit::Trap(TrapKind::StackOverflow));
     }
-    let cf = &ctx.module.inner.code[func as usize];
+    let cf = match ctx.module.inner.func_code(func) {
+        Ok(cf) => cf,
+        Err(e) => {
+            ctx.error = Some(e);
+            return Err(Exit::Error);
+        }
+    };
     let Some(caller) = ctx.frames.last_mut() else {
-        return Err(TrapKind::StackOverflow);
+        return Err(Exit::Trap(TrapKind::StackOverflow));
     };
     caller.ip = resume;
     let fp = caller.fp + base as usize;
     let need = fp + cf.frame_size as usize;
     if need > ctx.stack.len() {
         if need > ctx.max_cells {
-            return Err(TrapKind::StackOverflow);
+            return Err(Exit::Trap(TrapKind::StackOverflow));
         }
         let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
         ctx.stack.resize(len, 0);

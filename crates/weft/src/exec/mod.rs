@@ -75,7 +75,13 @@ pub(crate) fn invoke<T>(
         } => {
             let mut stack = std::mem::take(&mut store.inner.stack);
             let module = store.inner.instances[instance as usize].module.clone();
-            let cf = &module.inner.code[index as usize];
+            let cf = match module.inner.func_code(index) {
+                Ok(cf) => cf,
+                Err(e) => {
+                    store.inner.stack = stack;
+                    return Err(e);
+                }
+            };
             let cells = |tys: &[crate::ValType]| tys.iter().map(|t| t.cells() as usize).sum();
             let need = (cf.frame_size as usize)
                 .max(cells(ty.params()))
@@ -249,6 +255,9 @@ enum Exit {
     Host,
     /// A trap in the innermost frame.
     Trap(TrapKind),
+    /// An error that is not a trap (`Ctx::error`): a function compiled on
+    /// its first call failed to compile.
+    Error,
     /// Loop dispatch only: continue at `Ctx::ip`.
     #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     Continue,
@@ -268,6 +277,8 @@ struct Ctx<'a> {
     max_cells: usize,
     /// The host function and argument slot of an [`Exit::Host`].
     host: (u32, u32),
+    /// The error of an [`Exit::Error`].
+    error: Option<Error>,
     /// Loop dispatch (and calls, to hand back the callee's first op and
     /// frame): the state to continue with.
     ip: Ip,
@@ -297,15 +308,20 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
             max_depth,
             max_cells,
             host: (0, 0),
+            error: None,
             ip: Ip::dangling(),
             regs: Regs::dangling(),
             mem: Mem::new((std::ptr::null_mut(), 0)),
         };
         let exit = handlers::execute(&mut ctx);
         let (host, base) = ctx.host;
+        let error = ctx.error.take();
         match exit {
             Exit::Done => return Ok(()),
             Exit::Trap(kind) => return Err(make_trap(store, frames, kind)),
+            Exit::Error => {
+                return Err(error.unwrap_or_else(|| Error::usage("execution failed")));
+            }
             Exit::Host => {
                 let Some(&top) = frames.last() else {
                     return Ok(());

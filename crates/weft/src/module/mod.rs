@@ -15,7 +15,8 @@ use crate::engine::{Engine, SigId};
 use crate::error::Result;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 /// What an import or export refers to, by index space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +93,114 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
-    /// Compiled bodies of the defined functions.
-    pub code: Vec<CompiledFunc>,
+    /// Code of the defined functions.
+    pub code: Vec<FuncCode>,
+    /// With `Config::lazy_compilation`: what compiling a body later needs.
+    pub lazy: Option<LazySource>,
     pub func_names: HashMap<u32, String>,
 }
 
+/// The code of one defined function: compiled with the module, or on its
+/// first call under `Config::lazy_compilation`.
+#[derive(Debug)]
+pub(crate) struct FuncCode {
+    compiled: OnceLock<CompiledFunc>,
+    /// The body's bytes in `LazySource::bytes` and its type index (as the
+    /// validator numbers types), while it may still need compiling.
+    body: Option<(Range<usize>, u32)>,
+}
+
+impl FuncCode {
+    pub(crate) fn compiled(c: CompiledFunc) -> FuncCode {
+        FuncCode {
+            compiled: OnceLock::from(c),
+            body: None,
+        }
+    }
+
+    pub(crate) fn lazy(body: Range<usize>, ty: u32) -> FuncCode {
+        FuncCode {
+            compiled: OnceLock::new(),
+            body: Some((body, ty)),
+        }
+    }
+}
+
+/// A copy of the binary and the validator's view of the module, for
+/// compiling function bodies after the module was validated.
+pub(crate) struct LazySource {
+    pub bytes: Box<[u8]>,
+    pub resources: wasmparser::ValidatorResources,
+    pub features: wasmparser::WasmFeatures,
+}
+
+impl std::fmt::Debug for LazySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazySource")
+            .field("bytes", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl ModuleInner {
+    /// The compiled code of defined function `defined`, compiling it first
+    /// if that has not happened yet (lazy compilation).
+    #[inline]
+    pub(crate) fn func_code(&self, defined: u32) -> Result<&CompiledFunc> {
+        let f = self
+            .code
+            .get(defined as usize)
+            .ok_or_else(|| crate::Error::usage("no such function"))?;
+        match f.compiled.get() {
+            Some(c) => Ok(c),
+            None => self.compile_lazily(defined, f),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compile_lazily<'m>(&'m self, defined: u32, f: &'m FuncCode) -> Result<&'m CompiledFunc> {
+        let (Some(src), Some((range, ty))) = (&self.lazy, &f.body) else {
+            return Err(crate::Error::usage("function has no code to compile"));
+        };
+        let func_index = self.num_imported_funcs + defined;
+        let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new_features(
+            &src.bytes[range.clone()],
+            range.start as u64,
+            src.features,
+        ));
+        let mut validator = wasmparser::FuncToValidate {
+            resources: src.resources.clone(),
+            index: func_index,
+            ty: *ty,
+            features: src.features,
+        }
+        .into_validator(Default::default());
+        let config = self.engine.config();
+        let env = crate::compile::ModuleEnv {
+            types: &self.types,
+            funcs: &self.funcs,
+            globals: &self.globals,
+            num_imported_funcs: self.num_imported_funcs,
+            fuel: config.consume_fuel,
+            interruptible: config.interruptible,
+        };
+        let compiled = crate::compile::compile_function(
+            &env,
+            func_index,
+            &body,
+            &mut validator,
+            &mut crate::compile::Scratch::default(),
+        )
+        .map_err(|e| parse::in_function(e, func_index))?;
+        // Another thread may have compiled it meanwhile; either result is
+        // the same code.
+        let _ = f.compiled.set(compiled);
+        f.compiled
+            .get()
+            .ok_or_else(|| crate::Error::usage("function failed to compile"))
+    }
+
     pub(crate) fn func_type(&self, func_index: u32) -> &FuncType {
         &self.types[self.funcs[func_index as usize] as usize]
     }
@@ -185,7 +288,7 @@ impl Module {
     #[doc(hidden)]
     pub fn disassemble(&self, func_index: u32) -> Option<String> {
         let defined = func_index.checked_sub(self.inner.num_imported_funcs)?;
-        let f = self.inner.code.get(defined as usize)?;
+        let f = self.inner.func_code(defined).ok()?;
         let mut out = format!(
             "func {func_index}: params {}, locals {}, frame {}\n",
             f.params, f.locals, f.frame_size

@@ -2,8 +2,8 @@
 //! instantiation needs, and compile each function body as it is validated.
 
 use super::{
-    ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, EntityIndex, Import, ImportKind,
-    ModuleInner,
+    ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, EntityIndex, FuncCode, Import,
+    ImportKind, LazySource, ModuleInner,
 };
 use crate::compile::{self, ModuleEnv};
 use crate::engine::Engine;
@@ -82,6 +82,22 @@ fn global_type(ty: &wasmparser::GlobalType, offset: u64) -> Result<GlobalType> {
     Ok(GlobalType::new(val_type(ty.content_type, offset)?, m))
 }
 
+/// `e`, an error in the body of function `func_index`, as a module error
+/// naming that function.
+pub(crate) fn in_function(e: crate::Error, func_index: u32) -> crate::Error {
+    let mut e = match e.kind() {
+        crate::ErrorKind::Module(me) => me.clone(),
+        _ => ModuleError {
+            message: e.to_string(),
+            offset: None,
+            func_index: None,
+            text: false,
+        },
+    };
+    e.func_index = Some(func_index);
+    crate::Error::from(e)
+}
+
 pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
     let mut validator = Validator::new_with_features(engine.config().wasm_features());
     let mut m = ModuleInner {
@@ -104,8 +120,10 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         elems: Vec::new(),
         datas: Vec::new(),
         code: Vec::new(),
+        lazy: None,
         func_names: HashMap::new(),
     };
+    let lazy = engine.config().lazy_compilation;
     let mut allocs = wasmparser::FuncValidatorAllocations::default();
     let mut scratch = compile::Scratch::default();
 
@@ -268,6 +286,25 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         }
         if let ValidPayload::Func(to_validate, body) = valid {
             let func_index = m.num_imported_funcs + m.code.len() as u32;
+            if lazy {
+                // Validate now, compile on the first call.
+                if m.lazy.is_none() {
+                    m.lazy = Some(LazySource {
+                        bytes: binary.into(),
+                        resources: to_validate.resources.clone(),
+                        features: to_validate.features,
+                    });
+                }
+                let ty = to_validate.ty;
+                let mut fv = to_validate.into_validator(std::mem::take(&mut allocs));
+                fv.validate(&body)
+                    .map_err(|e| in_function(wp_err(e), func_index))?;
+                allocs = fv.into_allocations();
+                let r = body.range();
+                m.code
+                    .push(FuncCode::lazy(r.start as usize..r.end as usize, ty));
+                continue;
+            }
             let mut fv = to_validate.into_validator(std::mem::take(&mut allocs));
             let env = ModuleEnv {
                 types: &m.types,
@@ -278,23 +315,10 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                 interruptible: engine.config().interruptible,
             };
             let compiled =
-                compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch).map_err(
-                    |e| {
-                        let mut e = match e.kind() {
-                            crate::ErrorKind::Module(me) => me.clone(),
-                            _ => ModuleError {
-                                message: e.to_string(),
-                                offset: None,
-                                func_index: None,
-                                text: false,
-                            },
-                        };
-                        e.func_index = Some(func_index);
-                        crate::Error::from(e)
-                    },
-                )?;
+                compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch)
+                    .map_err(|e| in_function(e, func_index))?;
             allocs = fv.into_allocations();
-            m.code.push(compiled);
+            m.code.push(FuncCode::compiled(compiled));
         }
     }
     Ok(m)
