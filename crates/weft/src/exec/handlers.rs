@@ -944,13 +944,13 @@ fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), Exi
         ctx.stack.resize(len, 0);
     }
     ctx.stack[fp + cf.params as usize..fp + cf.locals as usize].fill(0);
+    ctx.ip = Ip::start(cf);
     ctx.frames.push(Frame {
         instance: ctx.instance,
         func,
-        ip: Ip::start(cf),
+        ip: ctx.ip,
         fp,
     });
-    ctx.ip = Ip::start(cf);
     ctx.regs = Regs::at(ctx.stack, fp);
     Ok(())
 }
@@ -1018,14 +1018,11 @@ fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     match *ip.instr() {
         Instr::GlobalGetV128 { dst, global } => {
             let g = inst.globals[global as usize];
-            let v = ctx.inner.globals[g as usize].value;
-            regs.set(dst, v as u64);
-            regs.set(dst + 1, (v >> 64) as u64);
+            regs.setv(dst, ctx.inner.globals[g as usize].value);
         }
         Instr::GlobalSetV128 { global, src } => {
             let g = inst.globals[global as usize];
-            let v = u128::from(regs.get(src)) | (u128::from(regs.get(src + 1)) << 64);
-            ctx.inner.globals[g as usize].value = v;
+            ctx.inner.globals[g as usize].value = regs.getv(src);
         }
         _ => unreachable!("handler attached to the wrong instruction"),
     }
@@ -1211,18 +1208,11 @@ fn v128_replace(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
 fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (kind, dst, addr, offset) = operands!(ip, Instr::V128Load { kind, dst, addr, offset }
         => (kind, dst, addr, offset));
-    let ea = u64::from(regs.u32(addr)) + u64::from(offset);
     let n = kind.bytes();
     let mut buf = [0u8; 16];
-    let loaded = match n {
-        16 => mem.load::<16>(ea).map(|b| buf = b),
-        8 => mem.load::<8>(ea).map(|b| buf[..8].copy_from_slice(&b)),
-        4 => mem.load::<4>(ea).map(|b| buf[..4].copy_from_slice(&b)),
-        2 => mem.load::<2>(ea).map(|b| buf[..2].copy_from_slice(&b)),
-        _ => mem.load::<1>(ea).map(|b| buf[0] = b[0]),
-    };
-    if loaded.is_none() {
-        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+    match simd_ops::mem_range(mem.bytes(), regs.get(addr), offset, n) {
+        Ok(bytes) => buf[..n].copy_from_slice(bytes),
+        Err(k) => return Exit::Trap(k),
     }
     regs.setv(dst, simd_ops::load(kind, buf));
     dispatch!(ip.next(), regs, mem, ctx)

@@ -157,6 +157,28 @@ impl ModuleInner {
         }
     }
 
+    /// Validates and compiles the body of function `func_index` (eagerly
+    /// from `parse`, or on its first call); errors name the function.
+    pub(crate) fn compile_body(
+        &self,
+        func_index: u32,
+        body: &wasmparser::FunctionBody<'_>,
+        validator: &mut wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+        scratch: &mut crate::compile::Scratch,
+    ) -> Result<CompiledFunc> {
+        let config = self.engine.config();
+        let env = crate::compile::ModuleEnv {
+            types: &self.types,
+            funcs: &self.funcs,
+            globals: &self.globals,
+            num_imported_funcs: self.num_imported_funcs,
+            fuel: config.consume_fuel,
+            interruptible: config.interruptible,
+        };
+        crate::compile::compile_function(&env, func_index, body, validator, scratch)
+            .map_err(|e| parse::in_function(e, func_index))
+    }
+
     #[cold]
     #[inline(never)]
     fn compile_lazily<'m>(&'m self, defined: u32, f: &'m FuncCode) -> Result<&'m CompiledFunc> {
@@ -176,23 +198,12 @@ impl ModuleInner {
             features: src.features,
         }
         .into_validator(Default::default());
-        let config = self.engine.config();
-        let env = crate::compile::ModuleEnv {
-            types: &self.types,
-            funcs: &self.funcs,
-            globals: &self.globals,
-            num_imported_funcs: self.num_imported_funcs,
-            fuel: config.consume_fuel,
-            interruptible: config.interruptible,
-        };
-        let compiled = crate::compile::compile_function(
-            &env,
+        let compiled = self.compile_body(
             func_index,
             &body,
             &mut validator,
             &mut crate::compile::Scratch::default(),
-        )
-        .map_err(|e| parse::in_function(e, func_index))?;
+        )?;
         // Another thread may have compiled it meanwhile; either result is
         // the same code.
         let _ = f.compiled.set(compiled);

@@ -5,7 +5,7 @@ use super::{
     ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, EntityIndex, FuncCode, Import,
     ImportKind, LazySource, ModuleInner,
 };
-use crate::compile::{self, ModuleEnv};
+use crate::compile;
 use crate::engine::Engine;
 use crate::error::{ModuleError, Result};
 use crate::types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
@@ -306,17 +306,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                 continue;
             }
             let mut fv = to_validate.into_validator(std::mem::take(&mut allocs));
-            let env = ModuleEnv {
-                types: &m.types,
-                funcs: &m.funcs,
-                globals: &m.globals,
-                num_imported_funcs: m.num_imported_funcs,
-                fuel: engine.config().consume_fuel,
-                interruptible: engine.config().interruptible,
-            };
-            let compiled =
-                compile::compile_function(&env, func_index, &body, &mut fv, &mut scratch)
-                    .map_err(|e| in_function(e, func_index))?;
+            let compiled = m.compile_body(func_index, &body, &mut fv, &mut scratch)?;
             allocs = fv.into_allocations();
             m.code.push(FuncCode::compiled(compiled));
         }
