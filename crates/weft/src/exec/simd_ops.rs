@@ -1,10 +1,9 @@
 //! The interpreter's SIMD instructions, executed out of line.
 //!
-//! The dispatch loop has one arm for all of them, which calls [`exec`]: the
-//! several hundred operators add one call per instruction instead of growing
-//! the loop, so scalar code pays nothing for SIMD support. The lane
-//! semantics live in [`crate::simd`]; the memory-shape helpers (widening
-//! loads, lane loads and stores) are here.
+//! The common shapes have handlers of their own in `handlers.rs`; the rest
+//! (and every access to a memory other than 0) share one handler that calls
+//! [`exec`]. The lane semantics live in [`crate::simd`]; the memory-shape
+//! helpers (widening loads, lane loads and stores) are here.
 
 use crate::code::{Instr, Slot, V128LoadKind};
 use crate::error::TrapKind;
@@ -47,12 +46,9 @@ pub(super) fn mem_range(
 /// Executes one SIMD instruction without a handler of its own (the common
 /// shapes have theirs in `handlers.rs`: binary, unary, shifts, splats, lane
 /// extraction and replacement, loads and stores), on memory 0's bytes, or one
-/// `MemN` access
-/// (on its memory's bytes), on the current frame's cells (`frame` starts at
-/// the frame base). Safe code: the SIMD
-/// instructions are few per scalar instruction in real programs, and keeping
-/// them out of the dispatch loop keeps the loop's registers for scalar code
-/// (measured: folding their handlers into the loop made sieve 1.9x slower).
+/// `MemN` access (on its memory's bytes), on the current frame's cells
+/// (`frame` starts at the frame base). Safe code, out of line: these shapes
+/// are rare in real programs.
 #[inline(never)]
 pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(), TrapKind> {
     use Instr as I;
