@@ -30,6 +30,43 @@ use crate::simd;
 /// A frame slot index.
 pub(crate) type Slot = u32;
 
+/// The accumulator, written in place of a slot: a value handed from one
+/// instruction to the very next one in a machine register instead of a frame
+/// cell, which saves a store, a load and the store-to-load latency between
+/// them. The compiler uses it only for a value that the next instruction is
+/// the sole reader of, with no branch target between the two (see
+/// `Translator::link_acc`), so the accumulator is dead everywhere else. No
+/// frame has this many slots (`frame_size` is a `u32`), so it never names a
+/// real slot.
+pub(crate) const ACC: Slot = Slot::MAX;
+
+/// Bits of an instruction's accumulator mode ([`Instr::acc_mode`]): the
+/// result goes to the accumulator, the first operand (`a`, `src`, `addr`,
+/// `cond`, `index`) comes from it, the second (`b`, `val`) comes from it.
+/// The interpreter has one handler per instruction and supported mode.
+pub(crate) const ACC_DST: u8 = 1;
+pub(crate) const ACC_A: u8 = 2;
+pub(crate) const ACC_B: u8 = 4;
+
+/// Replaces the one operand among `slots` that is `t` with [`ACC`]; false
+/// (and nothing changed) unless exactly one is.
+fn read_acc(slots: &mut [&mut Slot], t: Slot) -> bool {
+    if slots.iter().filter(|s| ***s == t).count() != 1 {
+        return false;
+    }
+    for s in slots.iter_mut() {
+        if **s == t {
+            **s = ACC;
+        }
+    }
+    true
+}
+
+/// The mode bit `bit` if `s` is the accumulator.
+fn acc_bit(s: Slot, bit: u8) -> u8 {
+    if s == ACC { bit } else { 0 }
+}
+
 /// Binary operation on two slots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Bin {
@@ -383,6 +420,63 @@ macro_rules! define_instrs {
                     $(Instr::$brc(x))|* => Some(&mut x.target),
                     $(Instr::$brci(x))|* => Some(&mut x.target),
                     _ => None,
+                }
+            }
+
+            /// Which operands and result of this instruction are the
+            /// accumulator (`ACC_*` bits).
+            pub(crate) fn acc_mode(&self) -> u8 {
+                let (d, a, b) = (ACC_DST, ACC_A, ACC_B);
+                match *self {
+                    $(Instr::$bin(x))|* => acc_bit(x.dst, d) | acc_bit(x.a, a) | acc_bit(x.b, b),
+                    $(Instr::$bimm(x))|* => acc_bit(x.dst, d) | acc_bit(x.a, a),
+                    $(Instr::$un(x))|* => acc_bit(x.dst, d) | acc_bit(x.src, a),
+                    $(Instr::$ld(x))|* => acc_bit(x.dst, d) | acc_bit(x.addr, a),
+                    $(Instr::$st(x))|* => acc_bit(x.addr, a) | acc_bit(x.val, b),
+                    $(Instr::$sti(x))|* => acc_bit(x.addr, a),
+                    $(Instr::$ldi(x))|* => acc_bit(x.dst, d) | acc_bit(x.a, a) | acc_bit(x.b, b),
+                    $(Instr::$sti2(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b) | acc_bit(x.val, b),
+                    $(Instr::$stii(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b),
+                    $(Instr::$brc(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b),
+                    $(Instr::$brci(x))|* => acc_bit(x.a, a),
+                    Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => acc_bit(cond, a),
+                    Instr::BrTable { index, .. } => acc_bit(index, a),
+                    Instr::ReturnSlot { src } => acc_bit(src, a),
+                    Instr::Const32 { dst, .. } | Instr::Const64 { dst, .. } => acc_bit(dst, d),
+                    _ => 0,
+                }
+            }
+
+            /// Whether this instruction can write its result to the
+            /// accumulator (it has a handler for that).
+            pub(crate) fn can_write_acc(&self) -> bool {
+                matches!(
+                    self,
+                    $(Instr::$bin(_))|* | $(Instr::$bimm(_))|* | $(Instr::$un(_))|*
+                        | $(Instr::$ld(_))|* | $(Instr::$ldi(_))|*
+                        | Instr::Const32 { .. } | Instr::Const64 { .. }
+                )
+            }
+
+            /// Makes the one operand of this instruction that reads slot `t`
+            /// read the accumulator instead, if the instruction has a handler
+            /// for that; false (and nothing changed) otherwise.
+            pub(crate) fn read_acc(&mut self, t: Slot) -> bool {
+                match self {
+                    $(Instr::$bin(x))|* => read_acc(&mut [&mut x.a, &mut x.b], t),
+                    $(Instr::$bimm(x))|* => read_acc(&mut [&mut x.a], t),
+                    $(Instr::$un(x))|* => read_acc(&mut [&mut x.src], t),
+                    $(Instr::$ld(x))|* => read_acc(&mut [&mut x.addr], t),
+                    $(Instr::$st(x))|* => read_acc(&mut [&mut x.addr, &mut x.val], t),
+                    $(Instr::$sti(x))|* => read_acc(&mut [&mut x.addr], t),
+                    $(Instr::$brc(x))|* => read_acc(&mut [&mut x.a, &mut x.b], t),
+                    $(Instr::$brci(x))|* => read_acc(&mut [&mut x.a], t),
+                    Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => {
+                        read_acc(&mut [cond], t)
+                    }
+                    Instr::BrTable { index, .. } => read_acc(&mut [index], t),
+                    Instr::ReturnSlot { src } => read_acc(&mut [src], t),
+                    _ => false,
                 }
             }
 

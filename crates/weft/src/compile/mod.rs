@@ -21,7 +21,7 @@
 //! - Code after an unconditional branch is validated but not translated.
 
 use crate::code::{
-    Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store, StoreImm, Un, V128LoadKind,
+    ACC, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store, StoreImm, Un, V128LoadKind,
 };
 use crate::error::{ModuleError, Result};
 use crate::simd::{self, SimdOp};
@@ -122,6 +122,9 @@ struct Translator<'a> {
     last_result: Option<usize>,
     /// The `ConsumeFuel` of the current basic block, when fuel is on.
     fuel_pc: Option<usize>,
+    /// The last accumulator hand-off made: the writer's pc and the slot it
+    /// wrote before (the reader is the next instruction).
+    acc_link: Option<(usize, Slot)>,
 }
 
 fn compile_err(message: String, offset: u64) -> crate::Error {
@@ -202,6 +205,7 @@ pub(crate) fn compile_function(
         skip_depth: 0,
         last_result: None,
         fuel_pc: None,
+        acc_link: None,
     };
     tr.start_block();
     if env.interruptible {
@@ -263,17 +267,65 @@ impl Translator<'_> {
         }
     }
 
-    fn emit(&mut self, i: Instr) -> usize {
+    fn emit(&mut self, mut i: Instr) -> usize {
+        self.link_acc(&mut i, false);
         self.charge();
         self.code.push(i);
         self.last_result = None;
         self.code.len() - 1
     }
 
-    fn emit_result(&mut self, i: Instr) {
+    /// Emits `i`, whose result is the entry just pushed.
+    fn emit_result(&mut self, mut i: Instr) {
+        self.link_acc(&mut i, true);
         self.charge();
         self.code.push(i);
         self.last_result = Some(self.code.len() - 1);
+    }
+
+    /// Hands the last instruction's result to `i` (about to be emitted)
+    /// through the accumulator when `i` is the only instruction that will
+    /// ever read it: the value is a temp that `i` has popped, nothing was
+    /// emitted and no label placed in between (`last_result` is cleared at
+    /// every label), and both instructions have handlers for it. `pushed`:
+    /// the top entry is `i`'s own result, which may reuse the slot.
+    fn link_acc(&mut self, i: &mut Instr, pushed: bool) {
+        let Some(p) = self.last_result else { return };
+        if p + 1 != self.code.len() || !self.code[p].can_write_acc() {
+            return;
+        }
+        let Some(t) = self.code[p].result_slot() else {
+            return;
+        };
+        let live = if pushed {
+            if self.stack.last().map(|e| e.slot) != i.result_slot() {
+                return;
+            }
+            self.stack.len() - 1
+        } else {
+            self.stack.len()
+        };
+        // Every live entry sits below `slot_at(live)`; locals are below
+        // `local_cells`.
+        if t < self.local_cells || t < self.slot_at(live) {
+            return;
+        }
+        if i.read_acc(t) {
+            self.code[p].set_result_slot(ACC);
+            self.acc_link = Some((p, t));
+        }
+    }
+
+    /// Undoes the accumulator hand-off into the instruction at `pc`, if
+    /// there is one: its writer writes slot `t` again. Returns `t`.
+    fn unlink_acc(&mut self, pc: usize) -> Option<Slot> {
+        let (p, t) = self.acc_link?;
+        if p + 1 != pc {
+            return None;
+        }
+        self.code[p].set_result_slot(t);
+        self.acc_link = None;
+        Some(t)
     }
 
     /// Counts one more instruction against the current block's fuel.
@@ -475,7 +527,12 @@ impl Translator<'_> {
                 let e = self.stack[h - 1];
                 match e.opd {
                     Opd::Temp => {
+                        // Nothing reads the stack after a return: pop the
+                        // value so the return may take it from the
+                        // accumulator.
+                        self.stack.pop();
                         self.emit(Instr::ReturnSlot { src: e.slot });
+                        self.stack.push(e);
                     }
                     Opd::Local(l) => {
                         self.emit(Instr::ReturnSlot { src: l });
@@ -859,7 +916,17 @@ impl Translator<'_> {
     /// access `ins` at the sum (when its offset allows); returns its pc.
     fn fuse_indexed(&mut self, sum: Option<(usize, Slot, Slot)>, ins: Instr) -> Option<usize> {
         let (pc, a, b) = sum?;
-        self.code[pc] = crate::code::fuse_indexed(ins, a, b)?;
+        let fused = crate::code::fuse_indexed(ins, a, b)?;
+        // The indexed accesses read both addends from slots.
+        let fused = match self.unlink_acc(pc) {
+            Some(t) => crate::code::fuse_indexed(
+                ins,
+                if a == ACC { t } else { a },
+                if b == ACC { t } else { b },
+            )?,
+            None => fused,
+        };
+        self.code[pc] = fused;
         Some(pc)
     }
 

@@ -2,7 +2,7 @@
 //! (locals read in place, `local.set` folded, constants inline, values at
 //! canonical slots across control flow), not every instruction emitted.
 
-use crate::code::{Bin, BinImm, Instr, LoadIdx, StoreImmIdx};
+use crate::code::{ACC, Bin, BinImm, Instr, LoadIdx, StoreImmIdx, Un};
 use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
@@ -38,17 +38,16 @@ fn constants_become_immediates() {
         r#"(module (func (param i32) (result i32)
             local.get 0 i32.const 7 i32.sub))"#,
     );
-    // The result goes to the first operand-stack slot (1 local + height 0),
-    // then is returned.
+    // The result is handed to the return in the accumulator.
     assert_eq!(
         code,
         vec![
             Instr::I32SubImm(BinImm {
-                dst: 1,
+                dst: ACC,
                 a: 0,
                 imm: 7
             }),
-            Instr::ReturnSlot { src: 1 }
+            Instr::ReturnSlot { src: ACC }
         ]
     );
 }
@@ -62,7 +61,7 @@ fn constant_on_the_left_of_a_comparison_is_swapped() {
     assert_eq!(
         code[0],
         Instr::I32GtSImm(BinImm {
-            dst: 1,
+            dst: ACC,
             a: 0,
             imm: 5
         })
@@ -81,7 +80,14 @@ fn stale_local_on_stack_is_saved_before_overwrite() {
     );
     assert_eq!(code[0], Instr::Copy { dst: 1, src: 0 });
     assert_eq!(code[1], Instr::Const32 { dst: 0, value: 9 });
-    assert_eq!(code[2], Instr::I32Add(Bin { dst: 1, a: 1, b: 0 }));
+    assert_eq!(
+        code[2],
+        Instr::I32Add(Bin {
+            dst: ACC,
+            a: 1,
+            b: 0
+        })
+    );
 }
 
 #[test]
@@ -130,10 +136,73 @@ fn an_address_sum_is_folded_into_the_access() {
     assert_eq!(
         code[1],
         Instr::I32LoadIdx(LoadIdx {
-            dst: 2,
+            dst: ACC,
             a: 0,
             b: 1,
             offset: 8
+        })
+    );
+}
+
+#[test]
+fn a_value_only_the_next_instruction_reads_goes_through_the_accumulator() {
+    let code = compile(
+        r#"(module (func (param i32 i32) (result i32)
+            (i32.mul (i32.add (local.get 0) (local.get 1)) (local.get 0))))"#,
+    );
+    assert_eq!(
+        code,
+        vec![
+            Instr::I32Add(Bin {
+                dst: ACC,
+                a: 0,
+                b: 1
+            }),
+            Instr::I32Mul(Bin {
+                dst: ACC,
+                a: ACC,
+                b: 0
+            }),
+            Instr::ReturnSlot { src: ACC },
+        ]
+    );
+}
+
+#[test]
+fn no_accumulator_across_a_label() {
+    // The block's end is a label: its result stays in its slot (2 locals +
+    // height 0).
+    let code = compile(
+        r#"(module (func (param i32 i32) (result i32)
+            (i32.eqz (block (result i32) (i32.add (local.get 0) (local.get 1))))))"#,
+    );
+    assert_eq!(code[0], Instr::I32Add(Bin { dst: 2, a: 0, b: 1 }));
+    assert_eq!(code[1], Instr::I32Eqz(Un { dst: ACC, src: 2 }));
+}
+
+#[test]
+fn a_folded_address_reads_its_addends_from_slots() {
+    // The `i32.mul` first hands its result to the `i32.add`; folding the
+    // add into the load takes that back.
+    let code = compile(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.load (i32.add (i32.mul (local.get 0) (i32.const 4)) (local.get 1)))))"#,
+    );
+    assert_eq!(
+        code[0],
+        Instr::I32MulImm(BinImm {
+            dst: 2,
+            a: 0,
+            imm: 4
+        })
+    );
+    assert_eq!(
+        code[1],
+        Instr::I32LoadIdx(LoadIdx {
+            dst: ACC,
+            a: 2,
+            b: 1,
+            offset: 0
         })
     );
 }

@@ -22,7 +22,7 @@
 //! would stop LLVM from emitting the dispatch as a jump.
 
 use super::{Ctx, Exit, Frame, Op, bulk, mem_parts, ops, simd_ops, taken_branch};
-use crate::code::{CompiledFunc, Instr, Slot};
+use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, CompiledFunc, Instr, Slot};
 use crate::error::TrapKind;
 use crate::runtime::func::FuncKind;
 use crate::simd;
@@ -87,9 +87,15 @@ impl Ip {
 /// compiler emits is below `frame_size`. A `Regs` is re-derived after
 /// anything that can move the stack (growing it on a call). Debug builds
 /// also carry the number of cells and check every access.
+///
+/// It also carries the accumulator ([`ACC`]), so the value travels from
+/// handler to handler in a register like the frame pointer. The accumulator
+/// is live only from an instruction that writes it to the next one, which
+/// reads it; every other handler passes it along untouched or drops it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Regs {
     ptr: *mut u64,
+    acc: u64,
     #[cfg(debug_assertions)]
     len: usize,
 }
@@ -100,6 +106,7 @@ impl Regs {
         debug_assert!(fp <= stack.len());
         Regs {
             ptr: stack.as_mut_ptr().wrapping_add(fp),
+            acc: 0,
             #[cfg(debug_assertions)]
             len: stack.len() - fp,
         }
@@ -109,6 +116,7 @@ impl Regs {
     pub(super) fn dangling() -> Regs {
         Regs {
             ptr: std::ptr::null_mut(),
+            acc: 0,
             #[cfg(debug_assertions)]
             len: 0,
         }
@@ -131,25 +139,32 @@ impl Regs {
         unsafe { *self.ptr.add(s as usize) = v }
     }
 
+    /// Operand `s`, or the accumulator when `from_acc` (a constant in
+    /// every handler, from its mode).
+    #[inline(always)]
+    fn arg(self, s: Slot, from_acc: bool) -> Cell {
+        if from_acc {
+            debug_assert_eq!(s, ACC);
+            Cell(self.acc)
+        } else {
+            Cell(self.get(s))
+        }
+    }
+
+    /// Writes result `v` to slot `s`, or to the accumulator when `to_acc`.
+    #[inline(always)]
+    fn put(&mut self, s: Slot, v: u64, to_acc: bool) {
+        if to_acc {
+            debug_assert_eq!(s, ACC);
+            self.acc = v;
+        } else {
+            self.set(s, v);
+        }
+    }
+
     #[inline(always)]
     fn u32(self, s: Slot) -> u32 {
         self.get(s) as u32
-    }
-    #[inline(always)]
-    fn i32(self, s: Slot) -> i32 {
-        self.get(s) as u32 as i32
-    }
-    #[inline(always)]
-    fn i64(self, s: Slot) -> i64 {
-        self.get(s) as i64
-    }
-    #[inline(always)]
-    fn f32(self, s: Slot) -> f32 {
-        f32::from_bits(self.get(s) as u32)
-    }
-    #[inline(always)]
-    fn f64(self, s: Slot) -> f64 {
-        f64::from_bits(self.get(s))
     }
 
     /// The `v128` at slots `s`, `s + 1` (low half first).
@@ -167,6 +182,37 @@ impl Regs {
     /// The cell index of this frame's base in `stack`.
     fn fp(self, stack: &[u64]) -> usize {
         (self.ptr as usize - stack.as_ptr() as usize) / std::mem::size_of::<u64>()
+    }
+}
+
+/// One operand's cell, read as the type an instruction works on.
+#[derive(Clone, Copy)]
+struct Cell(u64);
+
+impl Cell {
+    #[inline(always)]
+    fn get(self) -> u64 {
+        self.0
+    }
+    #[inline(always)]
+    fn u32(self) -> u32 {
+        self.0 as u32
+    }
+    #[inline(always)]
+    fn i32(self) -> i32 {
+        self.0 as u32 as i32
+    }
+    #[inline(always)]
+    fn i64(self) -> i64 {
+        self.0 as i64
+    }
+    #[inline(always)]
+    fn f32(self) -> f32 {
+        f32::from_bits(self.0 as u32)
+    }
+    #[inline(always)]
+    fn f64(self) -> f64 {
+        f64::from_bits(self.0)
     }
 }
 
@@ -311,14 +357,34 @@ macro_rules! raw {
     };
 }
 
+/// Picks the instantiation of the generic handler `$f` for accumulator
+/// mode `$m`, one of the modes `$k` it is generated for.
+macro_rules! by_mode {
+    ($f:ident, $m:expr, [$($k:literal),*]) => {
+        match $m {
+            $($k => $f::<$k> as Handler,)*
+            m => unreachable!("no {} handler for accumulator mode {m}", stringify!($f)),
+        }
+    };
+}
+
+/// Whether mode `M` has bit `bit` (a constant in every instantiation).
+macro_rules! acc {
+    ($bit:ident) => {
+        M & $bit != 0
+    };
+}
+
 /// Defines handlers of one operand family and the function that maps the
-/// family's instructions to them. `$body` sees the operands as `x` and
-/// evaluates to `()` after writing its result; the dispatch follows.
+/// family's instructions to them. Each handler is generic over its
+/// accumulator mode `M` and instantiated for the modes listed in `$modes`. `$body` sees
+/// the operands as `x` and evaluates to `()` after writing its result; the
+/// dispatch follows.
 macro_rules! family {
-    ($map:ident: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $x:ident| $body:expr;)*) => {
+    ($map:ident $modes:tt: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $x:ident| $body:expr;)*) => {
         $(
-            #[allow(non_snake_case)]
-            fn $v($ip: Ip, $regs: Regs, $mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+            #[allow(non_snake_case, unused_mut)]
+            fn $v<const M: u8>($ip: Ip, mut $regs: Regs, $mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
                 let $x = operands!($ip, Instr::$v(x) => x);
                 $body;
                 dispatch!($ip.next(), $regs, $mem, ctx)
@@ -326,7 +392,7 @@ macro_rules! family {
         )*
         fn $map(i: &Instr) -> Option<Handler> {
             Some(match i {
-                $(Instr::$v(_) => $v,)*
+                $(Instr::$v(_) => by_mode!($v, i.acc_mode(), $modes),)*
                 _ => return None,
             })
         }
@@ -335,11 +401,11 @@ macro_rules! family {
 
 macro_rules! bin_family {
     ($($v:ident($rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr);)*) => {
-        family! { bin_handler: $(
+        family! { bin_handler [0, 1, 2, 3, 4, 5]: $(
             $v => |ip, regs, mem, x| {
-                let $a = regs.$rd(x.a);
-                let $b = regs.$rd(x.b);
-                regs.set(x.dst, $wr!($e))
+                let $a = regs.arg(x.a, acc!(ACC_A)).$rd();
+                let $b = regs.arg(x.b, acc!(ACC_B)).$rd();
+                regs.put(x.dst, $wr!($e), acc!(ACC_DST))
             };
         )* }
     };
@@ -431,18 +497,18 @@ bin_family! {
 /// sign-extended (64-bit).
 macro_rules! imm_family {
     ($map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
-        family! { $map: $(
+        family! { $map [0, 1, 2, 3]: $(
             $v => |ip, regs, mem, x| {
                 let ($a, $b) = imm_family!(@operands $w, regs, x);
-                regs.set(x.dst, imm_family!(@write $w, $e))
+                regs.put(x.dst, imm_family!(@write $w, $e), acc!(ACC_DST))
             };
         )* }
     };
     (@operands 32, $regs:ident, $x:ident) => {
-        ($regs.u32($x.a), $x.imm as u32)
+        ($regs.arg($x.a, acc!(ACC_A)).u32(), $x.imm as u32)
     };
     (@operands 64, $regs:ident, $x:ident) => {
-        ($regs.get($x.a), i64::from($x.imm) as u64)
+        ($regs.arg($x.a, acc!(ACC_A)).get(), i64::from($x.imm) as u64)
     };
     (@write 32, $e:expr) => {
         w32!($e)
@@ -499,10 +565,10 @@ imm_family! { bin_imm_handler:
 
 macro_rules! un_family {
     ($($v:ident($rd:ident, $wr:ident, |$a:ident| $e:expr);)*) => {
-        family! { un_handler: $(
+        family! { un_handler [0, 1, 2, 3]: $(
             $v => |ip, regs, mem, x| {
-                let $a = regs.$rd(x.src);
-                regs.set(x.dst, $wr!($e))
+                let $a = regs.arg(x.src, acc!(ACC_A)).$rd();
+                regs.put(x.dst, $wr!($e), acc!(ACC_DST))
             };
         )* }
     };
@@ -571,22 +637,22 @@ un_family! {
 /// `a + b + offset` (`$vi`), decoded by `$e`.
 macro_rules! load_family {
     ($($v:ident / $vi:ident ($n:literal, |$b:ident| $e:expr);)*) => {
-        family! { load_handler: $(
+        family! { load_handler [0, 1, 2, 3]: $(
             $v => |ip, regs, mem, x| {
-                let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
+                let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 };
-                regs.set(x.dst, $e)
+                regs.put(x.dst, $e, acc!(ACC_DST))
             };
         )* }
-        family! { load_idx_handler: $(
+        family! { load_idx_handler [0, 1]: $(
             $vi => |ip, regs, mem, x| {
                 let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b))) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 };
-                regs.set(x.dst, $e)
+                regs.put(x.dst, $e, acc!(ACC_DST))
             };
         )* }
     };
@@ -608,112 +674,129 @@ load_family! {
 }
 
 /// Stores to memory 0 at `addr + offset` (`$v`) or `a + b + offset` (`$vi`)
-/// of the bytes `$e` makes from the operands `x`.
+/// of the bytes `$e` makes from the value `$val`: a slot's cell (`slot`,
+/// which may come from the accumulator) or the immediate (`imm`).
 macro_rules! store_family {
-    ($map:ident / $mapi:ident: $($v:ident / $vi:ident (|$regs:ident, $x:ident| $e:expr);)*) => {
-        family! { $map: $(
-            $v => |ip, $regs, mem, $x| {
-                let ea = u64::from($regs.u32($x.addr)) + u64::from($x.offset);
+    ($map:ident / $mapi:ident, $src:ident: $($v:ident / $vi:ident (|$val:ident| $e:expr);)*) => {
+        family! { $map [0, 2, 4]: $(
+            $v => |ip, regs, mem, x| {
+                let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
+                let $val = store_family!(@$src regs, x, acc!(ACC_B));
                 if mem.store(ea, $e).is_none() {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
-        family! { $mapi: $(
-            $vi => |ip, $regs, mem, $x| {
-                let ea = u64::from($regs.u32($x.a).wrapping_add($regs.u32($x.b)))
-                    + u64::from($x.offset);
+        family! { $mapi [0]: $(
+            $vi => |ip, regs, mem, x| {
+                let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b)))
+                    + u64::from(x.offset);
+                let $val = store_family!(@$src regs, x, false);
                 if mem.store(ea, $e).is_none() {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
     };
+    (@slot $regs:ident, $x:ident, $acc:expr) => {
+        $regs.arg($x.val, $acc).get()
+    };
+    (@imm $regs:ident, $x:ident, $acc:expr) => {
+        $x.value
+    };
 }
 
-store_family! { store_handler / store_idx_handler:
-    I32Store / I32StoreIdx (|regs, x| (regs.get(x.val) as u32).to_le_bytes());
-    I64Store / I64StoreIdx (|regs, x| regs.get(x.val).to_le_bytes());
-    I32Store8 / I32Store8Idx (|regs, x| [regs.get(x.val) as u8]);
-    I32Store16 / I32Store16Idx (|regs, x| (regs.get(x.val) as u16).to_le_bytes());
+store_family! { store_handler / store_idx_handler, slot:
+    I32Store / I32StoreIdx (|v| (v as u32).to_le_bytes());
+    I64Store / I64StoreIdx (|v| v.to_le_bytes());
+    I32Store8 / I32Store8Idx (|v| [v as u8]);
+    I32Store16 / I32Store16Idx (|v| (v as u16).to_le_bytes());
 }
 
-store_family! { store_imm_handler / store_imm_idx_handler:
-    I32StoreImm / I32StoreImmIdx (|regs, x| x.value.to_le_bytes());
-    I64StoreImm / I64StoreImmIdx (|regs, x| i64::from(x.value).to_le_bytes());
-    I32Store8Imm / I32Store8ImmIdx (|regs, x| [x.value as u8]);
-    I32Store16Imm / I32Store16ImmIdx (|regs, x| (x.value as u16).to_le_bytes());
+store_family! { store_imm_handler / store_imm_idx_handler, imm:
+    I32StoreImm / I32StoreImmIdx (|v| v.to_le_bytes());
+    I64StoreImm / I64StoreImmIdx (|v| i64::from(v).to_le_bytes());
+    I32Store8Imm / I32Store8ImmIdx (|v| [v as u8]);
+    I32Store16Imm / I32Store16ImmIdx (|v| (v as u16).to_le_bytes());
 }
 
-/// Fused compare-and-branch handlers: jump to the target when
-/// `$rd(a) $op $rhs` holds, where `$rhs` reads `b` (a slot) or the
-/// immediate.
+/// Fused compare-and-branch handlers: jump to the target when `$cond`
+/// holds of `$a` (slot `a` read as `$rd`) and `$b` (slot `b` read as `$rd`,
+/// or the `i32` immediate).
 macro_rules! branch_family {
-    ($map:ident: $($v:ident(|$regs:ident, $x:ident| $cond:expr);)*) => {
+    ($map:ident $modes:tt, $rhs:ident: $($v:ident($rd:ident, |$a:ident, $b:ident| $cond:expr);)*) => {
         $(
             #[allow(non_snake_case)]
-            fn $v(ip: Ip, $regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
-                let $x = operands!(ip, Instr::$v(x) => x);
+            fn $v<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+                let x = operands!(ip, Instr::$v(x) => x);
+                let $a = regs.arg(x.a, acc!(ACC_A)).$rd();
+                let $b = branch_family!(@$rhs regs, x, $rd);
                 if $cond {
                     taken_branch();
-                    dispatch!(ip.jump($x.target), $regs, mem, ctx)
+                    dispatch!(ip.jump(x.target), regs, mem, ctx)
                 }
-                dispatch!(ip.next(), $regs, mem, ctx)
+                dispatch!(ip.next(), regs, mem, ctx)
             }
         )*
         fn $map(i: &Instr) -> Option<Handler> {
             Some(match i {
-                $(Instr::$v(_) => $v,)*
+                $(Instr::$v(_) => by_mode!($v, i.acc_mode(), $modes),)*
                 _ => return None,
             })
         }
     };
+    (@slot $regs:ident, $x:ident, $rd:ident) => {
+        $regs.arg($x.b, acc!(ACC_B)).$rd()
+    };
+    (@imm $regs:ident, $x:ident, $rd:ident) => {
+        $x.imm
+    };
 }
 
-branch_family! { br_cmp_handler:
-    BrI32Eq(|r, x| r.u32(x.a) == r.u32(x.b));
-    BrI32Ne(|r, x| r.u32(x.a) != r.u32(x.b));
-    BrI32LtS(|r, x| r.i32(x.a) < r.i32(x.b));
-    BrI32LtU(|r, x| r.u32(x.a) < r.u32(x.b));
-    BrI32GtS(|r, x| r.i32(x.a) > r.i32(x.b));
-    BrI32GtU(|r, x| r.u32(x.a) > r.u32(x.b));
-    BrI32LeS(|r, x| r.i32(x.a) <= r.i32(x.b));
-    BrI32LeU(|r, x| r.u32(x.a) <= r.u32(x.b));
-    BrI32GeS(|r, x| r.i32(x.a) >= r.i32(x.b));
-    BrI32GeU(|r, x| r.u32(x.a) >= r.u32(x.b));
-    BrI64Eq(|r, x| r.get(x.a) == r.get(x.b));
-    BrI64Ne(|r, x| r.get(x.a) != r.get(x.b));
-    BrI64LtS(|r, x| r.i64(x.a) < r.i64(x.b));
-    BrI64LtU(|r, x| r.get(x.a) < r.get(x.b));
-    BrI64GtS(|r, x| r.i64(x.a) > r.i64(x.b));
-    BrI64GtU(|r, x| r.get(x.a) > r.get(x.b));
-    BrI64LeS(|r, x| r.i64(x.a) <= r.i64(x.b));
-    BrI64LeU(|r, x| r.get(x.a) <= r.get(x.b));
-    BrI64GeS(|r, x| r.i64(x.a) >= r.i64(x.b));
-    BrI64GeU(|r, x| r.get(x.a) >= r.get(x.b));
+branch_family! { br_cmp_handler [0, 2, 4], slot:
+    BrI32Eq(u32, |a, b| a == b);
+    BrI32Ne(u32, |a, b| a != b);
+    BrI32LtS(i32, |a, b| a < b);
+    BrI32LtU(u32, |a, b| a < b);
+    BrI32GtS(i32, |a, b| a > b);
+    BrI32GtU(u32, |a, b| a > b);
+    BrI32LeS(i32, |a, b| a <= b);
+    BrI32LeU(u32, |a, b| a <= b);
+    BrI32GeS(i32, |a, b| a >= b);
+    BrI32GeU(u32, |a, b| a >= b);
+    BrI64Eq(get, |a, b| a == b);
+    BrI64Ne(get, |a, b| a != b);
+    BrI64LtS(i64, |a, b| a < b);
+    BrI64LtU(get, |a, b| a < b);
+    BrI64GtS(i64, |a, b| a > b);
+    BrI64GtU(get, |a, b| a > b);
+    BrI64LeS(i64, |a, b| a <= b);
+    BrI64LeU(get, |a, b| a <= b);
+    BrI64GeS(i64, |a, b| a >= b);
+    BrI64GeU(get, |a, b| a >= b);
 }
 
-branch_family! { br_cmp_imm_handler:
-    BrI32EqImm(|r, x| r.u32(x.a) == x.imm as u32);
-    BrI32NeImm(|r, x| r.u32(x.a) != x.imm as u32);
-    BrI32LtSImm(|r, x| r.i32(x.a) < x.imm);
-    BrI32LtUImm(|r, x| r.u32(x.a) < x.imm as u32);
-    BrI32GtSImm(|r, x| r.i32(x.a) > x.imm);
-    BrI32GtUImm(|r, x| r.u32(x.a) > x.imm as u32);
-    BrI32LeSImm(|r, x| r.i32(x.a) <= x.imm);
-    BrI32LeUImm(|r, x| r.u32(x.a) <= x.imm as u32);
-    BrI32GeSImm(|r, x| r.i32(x.a) >= x.imm);
-    BrI32GeUImm(|r, x| r.u32(x.a) >= x.imm as u32);
-    BrI64EqImm(|r, x| r.get(x.a) == i64::from(x.imm) as u64);
-    BrI64NeImm(|r, x| r.get(x.a) != i64::from(x.imm) as u64);
-    BrI64LtSImm(|r, x| r.i64(x.a) < i64::from(x.imm));
-    BrI64LtUImm(|r, x| r.get(x.a) < i64::from(x.imm) as u64);
-    BrI64GtSImm(|r, x| r.i64(x.a) > i64::from(x.imm));
-    BrI64GtUImm(|r, x| r.get(x.a) > i64::from(x.imm) as u64);
-    BrI64LeSImm(|r, x| r.i64(x.a) <= i64::from(x.imm));
-    BrI64LeUImm(|r, x| r.get(x.a) <= i64::from(x.imm) as u64);
-    BrI64GeSImm(|r, x| r.i64(x.a) >= i64::from(x.imm));
-    BrI64GeUImm(|r, x| r.get(x.a) >= i64::from(x.imm) as u64);
+branch_family! { br_cmp_imm_handler [0, 2], imm:
+    BrI32EqImm(u32, |a, b| a == b as u32);
+    BrI32NeImm(u32, |a, b| a != b as u32);
+    BrI32LtSImm(i32, |a, b| a < b);
+    BrI32LtUImm(u32, |a, b| a < b as u32);
+    BrI32GtSImm(i32, |a, b| a > b);
+    BrI32GtUImm(u32, |a, b| a > b as u32);
+    BrI32LeSImm(i32, |a, b| a <= b);
+    BrI32LeUImm(u32, |a, b| a <= b as u32);
+    BrI32GeSImm(i32, |a, b| a >= b);
+    BrI32GeUImm(u32, |a, b| a >= b as u32);
+    BrI64EqImm(get, |a, b| a == i64::from(b) as u64);
+    BrI64NeImm(get, |a, b| a != i64::from(b) as u64);
+    BrI64LtSImm(i64, |a, b| a < i64::from(b));
+    BrI64LtUImm(get, |a, b| a < i64::from(b) as u64);
+    BrI64GtSImm(i64, |a, b| a > i64::from(b));
+    BrI64GtUImm(get, |a, b| a > i64::from(b) as u64);
+    BrI64LeSImm(i64, |a, b| a <= i64::from(b));
+    BrI64LeUImm(get, |a, b| a <= i64::from(b) as u64);
+    BrI64GeSImm(i64, |a, b| a >= i64::from(b));
+    BrI64GeUImm(get, |a, b| a >= i64::from(b) as u64);
 }
 
 /// The handler of `i`.
@@ -724,18 +807,18 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::ConsumeFuel { .. } => consume_fuel,
         I::CheckInterrupt => check_interrupt,
         I::Br { .. } => br,
-        I::BrIfNez { .. } => br_if_nez,
-        I::BrIfEqz { .. } => br_if_eqz,
-        I::BrTable { .. } => br_table,
+        I::BrIfNez { .. } => by_mode!(br_if_nez, i.acc_mode(), [0, 2]),
+        I::BrIfEqz { .. } => by_mode!(br_if_eqz, i.acc_mode(), [0, 2]),
+        I::BrTable { .. } => by_mode!(br_table, i.acc_mode(), [0, 2]),
         I::Return => return_,
-        I::ReturnSlot { .. } => return_slot,
+        I::ReturnSlot { .. } => by_mode!(return_slot, i.acc_mode(), [0, 2]),
         I::Call { .. } => call,
         I::CallImport { .. } => call_import,
         I::CallIndirect { .. } => call_indirect,
         I::Copy { .. } => copy,
         I::CopyMany { .. } => copy_many,
-        I::Const32 { .. } => const32,
-        I::Const64 { .. } => const64,
+        I::Const32 { .. } => by_mode!(const32, i.acc_mode(), [0, 1]),
+        I::Const64 { .. } => by_mode!(const64, i.acc_mode(), [0, 1]),
         I::SelectEqz { .. } => select_eqz,
         I::GlobalGet { .. } => global_get,
         I::GlobalSet { .. } => global_set,
@@ -811,18 +894,18 @@ fn br(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     dispatch!(ip.jump(target), regs, mem, ctx)
 }
 
-fn br_if_nez(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br_if_nez<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (cond, target) = operands!(ip, Instr::BrIfNez { cond, target } => (cond, target));
-    if regs.u32(cond) != 0 {
+    if regs.arg(cond, acc!(ACC_A)).u32() != 0 {
         taken_branch();
         dispatch!(ip.jump(target), regs, mem, ctx)
     }
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
-fn br_if_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br_if_eqz<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (cond, target) = operands!(ip, Instr::BrIfEqz { cond, target } => (cond, target));
-    if regs.u32(cond) == 0 {
+    if regs.arg(cond, acc!(ACC_A)).u32() == 0 {
         taken_branch();
         dispatch!(ip.jump(target), regs, mem, ctx)
     }
@@ -830,9 +913,9 @@ fn br_if_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
 }
 
 /// The next `len + 1` ops are the table's `Br`s, the last the default.
-fn br_table(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br_table<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (index, len) = operands!(ip, Instr::BrTable { index, len } => (index, len));
-    let i = regs.u32(index).min(len);
+    let i = regs.arg(index, acc!(ACC_A)).u32().min(len);
     dispatch!(ip.skip(1 + i as usize), regs, mem, ctx)
 }
 
@@ -850,9 +933,9 @@ fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     dispatch!(caller.ip, regs, mem, ctx)
 }
 
-fn return_slot(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn return_slot<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let src = operands!(ip, Instr::ReturnSlot { src } => src);
-    regs.set(0, regs.get(src));
+    regs.set(0, regs.arg(src, acc!(ACC_A)).get());
     return_(ip, regs, mem, ctx)
 }
 
@@ -979,15 +1062,15 @@ fn copy_many(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
-fn const32(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn const32<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (dst, value) = operands!(ip, Instr::Const32 { dst, value } => (dst, value));
-    regs.set(dst, u64::from(value));
+    regs.put(dst, u64::from(value), acc!(ACC_DST));
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
-fn const64(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn const64<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (dst, value) = operands!(ip, Instr::Const64 { dst, value } => (dst, value));
-    regs.set(dst, value);
+    regs.put(dst, value, acc!(ACC_DST));
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
