@@ -528,6 +528,35 @@ fn folded_address_sums_wrap_like_i32_add() {
     );
 }
 
+/// A stored constant that does not fit an immediate is materialised after
+/// the address sum: the store must not be folded into the sum's place, ahead
+/// of it (this once stored the slot's stale value).
+#[test]
+fn a_wide_constant_stored_at_an_address_sum_is_stored() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1)
+            (func (export "i64") (param i32 i32) (result i64)
+              (i64.store (i32.add (local.get 0) (local.get 1)) (i64.const 0x123456789))
+              (i64.load (i32.add (local.get 0) (local.get 1))))
+            (func (export "f64") (param i32 i32) (result f64)
+              (f64.store (i32.add (local.get 0) (local.get 1)) (f64.const 3.25))
+              (f64.load (i32.add (local.get 0) (local.get 1)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let i = inst
+        .get_typed_func::<(i32, i32), i64>(&mut store, "i64")
+        .unwrap();
+    let f = inst
+        .get_typed_func::<(i32, i32), f64>(&mut store, "f64")
+        .unwrap();
+    assert_eq!(i.call(&mut store, (8, 8)).unwrap(), 0x1_2345_6789);
+    assert_eq!(f.call(&mut store, (24, 8)).unwrap(), 3.25);
+}
+
 /// With lazy compilation an invalid body is still rejected when the module
 /// is created, a function is compiled by its first call (direct, through a
 /// table, from the host), and the results are those of eager compilation.

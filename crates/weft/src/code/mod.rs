@@ -4,7 +4,8 @@
 //! # Naming grammar
 //! `<Type><Op>[Imm]`: the wasm value type the instruction works on, the
 //! operation, and `Imm` when the right operand is an inline 32-bit immediate
-//! (sign-extended for `i64`) instead of a slot. Operand structs are shared per
+//! (sign-extended for `i64`; for `f64`, an `f32` that widens exactly to the
+//! constant) instead of a slot. Operand structs are shared per
 //! family: [`Bin`] (`dst = a op b`), [`BinImm`] (`dst = a op imm`), [`Un`]
 //! (`dst = op src`), [`Load`] and [`Store`] (address slot plus a static
 //! offset folded in).
@@ -584,6 +585,10 @@ define_instrs! {
         I64ShlImm, I64ShrSImm, I64ShrUImm, I64RotlImm, I64RotrImm,
         I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm,
         I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
+        F32AddImm, F32SubImm, F32MulImm, F32DivImm,
+        F32EqImm, F32NeImm, F32LtImm, F32GtImm, F32LeImm, F32GeImm,
+        F64AddImm, F64SubImm, F64MulImm, F64DivImm,
+        F64EqImm, F64NeImm, F64LtImm, F64GtImm, F64LeImm, F64GeImm,
     ],
     un: [
         I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,

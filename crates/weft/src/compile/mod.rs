@@ -251,6 +251,29 @@ pub(crate) fn compile_function(
 }
 
 type BinCtor = fn(Bin) -> Instr;
+
+/// An `i32` constant as a `BinImm` immediate: always.
+fn imm_i32(c: u64) -> Option<i32> {
+    Some(c as u32 as i32)
+}
+
+/// An `i64` constant as an immediate: when it sign-extends from 32 bits.
+fn imm_i64(c: u64) -> Option<i32> {
+    i32::try_from(c as i64).ok()
+}
+
+/// An `f32` constant as an immediate: its bits, always.
+fn imm_f32(c: u64) -> Option<i32> {
+    Some(c as u32 as i32)
+}
+
+/// An `f64` constant as an immediate: as the `f32` that widens back to
+/// exactly it (2.0, 0.5, 1024.0, ...), never for a NaN.
+fn imm_f64(c: u64) -> Option<i32> {
+    let f = f64::from_bits(c);
+    let narrow = f as f32;
+    (!f.is_nan() && f64::from(narrow).to_bits() == c).then_some(narrow.to_bits() as i32)
+}
 type ImmCtor = fn(BinImm) -> Instr;
 type StoreImmCtor = fn(StoreImm) -> Instr;
 
@@ -411,6 +434,9 @@ impl Translator<'_> {
             Opd::Local(l) => l,
             Opd::Const(c) => {
                 self.emit_const(e.slot, c);
+                // The caller emits the instruction reading it next: let
+                // `link_acc` hand the constant over in the accumulator.
+                self.last_result = Some(self.code.len() - 1);
                 e.slot
             }
         }
@@ -836,15 +862,17 @@ impl Translator<'_> {
         self.emit_result(f(Un { dst, src }));
     }
 
-    fn binop(&mut self, ss: BinCtor, imm: Option<ImmCtor>, rev: Option<ImmCtor>, wide: bool) {
+    /// A binary operator; a constant operand becomes the immediate of the
+    /// `imm` form (right operand) or the `rev` form (left operand, for
+    /// commutative or mirrored operators) when `fits` encodes it.
+    fn binop(
+        &mut self,
+        ss: BinCtor,
+        imm: Option<ImmCtor>,
+        rev: Option<ImmCtor>,
+        fits: fn(u64) -> Option<i32>,
+    ) {
         let h = self.stack.len();
-        let fits = |c: u64| -> Option<i32> {
-            if wide {
-                i32::try_from(c as i64).ok()
-            } else {
-                Some(c as u32 as i32)
-            }
-        };
         if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1].opd)
             && let Some(imm) = fits(c)
         {
@@ -916,6 +944,11 @@ impl Translator<'_> {
     /// access `ins` at the sum (when its offset allows); returns its pc.
     fn fuse_indexed(&mut self, sum: Option<(usize, Slot, Slot)>, ins: Instr) -> Option<usize> {
         let (pc, a, b) = sum?;
+        // Popping the other operands may have emitted code (a constant
+        // stored from a slot) that must still run before the access.
+        if pc + 1 != self.code.len() {
+            return None;
+        }
         let fused = crate::code::fuse_indexed(ins, a, b)?;
         // The indexed accesses read both addends from slots.
         let fused = match self.unlink_acc(pc) {
@@ -1475,84 +1508,84 @@ impl Translator<'_> {
             O::I64Ctz => self.unop(I::I64Ctz),
             O::I64Popcnt => self.unop(I::I64Popcnt),
 
-            O::I32Add => self.binop(I::I32Add, Some(I::I32AddImm), Some(I::I32AddImm), false),
-            O::I32Sub => self.binop(I::I32Sub, Some(I::I32SubImm), None, false),
-            O::I32Mul => self.binop(I::I32Mul, Some(I::I32MulImm), Some(I::I32MulImm), false),
-            O::I32DivS => self.binop(I::I32DivS, None, None, false),
-            O::I32DivU => self.binop(I::I32DivU, None, None, false),
-            O::I32RemS => self.binop(I::I32RemS, None, None, false),
-            O::I32RemU => self.binop(I::I32RemU, None, None, false),
-            O::I32And => self.binop(I::I32And, Some(I::I32AndImm), Some(I::I32AndImm), false),
-            O::I32Or => self.binop(I::I32Or, Some(I::I32OrImm), Some(I::I32OrImm), false),
-            O::I32Xor => self.binop(I::I32Xor, Some(I::I32XorImm), Some(I::I32XorImm), false),
-            O::I32Shl => self.binop(I::I32Shl, Some(I::I32ShlImm), None, false),
-            O::I32ShrS => self.binop(I::I32ShrS, Some(I::I32ShrSImm), None, false),
-            O::I32ShrU => self.binop(I::I32ShrU, Some(I::I32ShrUImm), None, false),
-            O::I32Rotl => self.binop(I::I32Rotl, Some(I::I32RotlImm), None, false),
-            O::I32Rotr => self.binop(I::I32Rotr, Some(I::I32RotrImm), None, false),
-            O::I32Eq => self.binop(I::I32Eq, Some(I::I32EqImm), Some(I::I32EqImm), false),
-            O::I32Ne => self.binop(I::I32Ne, Some(I::I32NeImm), Some(I::I32NeImm), false),
-            O::I32LtS => self.binop(I::I32LtS, Some(I::I32LtSImm), Some(I::I32GtSImm), false),
-            O::I32LtU => self.binop(I::I32LtU, Some(I::I32LtUImm), Some(I::I32GtUImm), false),
-            O::I32GtS => self.binop(I::I32GtS, Some(I::I32GtSImm), Some(I::I32LtSImm), false),
-            O::I32GtU => self.binop(I::I32GtU, Some(I::I32GtUImm), Some(I::I32LtUImm), false),
-            O::I32LeS => self.binop(I::I32LeS, Some(I::I32LeSImm), Some(I::I32GeSImm), false),
-            O::I32LeU => self.binop(I::I32LeU, Some(I::I32LeUImm), Some(I::I32GeUImm), false),
-            O::I32GeS => self.binop(I::I32GeS, Some(I::I32GeSImm), Some(I::I32LeSImm), false),
-            O::I32GeU => self.binop(I::I32GeU, Some(I::I32GeUImm), Some(I::I32LeUImm), false),
+            O::I32Add => self.binop(I::I32Add, Some(I::I32AddImm), Some(I::I32AddImm), imm_i32),
+            O::I32Sub => self.binop(I::I32Sub, Some(I::I32SubImm), None, imm_i32),
+            O::I32Mul => self.binop(I::I32Mul, Some(I::I32MulImm), Some(I::I32MulImm), imm_i32),
+            O::I32DivS => self.binop(I::I32DivS, None, None, imm_i32),
+            O::I32DivU => self.binop(I::I32DivU, None, None, imm_i32),
+            O::I32RemS => self.binop(I::I32RemS, None, None, imm_i32),
+            O::I32RemU => self.binop(I::I32RemU, None, None, imm_i32),
+            O::I32And => self.binop(I::I32And, Some(I::I32AndImm), Some(I::I32AndImm), imm_i32),
+            O::I32Or => self.binop(I::I32Or, Some(I::I32OrImm), Some(I::I32OrImm), imm_i32),
+            O::I32Xor => self.binop(I::I32Xor, Some(I::I32XorImm), Some(I::I32XorImm), imm_i32),
+            O::I32Shl => self.binop(I::I32Shl, Some(I::I32ShlImm), None, imm_i32),
+            O::I32ShrS => self.binop(I::I32ShrS, Some(I::I32ShrSImm), None, imm_i32),
+            O::I32ShrU => self.binop(I::I32ShrU, Some(I::I32ShrUImm), None, imm_i32),
+            O::I32Rotl => self.binop(I::I32Rotl, Some(I::I32RotlImm), None, imm_i32),
+            O::I32Rotr => self.binop(I::I32Rotr, Some(I::I32RotrImm), None, imm_i32),
+            O::I32Eq => self.binop(I::I32Eq, Some(I::I32EqImm), Some(I::I32EqImm), imm_i32),
+            O::I32Ne => self.binop(I::I32Ne, Some(I::I32NeImm), Some(I::I32NeImm), imm_i32),
+            O::I32LtS => self.binop(I::I32LtS, Some(I::I32LtSImm), Some(I::I32GtSImm), imm_i32),
+            O::I32LtU => self.binop(I::I32LtU, Some(I::I32LtUImm), Some(I::I32GtUImm), imm_i32),
+            O::I32GtS => self.binop(I::I32GtS, Some(I::I32GtSImm), Some(I::I32LtSImm), imm_i32),
+            O::I32GtU => self.binop(I::I32GtU, Some(I::I32GtUImm), Some(I::I32LtUImm), imm_i32),
+            O::I32LeS => self.binop(I::I32LeS, Some(I::I32LeSImm), Some(I::I32GeSImm), imm_i32),
+            O::I32LeU => self.binop(I::I32LeU, Some(I::I32LeUImm), Some(I::I32GeUImm), imm_i32),
+            O::I32GeS => self.binop(I::I32GeS, Some(I::I32GeSImm), Some(I::I32LeSImm), imm_i32),
+            O::I32GeU => self.binop(I::I32GeU, Some(I::I32GeUImm), Some(I::I32LeUImm), imm_i32),
 
-            O::I64Add => self.binop(I::I64Add, Some(I::I64AddImm), Some(I::I64AddImm), true),
-            O::I64Sub => self.binop(I::I64Sub, Some(I::I64SubImm), None, true),
-            O::I64Mul => self.binop(I::I64Mul, Some(I::I64MulImm), Some(I::I64MulImm), true),
-            O::I64DivS => self.binop(I::I64DivS, None, None, true),
-            O::I64DivU => self.binop(I::I64DivU, None, None, true),
-            O::I64RemS => self.binop(I::I64RemS, None, None, true),
-            O::I64RemU => self.binop(I::I64RemU, None, None, true),
-            O::I64And => self.binop(I::I64And, Some(I::I64AndImm), Some(I::I64AndImm), true),
-            O::I64Or => self.binop(I::I64Or, Some(I::I64OrImm), Some(I::I64OrImm), true),
-            O::I64Xor => self.binop(I::I64Xor, Some(I::I64XorImm), Some(I::I64XorImm), true),
-            O::I64Shl => self.binop(I::I64Shl, Some(I::I64ShlImm), None, true),
-            O::I64ShrS => self.binop(I::I64ShrS, Some(I::I64ShrSImm), None, true),
-            O::I64ShrU => self.binop(I::I64ShrU, Some(I::I64ShrUImm), None, true),
-            O::I64Rotl => self.binop(I::I64Rotl, Some(I::I64RotlImm), None, true),
-            O::I64Rotr => self.binop(I::I64Rotr, Some(I::I64RotrImm), None, true),
-            O::I64Eq => self.binop(I::I64Eq, Some(I::I64EqImm), Some(I::I64EqImm), true),
-            O::I64Ne => self.binop(I::I64Ne, Some(I::I64NeImm), Some(I::I64NeImm), true),
-            O::I64LtS => self.binop(I::I64LtS, Some(I::I64LtSImm), Some(I::I64GtSImm), true),
-            O::I64LtU => self.binop(I::I64LtU, Some(I::I64LtUImm), Some(I::I64GtUImm), true),
-            O::I64GtS => self.binop(I::I64GtS, Some(I::I64GtSImm), Some(I::I64LtSImm), true),
-            O::I64GtU => self.binop(I::I64GtU, Some(I::I64GtUImm), Some(I::I64LtUImm), true),
-            O::I64LeS => self.binop(I::I64LeS, Some(I::I64LeSImm), Some(I::I64GeSImm), true),
-            O::I64LeU => self.binop(I::I64LeU, Some(I::I64LeUImm), Some(I::I64GeUImm), true),
-            O::I64GeS => self.binop(I::I64GeS, Some(I::I64GeSImm), Some(I::I64LeSImm), true),
-            O::I64GeU => self.binop(I::I64GeU, Some(I::I64GeUImm), Some(I::I64LeUImm), true),
+            O::I64Add => self.binop(I::I64Add, Some(I::I64AddImm), Some(I::I64AddImm), imm_i64),
+            O::I64Sub => self.binop(I::I64Sub, Some(I::I64SubImm), None, imm_i64),
+            O::I64Mul => self.binop(I::I64Mul, Some(I::I64MulImm), Some(I::I64MulImm), imm_i64),
+            O::I64DivS => self.binop(I::I64DivS, None, None, imm_i64),
+            O::I64DivU => self.binop(I::I64DivU, None, None, imm_i64),
+            O::I64RemS => self.binop(I::I64RemS, None, None, imm_i64),
+            O::I64RemU => self.binop(I::I64RemU, None, None, imm_i64),
+            O::I64And => self.binop(I::I64And, Some(I::I64AndImm), Some(I::I64AndImm), imm_i64),
+            O::I64Or => self.binop(I::I64Or, Some(I::I64OrImm), Some(I::I64OrImm), imm_i64),
+            O::I64Xor => self.binop(I::I64Xor, Some(I::I64XorImm), Some(I::I64XorImm), imm_i64),
+            O::I64Shl => self.binop(I::I64Shl, Some(I::I64ShlImm), None, imm_i64),
+            O::I64ShrS => self.binop(I::I64ShrS, Some(I::I64ShrSImm), None, imm_i64),
+            O::I64ShrU => self.binop(I::I64ShrU, Some(I::I64ShrUImm), None, imm_i64),
+            O::I64Rotl => self.binop(I::I64Rotl, Some(I::I64RotlImm), None, imm_i64),
+            O::I64Rotr => self.binop(I::I64Rotr, Some(I::I64RotrImm), None, imm_i64),
+            O::I64Eq => self.binop(I::I64Eq, Some(I::I64EqImm), Some(I::I64EqImm), imm_i64),
+            O::I64Ne => self.binop(I::I64Ne, Some(I::I64NeImm), Some(I::I64NeImm), imm_i64),
+            O::I64LtS => self.binop(I::I64LtS, Some(I::I64LtSImm), Some(I::I64GtSImm), imm_i64),
+            O::I64LtU => self.binop(I::I64LtU, Some(I::I64LtUImm), Some(I::I64GtUImm), imm_i64),
+            O::I64GtS => self.binop(I::I64GtS, Some(I::I64GtSImm), Some(I::I64LtSImm), imm_i64),
+            O::I64GtU => self.binop(I::I64GtU, Some(I::I64GtUImm), Some(I::I64LtUImm), imm_i64),
+            O::I64LeS => self.binop(I::I64LeS, Some(I::I64LeSImm), Some(I::I64GeSImm), imm_i64),
+            O::I64LeU => self.binop(I::I64LeU, Some(I::I64LeUImm), Some(I::I64GeUImm), imm_i64),
+            O::I64GeS => self.binop(I::I64GeS, Some(I::I64GeSImm), Some(I::I64LeSImm), imm_i64),
+            O::I64GeU => self.binop(I::I64GeU, Some(I::I64GeUImm), Some(I::I64LeUImm), imm_i64),
 
-            O::F32Add => self.binop(I::F32Add, None, None, false),
-            O::F32Sub => self.binop(I::F32Sub, None, None, false),
-            O::F32Mul => self.binop(I::F32Mul, None, None, false),
-            O::F32Div => self.binop(I::F32Div, None, None, false),
-            O::F32Min => self.binop(I::F32Min, None, None, false),
-            O::F32Max => self.binop(I::F32Max, None, None, false),
-            O::F32Copysign => self.binop(I::F32Copysign, None, None, false),
-            O::F32Eq => self.binop(I::F32Eq, None, None, false),
-            O::F32Ne => self.binop(I::F32Ne, None, None, false),
-            O::F32Lt => self.binop(I::F32Lt, None, None, false),
-            O::F32Gt => self.binop(I::F32Gt, None, None, false),
-            O::F32Le => self.binop(I::F32Le, None, None, false),
-            O::F32Ge => self.binop(I::F32Ge, None, None, false),
-            O::F64Add => self.binop(I::F64Add, None, None, true),
-            O::F64Sub => self.binop(I::F64Sub, None, None, true),
-            O::F64Mul => self.binop(I::F64Mul, None, None, true),
-            O::F64Div => self.binop(I::F64Div, None, None, true),
-            O::F64Min => self.binop(I::F64Min, None, None, true),
-            O::F64Max => self.binop(I::F64Max, None, None, true),
-            O::F64Copysign => self.binop(I::F64Copysign, None, None, true),
-            O::F64Eq => self.binop(I::F64Eq, None, None, true),
-            O::F64Ne => self.binop(I::F64Ne, None, None, true),
-            O::F64Lt => self.binop(I::F64Lt, None, None, true),
-            O::F64Gt => self.binop(I::F64Gt, None, None, true),
-            O::F64Le => self.binop(I::F64Le, None, None, true),
-            O::F64Ge => self.binop(I::F64Ge, None, None, true),
+            O::F32Add => self.binop(I::F32Add, Some(I::F32AddImm), Some(I::F32AddImm), imm_f32),
+            O::F32Sub => self.binop(I::F32Sub, Some(I::F32SubImm), None, imm_f32),
+            O::F32Mul => self.binop(I::F32Mul, Some(I::F32MulImm), Some(I::F32MulImm), imm_f32),
+            O::F32Div => self.binop(I::F32Div, Some(I::F32DivImm), None, imm_f32),
+            O::F32Min => self.binop(I::F32Min, None, None, imm_f32),
+            O::F32Max => self.binop(I::F32Max, None, None, imm_f32),
+            O::F32Copysign => self.binop(I::F32Copysign, None, None, imm_f32),
+            O::F32Eq => self.binop(I::F32Eq, Some(I::F32EqImm), Some(I::F32EqImm), imm_f32),
+            O::F32Ne => self.binop(I::F32Ne, Some(I::F32NeImm), Some(I::F32NeImm), imm_f32),
+            O::F32Lt => self.binop(I::F32Lt, Some(I::F32LtImm), Some(I::F32GtImm), imm_f32),
+            O::F32Gt => self.binop(I::F32Gt, Some(I::F32GtImm), Some(I::F32LtImm), imm_f32),
+            O::F32Le => self.binop(I::F32Le, Some(I::F32LeImm), Some(I::F32GeImm), imm_f32),
+            O::F32Ge => self.binop(I::F32Ge, Some(I::F32GeImm), Some(I::F32LeImm), imm_f32),
+            O::F64Add => self.binop(I::F64Add, Some(I::F64AddImm), Some(I::F64AddImm), imm_f64),
+            O::F64Sub => self.binop(I::F64Sub, Some(I::F64SubImm), None, imm_f64),
+            O::F64Mul => self.binop(I::F64Mul, Some(I::F64MulImm), Some(I::F64MulImm), imm_f64),
+            O::F64Div => self.binop(I::F64Div, Some(I::F64DivImm), None, imm_f64),
+            O::F64Min => self.binop(I::F64Min, None, None, imm_f64),
+            O::F64Max => self.binop(I::F64Max, None, None, imm_f64),
+            O::F64Copysign => self.binop(I::F64Copysign, None, None, imm_f64),
+            O::F64Eq => self.binop(I::F64Eq, Some(I::F64EqImm), Some(I::F64EqImm), imm_f64),
+            O::F64Ne => self.binop(I::F64Ne, Some(I::F64NeImm), Some(I::F64NeImm), imm_f64),
+            O::F64Lt => self.binop(I::F64Lt, Some(I::F64LtImm), Some(I::F64GtImm), imm_f64),
+            O::F64Gt => self.binop(I::F64Gt, Some(I::F64GtImm), Some(I::F64LtImm), imm_f64),
+            O::F64Le => self.binop(I::F64Le, Some(I::F64LeImm), Some(I::F64GeImm), imm_f64),
+            O::F64Ge => self.binop(I::F64Ge, Some(I::F64GeImm), Some(I::F64LeImm), imm_f64),
 
             O::F32Abs => self.unop(I::F32Abs),
             O::F32Neg => self.unop(I::F32Neg),

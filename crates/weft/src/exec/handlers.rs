@@ -493,8 +493,9 @@ bin_family! {
 }
 
 /// Binary operations with an inline immediate: `$a` is the slot operand and
-/// `$b` the immediate, both as `u32` (32-bit) or as `u64` with the immediate
-/// sign-extended (64-bit).
+/// `$b` the immediate, both as `u32` (32-bit), as `u64` with the immediate
+/// sign-extended (64-bit), or as floats (`f32`, `f64`: the immediate's `f32`
+/// widened; `*cmp`: a comparison, whose result is an `i32`).
 macro_rules! imm_family {
     ($map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
         family! { $map [0, 1, 2, 3]: $(
@@ -510,11 +511,35 @@ macro_rules! imm_family {
     (@operands 64, $regs:ident, $x:ident) => {
         ($regs.arg($x.a, acc!(ACC_A)).get(), i64::from($x.imm) as u64)
     };
+    (@operands f32, $regs:ident, $x:ident) => {
+        ($regs.arg($x.a, acc!(ACC_A)).f32(), f32::from_bits($x.imm as u32))
+    };
+    (@operands f64, $regs:ident, $x:ident) => {
+        ($regs.arg($x.a, acc!(ACC_A)).f64(), f64::from(f32::from_bits($x.imm as u32)))
+    };
+    (@operands f32cmp, $regs:ident, $x:ident) => {
+        imm_family!(@operands f32, $regs, $x)
+    };
+    (@operands f64cmp, $regs:ident, $x:ident) => {
+        imm_family!(@operands f64, $regs, $x)
+    };
     (@write 32, $e:expr) => {
         w32!($e)
     };
     (@write 64, $e:expr) => {
         u64::from($e)
+    };
+    (@write f32, $e:expr) => {
+        wf32!($e)
+    };
+    (@write f64, $e:expr) => {
+        wf64!($e)
+    };
+    (@write f32cmp, $e:expr) => {
+        w32!($e)
+    };
+    (@write f64cmp, $e:expr) => {
+        w32!($e)
     };
 }
 
@@ -561,6 +586,26 @@ imm_family! { bin_imm_handler:
     I64LeUImm(64, |a, b| a <= b);
     I64GeSImm(64, |a, b| (a as i64) >= (b as i64));
     I64GeUImm(64, |a, b| a >= b);
+    F32AddImm(f32, |a, b| a + b);
+    F32SubImm(f32, |a, b| a - b);
+    F32MulImm(f32, |a, b| a * b);
+    F32DivImm(f32, |a, b| a / b);
+    F32EqImm(f32cmp, |a, b| a == b);
+    F32NeImm(f32cmp, |a, b| a != b);
+    F32LtImm(f32cmp, |a, b| a < b);
+    F32GtImm(f32cmp, |a, b| a > b);
+    F32LeImm(f32cmp, |a, b| a <= b);
+    F32GeImm(f32cmp, |a, b| a >= b);
+    F64AddImm(f64, |a, b| a + b);
+    F64SubImm(f64, |a, b| a - b);
+    F64MulImm(f64, |a, b| a * b);
+    F64DivImm(f64, |a, b| a / b);
+    F64EqImm(f64cmp, |a, b| a == b);
+    F64NeImm(f64cmp, |a, b| a != b);
+    F64LtImm(f64cmp, |a, b| a < b);
+    F64GtImm(f64cmp, |a, b| a > b);
+    F64LeImm(f64cmp, |a, b| a <= b);
+    F64GeImm(f64cmp, |a, b| a >= b);
 }
 
 macro_rules! un_family {
