@@ -265,8 +265,9 @@ macro_rules! define_instrs {
             BrIfNez { cond: Slot, target: u32 },
             /// Jump to `target` if `cond` (i32) is zero.
             BrIfEqz { cond: Slot, target: u32 },
-            /// Jump to `pc + 1 + min(index, len)`: the next `len + 1`
-            /// instructions are the table's `Br`s, the last the default.
+            /// Jump to the target of the `Br` at `pc + 1 + min(index, len)`:
+            /// the next `len + 1` instructions are the table's entries, all
+            /// `Br`s, the last the default.
             BrTable { index: Slot, len: u32 },
             /// Return from the function; results are already in slots `0..n`.
             Return,
@@ -481,6 +482,12 @@ macro_rules! define_instrs {
                 }
             }
 
+            /// The branch target of a branch instruction.
+            pub(crate) fn branch_target(&self) -> Option<u32> {
+                let mut copy = *self;
+                copy.branch_target_mut().map(|t| *t)
+            }
+
             /// The single result slot this instruction writes unconditionally,
             /// if it has exactly one.
             pub(crate) fn result_slot(&self) -> Option<Slot> {
@@ -672,6 +679,36 @@ pub(crate) struct CompiledFunc {
     pub locals: u32,
     /// Slots the frame needs: locals plus the maximum operand stack height.
     pub frame_size: u32,
+}
+
+/// The conditional branch that jumps (to `target`) exactly when `br` does
+/// not: integer comparisons and `BrIf*` only (a float comparison has no
+/// negation among them, because of NaN).
+pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
+    use Instr as I;
+    macro_rules! pairs {
+        ($($x:ident <=> $y:ident),* $(,)?) => {
+            match br {
+                $(
+                    I::$x(mut c) => { c.target = target; Some(I::$y(c)) }
+                    I::$y(mut c) => { c.target = target; Some(I::$x(c)) }
+                )*
+                I::BrIfNez { cond, .. } => Some(I::BrIfEqz { cond, target }),
+                I::BrIfEqz { cond, .. } => Some(I::BrIfNez { cond, target }),
+                _ => None,
+            }
+        };
+    }
+    pairs!(
+        BrI32Eq <=> BrI32Ne, BrI32LtS <=> BrI32GeS, BrI32LtU <=> BrI32GeU,
+        BrI32GtS <=> BrI32LeS, BrI32GtU <=> BrI32LeU,
+        BrI64Eq <=> BrI64Ne, BrI64LtS <=> BrI64GeS, BrI64LtU <=> BrI64GeU,
+        BrI64GtS <=> BrI64LeS, BrI64GtU <=> BrI64LeU,
+        BrI32EqImm <=> BrI32NeImm, BrI32LtSImm <=> BrI32GeSImm, BrI32LtUImm <=> BrI32GeUImm,
+        BrI32GtSImm <=> BrI32LeSImm, BrI32GtUImm <=> BrI32LeUImm,
+        BrI64EqImm <=> BrI64NeImm, BrI64LtSImm <=> BrI64GeSImm, BrI64LtUImm <=> BrI64GeUImm,
+        BrI64GtSImm <=> BrI64LeSImm, BrI64GtUImm <=> BrI64LeUImm,
+    )
 }
 
 /// Turns a comparison (or `eqz`) that produced a branch condition into the

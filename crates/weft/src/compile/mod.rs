@@ -235,6 +235,7 @@ pub(crate) fn compile_function(
     // unchecked instruction fetch relies on this.
     let frame_size = u64::from(cells) + u64::from(tr.max_cells);
     scratch.code.push(Instr::Unreachable);
+    optimize_branches(&mut scratch.code);
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {
@@ -248,6 +249,49 @@ pub(crate) fn compile_function(
         locals: cells,
         frame_size,
     })
+}
+
+/// Branch clean-ups once all targets are known:
+/// - a branch to a `Br` goes straight to that `Br`'s target (the entries
+///   of a `BrTable` included);
+/// - a `Br` back to a loop whose first instruction is a conditional exit to
+///   just after that `Br` (a loop tested at the top) becomes the negated
+///   test, branching to the loop's second instruction: one instruction
+///   fewer per turn.
+///
+/// Block and loop starts carry a `ConsumeFuel` or `CheckInterrupt` when
+/// fuel or interruption is on, so neither rewrite then crosses one.
+///
+/// A `BrTable`'s entries stay `Br`s: the interpreter reads their targets.
+fn optimize_branches(code: &mut [Instr]) {
+    let mut table_end = 0;
+    for pc in 0..code.len() {
+        if let Instr::BrTable { len, .. } = code[pc] {
+            table_end = pc + 2 + len as usize;
+        }
+        let Some(mut t) = code[pc].branch_target() else {
+            continue;
+        };
+        // Bounded: a chain of `Br`s may be a cycle.
+        for _ in 0..8 {
+            match code.get(t as usize) {
+                Some(Instr::Br { target }) if *target != t => t = *target,
+                _ => break,
+            }
+        }
+        if let Some(slot) = code[pc].branch_target_mut() {
+            *slot = t;
+        }
+        if let Instr::Br { target } = code[pc]
+            && pc >= table_end
+            && let Some(&test) = code.get(target as usize)
+            && test.branch_target() == Some(pc as u32 + 1)
+            && test.acc_mode() == 0
+            && let Some(inverted) = crate::code::negate_branch(test, target + 1)
+        {
+            code[pc] = inverted;
+        }
+    }
 }
 
 type BinCtor = fn(Bin) -> Instr;
@@ -1251,7 +1295,13 @@ impl Translator<'_> {
                     }
                     None => {
                         let cond = self.pop_slot();
+                        let (len, last) = (self.code.len(), self.last_result);
                         self.enter_block(CtrlKind::If, blockty);
+                        if self.code.len() == len {
+                            // No copies: the condition may still come from
+                            // the accumulator.
+                            self.last_result = last;
+                        }
                         self.emit(I::BrIfEqz { cond, target: 0 })
                     }
                 };

@@ -224,3 +224,60 @@ fn an_address_sum_stays_apart_when_the_offset_is_large_or_a_value_follows_it() {
     assert!(matches!(code[0], Instr::I32Add(_)), "{code:?}");
     assert!(matches!(code[2], Instr::I32Store(_)), "{code:?}");
 }
+
+#[test]
+fn a_loop_tested_at_the_top_is_tested_again_at_the_bottom() {
+    let code = compile(
+        r#"(module (func (param i32) (local i32)
+            (block (loop
+              (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br 0)))))"#,
+    );
+    use crate::code::BrCmp;
+    assert_eq!(
+        code,
+        vec![
+            Instr::BrI32GeU(BrCmp {
+                a: 1,
+                b: 0,
+                target: 3
+            }),
+            Instr::I32AddImm(BinImm {
+                dst: 1,
+                a: 1,
+                imm: 1
+            }),
+            // The `br 0` became the negated exit test, back to the body.
+            Instr::BrI32LtU(BrCmp {
+                a: 1,
+                b: 0,
+                target: 1
+            }),
+            Instr::Return,
+        ]
+    );
+}
+
+#[test]
+fn no_branch_lands_on_a_br() {
+    // Each arm of the inner `if` ends in a branch to the outer arm's end,
+    // which is itself a branch: both go straight to the final target.
+    let code = compile(
+        r#"(module (func (param i32) (result i32) (local i32)
+            (if (local.get 0)
+              (then (if (i32.and (local.get 0) (i32.const 2))
+                (then (local.set 1 (i32.const 1)))
+                (else (local.set 1 (i32.const 2)))))
+              (else (local.set 1 (i32.const 3))))
+            (local.get 1)))"#,
+    );
+    for (pc, i) in code.iter().enumerate() {
+        if let Some(t) = i.branch_target() {
+            assert!(
+                !matches!(code[t as usize], Instr::Br { .. }),
+                "{pc}: {i:?} lands on a Br: {code:?}"
+            );
+        }
+    }
+}

@@ -957,11 +957,15 @@ fn br_if_eqz<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Ex
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
-/// The next `len + 1` ops are the table's `Br`s, the last the default.
+/// The next `len + 1` ops are the table's `Br`s, the last the default (the
+/// compiler emits nothing else there, see `optimize_branches`).
 fn br_table<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (index, len) = operands!(ip, Instr::BrTable { index, len } => (index, len));
     let i = regs.arg(index, acc!(ACC_A)).u32().min(len);
-    dispatch!(ip.skip(1 + i as usize), regs, mem, ctx)
+    // Take the entry's branch here rather than dispatching to it.
+    let entry = ip.skip(1 + i as usize);
+    let target = operands!(entry, Instr::Br { target } => target);
+    dispatch!(entry.jump(target), regs, mem, ctx)
 }
 
 fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
