@@ -22,7 +22,7 @@
 //! would stop LLVM from emitting the dispatch as a jump.
 
 use super::{Ctx, Exit, Frame, Op, bulk, mem_parts, ops, simd_ops, taken_branch};
-use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, CompiledFunc, Instr, Slot};
+use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, CompiledFunc, Instr, Slot, V128LoadKind};
 use crate::error::TrapKind;
 use crate::runtime::func::FuncKind;
 use crate::simd;
@@ -177,6 +177,42 @@ impl Regs {
     fn setv(self, s: Slot, v: u128) {
         self.set(s, v as u64);
         self.set(s + 1, (v >> 64) as u64);
+    }
+
+    /// The 16 bytes of the `v128` at slots `s`, `s + 1`, in memory order
+    /// (the `v128`'s little-endian bytes).
+    #[inline(always)]
+    fn bytes16(self, s: Slot) -> [u8; 16] {
+        #[cfg(debug_assertions)]
+        assert!((s as usize) + 1 < self.len, "slot {s} outside the frame");
+        #[cfg(target_endian = "little")]
+        {
+            // SAFETY: by the type's invariant slots `s` and `s + 1` are in
+            // the frame: 16 contiguous bytes, the low half first, which on a
+            // little-endian host are the `v128`'s bytes in order.
+            unsafe { std::ptr::read_unaligned(self.ptr.add(s as usize).cast::<[u8; 16]>()) }
+        }
+        #[cfg(not(target_endian = "little"))]
+        {
+            self.getv(s).to_le_bytes()
+        }
+    }
+
+    /// Writes the `v128` with memory-order bytes `b` to slots `s`, `s + 1`.
+    #[inline(always)]
+    fn set_bytes16(self, s: Slot, b: [u8; 16]) {
+        #[cfg(debug_assertions)]
+        assert!((s as usize) + 1 < self.len, "slot {s} outside the frame");
+        #[cfg(target_endian = "little")]
+        {
+            // SAFETY: as for `bytes16`; nothing else references the stack
+            // while a handler runs.
+            unsafe { std::ptr::write_unaligned(self.ptr.add(s as usize).cast::<[u8; 16]>(), b) }
+        }
+        #[cfg(not(target_endian = "little"))]
+        {
+            self.setv(s, u128::from_le_bytes(b))
+        }
     }
 
     /// The cell index of this frame's base in `stack`.
@@ -883,12 +919,16 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::TableCopy { .. }
         | I::TableInit { .. }
         | I::ElemDrop { .. } => table_op,
-        I::V128Bin { .. } => v128_bin,
-        I::V128Un { .. } => v128_un,
-        I::V128Shift { .. } => v128_shift,
+        I::V128Bin { op, .. } => v128_bin_handler(*op),
+        I::V128Un { op, .. } => v128_un_handler(*op),
+        I::V128Shift { op, .. } => v128_shift_handler(*op),
         I::V128Splat { .. } => v128_splat,
         I::V128Extract { .. } => v128_extract,
         I::V128Replace { .. } => v128_replace,
+        I::V128Load {
+            kind: V128LoadKind::V128,
+            ..
+        } => v128_load_plain,
         I::V128Load { .. } => v128_load,
         I::V128Store(_) => v128_store,
         I::SelectEqzV128 { .. }
@@ -1303,10 +1343,233 @@ fn v128_bin(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
+/// A lane type of a `v128`, read from and written to its memory-order
+/// bytes.
+trait Lane: Copy {
+    const BYTES: usize;
+    fn read(b: &[u8; 16], i: usize) -> Self;
+    fn write(self, b: &mut [u8; 16], i: usize);
+}
+
+macro_rules! lane {
+    ($($t:ty),*) => {$(
+        impl Lane for $t {
+            const BYTES: usize = std::mem::size_of::<$t>();
+            #[inline(always)]
+            fn read(b: &[u8; 16], i: usize) -> Self {
+                let mut w = [0u8; std::mem::size_of::<$t>()];
+                w.copy_from_slice(&b[i * Self::BYTES..(i + 1) * Self::BYTES]);
+                <$t>::from_le_bytes(w)
+            }
+            #[inline(always)]
+            fn write(self, b: &mut [u8; 16], i: usize) {
+                b[i * Self::BYTES..(i + 1) * Self::BYTES].copy_from_slice(&self.to_le_bytes());
+            }
+        }
+    )*};
+}
+
+lane!(u8, i8, u16, i16, u32, i32, u64, i64, f32, f64);
+
+/// Lane-wise `f` over two vectors of `L` lanes.
+#[inline(always)]
+fn lanes2<L: Lane>(x: [u8; 16], y: [u8; 16], f: impl Fn(L, L) -> L) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for i in 0..16 / L::BYTES {
+        f(L::read(&x, i), L::read(&y, i)).write(&mut out, i);
+    }
+    out
+}
+
+/// The lanes of `x` then of `y`, each narrowed to half its width by `f`.
+#[inline(always)]
+fn narrow<L: Lane, M: Lane>(x: [u8; 16], y: [u8; 16], f: impl Fn(L) -> M) -> [u8; 16] {
+    let n = 16 / L::BYTES;
+    let mut out = [0u8; 16];
+    for i in 0..n {
+        f(L::read(&x, i)).write(&mut out, i);
+        f(L::read(&y, i)).write(&mut out, n + i);
+    }
+    out
+}
+
+/// The low (`high` false) or high half of the lanes of `x`, each widened to
+/// twice its width by `f`.
+#[inline(always)]
+fn extend<L: Lane, M: Lane>(x: [u8; 16], high: bool, f: impl Fn(L) -> M) -> [u8; 16] {
+    let n = 16 / M::BYTES;
+    let from = if high { n } else { 0 };
+    let mut out = [0u8; 16];
+    for i in 0..n {
+        f(L::read(&x, from + i)).write(&mut out, i);
+    }
+    out
+}
+
+/// Adjacent pairs of lanes of `x` combined by `f` into lanes twice as wide.
+#[inline(always)]
+fn pairwise<L: Lane, M: Lane>(x: [u8; 16], f: impl Fn(L, L) -> M) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for i in 0..16 / M::BYTES {
+        f(L::read(&x, 2 * i), L::read(&x, 2 * i + 1)).write(&mut out, i);
+    }
+    out
+}
+
+/// SIMD operators common in hot loops get a handler each: the lanes are
+/// read straight from the frame and the operation is inlined, which LLVM
+/// compiles to the vector instruction itself. The rest share `v128_bin` /
+/// `v128_un`, which pick the operator at run time. The spec suites check
+/// both paths against each other operator by operator.
+macro_rules! v128_fast {
+    (
+        bin { $($bop:ident => $bf:expr;)* }
+        un { $($uop:ident => $uf:expr;)* }
+    ) => {
+        fn v128_bin_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+            use simd::BinOp as B;
+            let (dst, a, b) = operands!(ip, Instr::V128Bin { dst, a, b, .. } => (dst, a, b));
+            let (x, y) = (regs.bytes16(a), regs.bytes16(b));
+            let r: [u8; 16] = $(if K == B::$bop as u8 { ($bf)(x, y) } else)* {
+                unreachable!("no fast handler for binary SIMD operator {K}")
+            };
+            regs.set_bytes16(dst, r);
+            dispatch!(ip.next(), regs, mem, ctx)
+        }
+
+        fn v128_un_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+            use simd::UnOp as U;
+            let (dst, src) = operands!(ip, Instr::V128Un { dst, src, .. } => (dst, src));
+            let x = regs.bytes16(src);
+            let r: [u8; 16] = $(if K == U::$uop as u8 { ($uf)(x) } else)* {
+                unreachable!("no fast handler for unary SIMD operator {K}")
+            };
+            regs.set_bytes16(dst, r);
+            dispatch!(ip.next(), regs, mem, ctx)
+        }
+
+        fn v128_bin_handler(op: simd::BinOp) -> Handler {
+            use simd::BinOp as B;
+            match op {
+                $(B::$bop => v128_bin_fast::<{ B::$bop as u8 }>,)*
+                _ => v128_bin,
+            }
+        }
+
+        fn v128_un_handler(op: simd::UnOp) -> Handler {
+            use simd::UnOp as U;
+            match op {
+                $(U::$uop => v128_un_fast::<{ U::$uop as u8 }>,)*
+                _ => v128_un,
+            }
+        }
+    };
+}
+
+v128_fast! {
+    bin {
+    V128And => |x, y| lanes2::<u64>(x, y, |a, b| a & b);
+    V128Or => |x, y| lanes2::<u64>(x, y, |a, b| a | b);
+    V128Xor => |x, y| lanes2::<u64>(x, y, |a, b| a ^ b);
+    V128AndNot => |x, y| lanes2::<u64>(x, y, |a, b| a & !b);
+    I8x16Add => |x, y| lanes2::<u8>(x, y, u8::wrapping_add);
+    I8x16Sub => |x, y| lanes2::<u8>(x, y, u8::wrapping_sub);
+    I8x16AddSatU => |x, y| lanes2::<u8>(x, y, u8::saturating_add);
+    I8x16SubSatU => |x, y| lanes2::<u8>(x, y, u8::saturating_sub);
+    I8x16MinU => |x, y| lanes2::<u8>(x, y, u8::min);
+    I8x16MaxU => |x, y| lanes2::<u8>(x, y, u8::max);
+    I16x8Add => |x, y| lanes2::<u16>(x, y, u16::wrapping_add);
+    I16x8Sub => |x, y| lanes2::<u16>(x, y, u16::wrapping_sub);
+    I16x8Mul => |x, y| lanes2::<u16>(x, y, u16::wrapping_mul);
+    I16x8AddSatS => |x, y| lanes2::<i16>(x, y, i16::saturating_add);
+    I16x8SubSatS => |x, y| lanes2::<i16>(x, y, i16::saturating_sub);
+    I32x4Add => |x, y| lanes2::<u32>(x, y, u32::wrapping_add);
+    I32x4Sub => |x, y| lanes2::<u32>(x, y, u32::wrapping_sub);
+    I32x4Mul => |x, y| lanes2::<u32>(x, y, u32::wrapping_mul);
+    I32x4MinS => |x, y| lanes2::<i32>(x, y, i32::min);
+    I32x4MinU => |x, y| lanes2::<u32>(x, y, u32::min);
+    I32x4MaxS => |x, y| lanes2::<i32>(x, y, i32::max);
+    I32x4MaxU => |x, y| lanes2::<u32>(x, y, u32::max);
+    I64x2Add => |x, y| lanes2::<u64>(x, y, u64::wrapping_add);
+    I64x2Sub => |x, y| lanes2::<u64>(x, y, u64::wrapping_sub);
+    F32x4Add => |x, y| lanes2::<f32>(x, y, |a, b| a + b);
+    F32x4Sub => |x, y| lanes2::<f32>(x, y, |a, b| a - b);
+    F32x4Mul => |x, y| lanes2::<f32>(x, y, |a, b| a * b);
+    F32x4Div => |x, y| lanes2::<f32>(x, y, |a, b| a / b);
+    F64x2Add => |x, y| lanes2::<f64>(x, y, |a, b| a + b);
+    F64x2Sub => |x, y| lanes2::<f64>(x, y, |a, b| a - b);
+    F64x2Mul => |x, y| lanes2::<f64>(x, y, |a, b| a * b);
+    F64x2Div => |x, y| lanes2::<f64>(x, y, |a, b| a / b);
+    I8x16NarrowI16x8S => |x, y| narrow::<i16, i8>(x, y, |v| v.clamp(-128, 127) as i8);
+    I8x16NarrowI16x8U => |x, y| narrow::<i16, u8>(x, y, |v| v.clamp(0, 255) as u8);
+    I16x8NarrowI32x4S => |x, y| narrow::<i32, i16>(x, y, |v| v.clamp(-32768, 32767) as i16);
+    I16x8NarrowI32x4U => |x, y| narrow::<i32, u16>(x, y, |v| v.clamp(0, 65535) as u16);
+    }
+    un {
+    V128Not => |x| lanes2::<u64>(x, x, |a, _| !a);
+    I16x8ExtendLowI8x16S => |x| extend::<i8, i16>(x, false, i16::from);
+    I16x8ExtendHighI8x16S => |x| extend::<i8, i16>(x, true, i16::from);
+    I16x8ExtendLowI8x16U => |x| extend::<u8, u16>(x, false, u16::from);
+    I16x8ExtendHighI8x16U => |x| extend::<u8, u16>(x, true, u16::from);
+    I32x4ExtendLowI16x8S => |x| extend::<i16, i32>(x, false, i32::from);
+    I32x4ExtendHighI16x8S => |x| extend::<i16, i32>(x, true, i32::from);
+    I32x4ExtendLowI16x8U => |x| extend::<u16, u32>(x, false, u32::from);
+    I32x4ExtendHighI16x8U => |x| extend::<u16, u32>(x, true, u32::from);
+    I16x8ExtAddPairwiseI8x16S => |x| pairwise::<i8, i16>(x, |a, b| i16::from(a) + i16::from(b));
+    I16x8ExtAddPairwiseI8x16U => |x| pairwise::<u8, u16>(x, |a, b| u16::from(a) + u16::from(b));
+    I32x4ExtAddPairwiseI16x8S => |x| pairwise::<i16, i32>(x, |a, b| i32::from(a) + i32::from(b));
+    I32x4ExtAddPairwiseI16x8U => |x| pairwise::<u16, u32>(x, |a, b| u32::from(a) + u32::from(b));
+    }
+}
+
 fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (op, dst, src) = operands!(ip, Instr::V128Un { op, dst, src } => (op, dst, src));
     regs.setv(dst, simd::un(op, regs.getv(src)));
     dispatch!(ip.next(), regs, mem, ctx)
+}
+
+/// Lane-wise shifts of `L` lanes of `BITS` bits by `count` (taken modulo the
+/// lane width), inlined: a handler each (see `v128_fast`).
+fn v128_shift_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    use simd::ShiftOp as S;
+    let (dst, a, count) = operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, count));
+    let (x, n) = (regs.bytes16(a), regs.u32(count));
+    macro_rules! shift {
+        ($t:ty, $f:ident) => {{
+            let n = n % <$t>::BITS;
+            lanes2::<$t>(x, x, |v, _| v.$f(n))
+        }};
+    }
+    let r = match K {
+        k if k == S::I16x8Shl as u8 => shift!(u16, wrapping_shl),
+        k if k == S::I16x8ShrS as u8 => shift!(i16, wrapping_shr),
+        k if k == S::I16x8ShrU as u8 => shift!(u16, wrapping_shr),
+        k if k == S::I32x4Shl as u8 => shift!(u32, wrapping_shl),
+        k if k == S::I32x4ShrS as u8 => shift!(i32, wrapping_shr),
+        k if k == S::I32x4ShrU as u8 => shift!(u32, wrapping_shr),
+        k if k == S::I64x2Shl as u8 => shift!(u64, wrapping_shl),
+        k if k == S::I64x2ShrS as u8 => shift!(i64, wrapping_shr),
+        k if k == S::I64x2ShrU as u8 => shift!(u64, wrapping_shr),
+        _ => unreachable!("no fast handler for SIMD shift {K}"),
+    };
+    regs.set_bytes16(dst, r);
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn v128_shift_handler(op: simd::ShiftOp) -> Handler {
+    use simd::ShiftOp as S;
+    match op {
+        S::I16x8Shl => v128_shift_fast::<{ S::I16x8Shl as u8 }>,
+        S::I16x8ShrS => v128_shift_fast::<{ S::I16x8ShrS as u8 }>,
+        S::I16x8ShrU => v128_shift_fast::<{ S::I16x8ShrU as u8 }>,
+        S::I32x4Shl => v128_shift_fast::<{ S::I32x4Shl as u8 }>,
+        S::I32x4ShrS => v128_shift_fast::<{ S::I32x4ShrS as u8 }>,
+        S::I32x4ShrU => v128_shift_fast::<{ S::I32x4ShrU as u8 }>,
+        S::I64x2Shl => v128_shift_fast::<{ S::I64x2Shl as u8 }>,
+        S::I64x2ShrS => v128_shift_fast::<{ S::I64x2ShrS as u8 }>,
+        S::I64x2ShrU => v128_shift_fast::<{ S::I64x2ShrU as u8 }>,
+        _ => v128_shift,
+    }
 }
 
 fn v128_shift(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
@@ -1336,6 +1599,18 @@ fn v128_replace(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
+/// `v128.load` from memory 0: 16 bytes straight into the frame.
+fn v128_load_plain(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (dst, addr, offset) =
+        operands!(ip, Instr::V128Load { dst, addr, offset, .. } => (dst, addr, offset));
+    let ea = u64::from(regs.u32(addr)) + u64::from(offset);
+    let Some(bytes) = mem.load::<16>(ea) else {
+        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+    };
+    regs.set_bytes16(dst, bytes);
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
 /// A `v128` load from memory 0 of `kind.bytes()` bytes, widened by `kind`.
 fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (kind, dst, addr, offset) = operands!(ip, Instr::V128Load { kind, dst, addr, offset }
@@ -1353,7 +1628,7 @@ fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
 fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let x = operands!(ip, Instr::V128Store(x) => x);
     let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
-    if mem.store(ea, regs.getv(x.val).to_le_bytes()).is_none() {
+    if mem.store(ea, regs.bytes16(x.val)).is_none() {
         return Exit::Trap(TrapKind::MemoryOutOfBounds);
     }
     dispatch!(ip.next(), regs, mem, ctx)
