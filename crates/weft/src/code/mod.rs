@@ -414,6 +414,7 @@ macro_rules! define_instrs {
 
         impl Instr {
             /// The branch target of a branch instruction, to patch.
+            #[inline]
             pub(crate) fn branch_target_mut(&mut self) -> Option<&mut u32> {
                 match self {
                     Instr::Br { target }
@@ -483,20 +484,51 @@ macro_rules! define_instrs {
             }
 
             /// The branch target of a branch instruction.
+            #[inline]
             pub(crate) fn branch_target(&self) -> Option<u32> {
-                let mut copy = *self;
-                copy.branch_target_mut().map(|t| *t)
+                match self {
+                    Instr::Br { target }
+                    | Instr::BrIfNez { target, .. }
+                    | Instr::BrIfEqz { target, .. } => Some(*target),
+                    $(Instr::$brc(x))|* => Some(x.target),
+                    $(Instr::$brci(x))|* => Some(x.target),
+                    _ => None,
+                }
             }
 
             /// The single result slot this instruction writes unconditionally,
             /// if it has exactly one.
+            #[inline]
             pub(crate) fn result_slot(&self) -> Option<Slot> {
-                match self {
+                match *self {
                     $(Instr::$ldi(x))|* => Some(x.dst),
-                    _ => {
-                        let mut copy = *self;
-                        copy.result_slot_mut().map(|s| *s)
-                    }
+                    $(Instr::$bin(x))|* => Some(x.dst),
+                    $(Instr::$bimm(x))|* => Some(x.dst),
+                    $(Instr::$un(x))|* => Some(x.dst),
+                    $(Instr::$ld(x))|* => Some(x.dst),
+                    Instr::Copy { dst, .. }
+                    | Instr::Const32 { dst, .. }
+                    | Instr::Const64 { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::MemorySize { dst, .. }
+                    | Instr::MemoryGrow { dst, .. }
+                    | Instr::RefFunc { dst, .. }
+                    | Instr::TableGet { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::TableGrow { dst, .. }
+                    | Instr::GlobalGetV128 { dst, .. }
+                    | Instr::V128Bin { dst, .. }
+                    | Instr::V128Un { dst, .. }
+                    | Instr::V128Tern { dst, .. }
+                    | Instr::V128Shift { dst, .. }
+                    | Instr::V128Test { dst, .. }
+                    | Instr::V128Splat { dst, .. }
+                    | Instr::V128Extract { dst, .. }
+                    | Instr::V128Replace { dst, .. }
+                    | Instr::V128Shuffle { dst, .. }
+                    | Instr::V128Load { dst, .. }
+                    | Instr::V128LoadLane { dst, .. } => Some(dst),
+                    _ => None,
                 }
             }
 
