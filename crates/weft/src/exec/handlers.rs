@@ -1115,7 +1115,15 @@ fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), Exi
         let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
         ctx.stack.resize(len, 0);
     }
-    ctx.stack[fp + cf.params as usize..fp + cf.locals as usize].fill(0);
+    let (start, end) = (fp + cf.params as usize, fp + cf.locals as usize);
+    if end - start <= 4 && start + 4 <= ctx.stack.len() {
+        // A few locals: four constant-size stores instead of a `memset`
+        // call. The cells past the locals are the callee's temporaries or
+        // above the newest frame, dead either way.
+        ctx.stack[start..start + 4].fill(0);
+    } else {
+        ctx.stack[start..end].fill(0);
+    }
     ctx.ip = Ip::start(cf);
     ctx.frames.push(Frame {
         instance: ctx.instance,
