@@ -233,6 +233,36 @@ pub(crate) enum MemOp {
     StoreLane(u8),
 }
 
+/// The hand-written instructions with a single unconditional result `dst`,
+/// as a pattern binding it to `$d` (by value or by reference, as the match
+/// does): the one list behind `Instr::result_slot` and `result_slot_mut`.
+macro_rules! dst_of_hand_written {
+    ($d:ident) => {
+        Instr::Copy { dst: $d, .. }
+            | Instr::Const32 { dst: $d, .. }
+            | Instr::Const64 { dst: $d, .. }
+            | Instr::GlobalGet { dst: $d, .. }
+            | Instr::MemorySize { dst: $d, .. }
+            | Instr::MemoryGrow { dst: $d, .. }
+            | Instr::RefFunc { dst: $d, .. }
+            | Instr::TableGet { dst: $d, .. }
+            | Instr::TableSize { dst: $d, .. }
+            | Instr::TableGrow { dst: $d, .. }
+            | Instr::GlobalGetV128 { dst: $d, .. }
+            | Instr::V128Bin { dst: $d, .. }
+            | Instr::V128Un { dst: $d, .. }
+            | Instr::V128Tern { dst: $d, .. }
+            | Instr::V128Shift { dst: $d, .. }
+            | Instr::V128Test { dst: $d, .. }
+            | Instr::V128Splat { dst: $d, .. }
+            | Instr::V128Extract { dst: $d, .. }
+            | Instr::V128Replace { dst: $d, .. }
+            | Instr::V128Shuffle { dst: $d, .. }
+            | Instr::V128Load { dst: $d, .. }
+            | Instr::V128LoadLane { dst: $d, .. }
+    };
+}
+
 macro_rules! define_instrs {
     (
         br_cmp: [$($brc:ident),* $(,)?],
@@ -506,28 +536,7 @@ macro_rules! define_instrs {
                     $(Instr::$bimm(x))|* => Some(x.dst),
                     $(Instr::$un(x))|* => Some(x.dst),
                     $(Instr::$ld(x))|* => Some(x.dst),
-                    Instr::Copy { dst, .. }
-                    | Instr::Const32 { dst, .. }
-                    | Instr::Const64 { dst, .. }
-                    | Instr::GlobalGet { dst, .. }
-                    | Instr::MemorySize { dst, .. }
-                    | Instr::MemoryGrow { dst, .. }
-                    | Instr::RefFunc { dst, .. }
-                    | Instr::TableGet { dst, .. }
-                    | Instr::TableSize { dst, .. }
-                    | Instr::TableGrow { dst, .. }
-                    | Instr::GlobalGetV128 { dst, .. }
-                    | Instr::V128Bin { dst, .. }
-                    | Instr::V128Un { dst, .. }
-                    | Instr::V128Tern { dst, .. }
-                    | Instr::V128Shift { dst, .. }
-                    | Instr::V128Test { dst, .. }
-                    | Instr::V128Splat { dst, .. }
-                    | Instr::V128Extract { dst, .. }
-                    | Instr::V128Replace { dst, .. }
-                    | Instr::V128Shuffle { dst, .. }
-                    | Instr::V128Load { dst, .. }
-                    | Instr::V128LoadLane { dst, .. } => Some(dst),
+                    dst_of_hand_written!(dst) => Some(dst),
                     _ => None,
                 }
             }
@@ -559,28 +568,7 @@ macro_rules! define_instrs {
                     $(Instr::$bimm(x))|* => Some(&mut x.dst),
                     $(Instr::$un(x))|* => Some(&mut x.dst),
                     $(Instr::$ld(x))|* => Some(&mut x.dst),
-                    Instr::Copy { dst, .. }
-                    | Instr::Const32 { dst, .. }
-                    | Instr::Const64 { dst, .. }
-                    | Instr::GlobalGet { dst, .. }
-                    | Instr::MemorySize { dst, .. }
-                    | Instr::MemoryGrow { dst, .. }
-                    | Instr::RefFunc { dst, .. }
-                    | Instr::TableGet { dst, .. }
-                    | Instr::TableSize { dst, .. }
-                    | Instr::TableGrow { dst, .. }
-                    | Instr::GlobalGetV128 { dst, .. }
-                    | Instr::V128Bin { dst, .. }
-                    | Instr::V128Un { dst, .. }
-                    | Instr::V128Tern { dst, .. }
-                    | Instr::V128Shift { dst, .. }
-                    | Instr::V128Test { dst, .. }
-                    | Instr::V128Splat { dst, .. }
-                    | Instr::V128Extract { dst, .. }
-                    | Instr::V128Replace { dst, .. }
-                    | Instr::V128Shuffle { dst, .. }
-                    | Instr::V128Load { dst, .. }
-                    | Instr::V128LoadLane { dst, .. } => Some(dst),
+                    dst_of_hand_written!(dst) => Some(dst),
                     _ => None,
                 }
             }

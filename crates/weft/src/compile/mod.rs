@@ -383,16 +383,19 @@ impl Translator<'_> {
         }
     }
 
-    /// Undoes the accumulator hand-off into the instruction at `pc`, if
-    /// there is one: its writer writes slot `t` again. Returns `t`.
-    fn unlink_acc(&mut self, pc: usize) -> Option<Slot> {
-        let (p, t) = self.acc_link?;
-        if p + 1 != pc {
-            return None;
+    /// The slot the instruction at `pc` reads as the accumulator, if it
+    /// reads one: its writer's slot before the hand-off.
+    fn acc_source(&self, pc: usize) -> Option<Slot> {
+        self.acc_link.filter(|&(p, _)| p + 1 == pc).map(|(_, t)| t)
+    }
+
+    /// Undoes the accumulator hand-off into the instruction at `pc` (see
+    /// [`Self::acc_source`]): its writer writes its slot again.
+    fn unlink_acc(&mut self, pc: usize) {
+        if let Some(t) = self.acc_source(pc) {
+            self.code[pc - 1].set_result_slot(t);
+            self.acc_link = None;
         }
-        self.code[p].set_result_slot(t);
-        self.acc_link = None;
-        Some(t)
     }
 
     /// Counts one more instruction against the current block's fuel.
@@ -805,7 +808,9 @@ impl Translator<'_> {
             else_fixup: None,
             end_reachable: false,
         });
-        self.last_result = None;
+        // Entering a block or an `if` places no label (a loop's start does,
+        // in `start_block`), so the last result stays usable: an `if`'s
+        // condition, for one, may come from the accumulator.
     }
 
     fn else_(&mut self) {
@@ -993,17 +998,15 @@ impl Translator<'_> {
         if pc + 1 != self.code.len() {
             return None;
         }
-        let fused = crate::code::fuse_indexed(ins, a, b)?;
-        // The indexed accesses read both addends from slots.
-        let fused = match self.unlink_acc(pc) {
-            Some(t) => crate::code::fuse_indexed(
-                ins,
-                if a == ACC { t } else { a },
-                if b == ACC { t } else { b },
-            )?,
-            None => fused,
+        // The indexed accesses read both addends from slots: an addend the
+        // add took from the accumulator is read from its writer's slot.
+        let from_acc = self.acc_source(pc);
+        let addend = |s: Slot| match from_acc {
+            Some(t) if s == ACC => t,
+            _ => s,
         };
-        self.code[pc] = fused;
+        self.code[pc] = crate::code::fuse_indexed(ins, addend(a), addend(b))?;
+        self.unlink_acc(pc);
         Some(pc)
     }
 
@@ -1295,13 +1298,7 @@ impl Translator<'_> {
                     }
                     None => {
                         let cond = self.pop_slot();
-                        let (len, last) = (self.code.len(), self.last_result);
                         self.enter_block(CtrlKind::If, blockty);
-                        if self.code.len() == len {
-                            // No copies: the condition may still come from
-                            // the accumulator.
-                            self.last_result = last;
-                        }
                         self.emit(I::BrIfEqz { cond, target: 0 })
                     }
                 };

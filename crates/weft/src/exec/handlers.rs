@@ -1424,7 +1424,8 @@ fn pairwise<L: Lane, M: Lane>(x: [u8; 16], f: impl Fn(L, L) -> M) -> [u8; 16] {
     out
 }
 
-/// SIMD operators common in hot loops get a handler each: the lanes are
+/// SIMD operators common in hot loops (and the shifts of 16- to 64-bit
+/// lanes) get a handler each: the lanes are
 /// read straight from the frame and the operation is inlined, which LLVM
 /// compiles to the vector instruction itself. The rest share `v128_bin` /
 /// `v128_un`, which pick the operator at run time. The spec suites check
@@ -1433,6 +1434,7 @@ macro_rules! v128_fast {
     (
         bin { $($bop:ident => $bf:expr;)* }
         un { $($uop:ident => $uf:expr;)* }
+        shift { $($sop:ident => $st:ty, $sf:ident;)* }
     ) => {
         fn v128_bin_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
             use simd::BinOp as B;
@@ -1454,6 +1456,30 @@ macro_rules! v128_fast {
             };
             regs.set_bytes16(dst, r);
             dispatch!(ip.next(), regs, mem, ctx)
+        }
+
+        /// Shifts each `$st` lane by the count (modulo the lane width).
+        fn v128_shift_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+            use simd::ShiftOp as S;
+            let (dst, a, count) =
+                operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, count));
+            let (x, n) = (regs.bytes16(a), regs.u32(count));
+            let r: [u8; 16] = $(if K == S::$sop as u8 {
+                let n = n % <$st>::BITS;
+                lanes2::<$st>(x, x, |v, _| v.$sf(n))
+            } else)* {
+                unreachable!("no fast handler for SIMD shift {K}")
+            };
+            regs.set_bytes16(dst, r);
+            dispatch!(ip.next(), regs, mem, ctx)
+        }
+
+        fn v128_shift_handler(op: simd::ShiftOp) -> Handler {
+            use simd::ShiftOp as S;
+            match op {
+                $(S::$sop => v128_shift_fast::<{ S::$sop as u8 }>,)*
+                _ => v128_shift,
+            }
         }
 
         fn v128_bin_handler(op: simd::BinOp) -> Handler {
@@ -1528,56 +1554,23 @@ v128_fast! {
     I32x4ExtAddPairwiseI16x8S => |x| pairwise::<i16, i32>(x, |a, b| i32::from(a) + i32::from(b));
     I32x4ExtAddPairwiseI16x8U => |x| pairwise::<u16, u32>(x, |a, b| u32::from(a) + u32::from(b));
     }
+    shift {
+    I16x8Shl => u16, wrapping_shl;
+    I16x8ShrS => i16, wrapping_shr;
+    I16x8ShrU => u16, wrapping_shr;
+    I32x4Shl => u32, wrapping_shl;
+    I32x4ShrS => i32, wrapping_shr;
+    I32x4ShrU => u32, wrapping_shr;
+    I64x2Shl => u64, wrapping_shl;
+    I64x2ShrS => i64, wrapping_shr;
+    I64x2ShrU => u64, wrapping_shr;
+    }
 }
 
 fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (op, dst, src) = operands!(ip, Instr::V128Un { op, dst, src } => (op, dst, src));
     regs.setv(dst, simd::un(op, regs.getv(src)));
     dispatch!(ip.next(), regs, mem, ctx)
-}
-
-/// Lane-wise shifts of `L` lanes of `BITS` bits by `count` (taken modulo the
-/// lane width), inlined: a handler each (see `v128_fast`).
-fn v128_shift_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
-    use simd::ShiftOp as S;
-    let (dst, a, count) = operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, count));
-    let (x, n) = (regs.bytes16(a), regs.u32(count));
-    macro_rules! shift {
-        ($t:ty, $f:ident) => {{
-            let n = n % <$t>::BITS;
-            lanes2::<$t>(x, x, |v, _| v.$f(n))
-        }};
-    }
-    let r = match K {
-        k if k == S::I16x8Shl as u8 => shift!(u16, wrapping_shl),
-        k if k == S::I16x8ShrS as u8 => shift!(i16, wrapping_shr),
-        k if k == S::I16x8ShrU as u8 => shift!(u16, wrapping_shr),
-        k if k == S::I32x4Shl as u8 => shift!(u32, wrapping_shl),
-        k if k == S::I32x4ShrS as u8 => shift!(i32, wrapping_shr),
-        k if k == S::I32x4ShrU as u8 => shift!(u32, wrapping_shr),
-        k if k == S::I64x2Shl as u8 => shift!(u64, wrapping_shl),
-        k if k == S::I64x2ShrS as u8 => shift!(i64, wrapping_shr),
-        k if k == S::I64x2ShrU as u8 => shift!(u64, wrapping_shr),
-        _ => unreachable!("no fast handler for SIMD shift {K}"),
-    };
-    regs.set_bytes16(dst, r);
-    dispatch!(ip.next(), regs, mem, ctx)
-}
-
-fn v128_shift_handler(op: simd::ShiftOp) -> Handler {
-    use simd::ShiftOp as S;
-    match op {
-        S::I16x8Shl => v128_shift_fast::<{ S::I16x8Shl as u8 }>,
-        S::I16x8ShrS => v128_shift_fast::<{ S::I16x8ShrS as u8 }>,
-        S::I16x8ShrU => v128_shift_fast::<{ S::I16x8ShrU as u8 }>,
-        S::I32x4Shl => v128_shift_fast::<{ S::I32x4Shl as u8 }>,
-        S::I32x4ShrS => v128_shift_fast::<{ S::I32x4ShrS as u8 }>,
-        S::I32x4ShrU => v128_shift_fast::<{ S::I32x4ShrU as u8 }>,
-        S::I64x2Shl => v128_shift_fast::<{ S::I64x2Shl as u8 }>,
-        S::I64x2ShrS => v128_shift_fast::<{ S::I64x2ShrS as u8 }>,
-        S::I64x2ShrU => v128_shift_fast::<{ S::I64x2ShrU as u8 }>,
-        _ => v128_shift,
-    }
 }
 
 fn v128_shift(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
