@@ -312,6 +312,9 @@ macro_rules! define_instrs {
             CallIndirect { type_index: u32, base: Slot, index: Slot, table: u16 },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
+            /// `Copy { dst: dst0, src: src0 }`, then `Copy { dst: dst1, src:
+            /// src1 }` (two copies in a row, of narrow slots).
+            Copy2 { dst0: u16, src0: u16, dst1: u16, src1: u16 },
             /// Copy `len` slots from `src..` to `dst..`, ascending (`dst <= src`).
             CopyMany { dst: Slot, src: Slot, len: u32 },
             /// `dst = value` (zero-extended to a cell).

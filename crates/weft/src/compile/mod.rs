@@ -122,6 +122,9 @@ struct Translator<'a> {
     last_result: Option<usize>,
     /// The `ConsumeFuel` of the current basic block, when fuel is on.
     fuel_pc: Option<usize>,
+    /// Where the current basic block's instructions start: no branch
+    /// lands between `block_start` and the end of the code.
+    block_start: usize,
     /// The last accumulator hand-off made: the writer's pc and the slot it
     /// wrote before (the reader is the next instruction).
     acc_link: Option<(usize, Slot)>,
@@ -205,6 +208,7 @@ pub(crate) fn compile_function(
         skip_depth: 0,
         last_result: None,
         fuel_pc: None,
+        block_start: 0,
         acc_link: None,
     };
     tr.start_block();
@@ -414,6 +418,7 @@ impl Translator<'_> {
             self.code.push(Instr::ConsumeFuel { amount: 0 });
             self.fuel_pc = Some(self.code.len() - 1);
         }
+        self.block_start = self.code.len();
         self.last_result = None;
     }
 
@@ -500,7 +505,9 @@ impl Translator<'_> {
     fn emit_copy(&mut self, dst: Slot, src: Slot, cells: u32) {
         if src != dst {
             if cells == 1 {
-                self.emit(Instr::Copy { dst, src });
+                if !self.pair_copy(dst, src) {
+                    self.emit(Instr::Copy { dst, src });
+                }
             } else {
                 self.emit(Instr::CopyMany {
                     dst,
@@ -509,6 +516,34 @@ impl Translator<'_> {
                 });
             }
         }
+    }
+
+    /// Merges the copy `dst <- src` into the instruction just emitted when
+    /// that is a `Copy` in the same basic block (so no branch lands between
+    /// them) and all four slots fit a `Copy2`; returns whether it did.
+    fn pair_copy(&mut self, dst: Slot, src: Slot) -> bool {
+        let pc = self.code.len().wrapping_sub(1);
+        if pc < self.block_start || pc == usize::MAX {
+            return false;
+        }
+        let Some(&Instr::Copy { dst: d0, src: s0 }) = self.code.get(pc) else {
+            return false;
+        };
+        let narrow = |s: Slot| u16::try_from(s).ok();
+        let (Some(dst0), Some(src0), Some(dst1), Some(src1)) =
+            (narrow(d0), narrow(s0), narrow(dst), narrow(src))
+        else {
+            return false;
+        };
+        self.charge();
+        self.code[pc] = Instr::Copy2 {
+            dst0,
+            src0,
+            dst1,
+            src1,
+        };
+        self.last_result = None;
+        true
     }
 
     /// Emits whatever puts the value of entry `e` into `dst`, without

@@ -112,9 +112,16 @@ fn call_arguments_sit_at_the_callee_frame_base() {
               local.get 1 local.get 0 call 1)
             (func (param i32 i32) (result i32) local.get 0))"#,
     );
-    assert_eq!(code[0], Instr::Copy { dst: 2, src: 1 });
-    assert_eq!(code[1], Instr::Copy { dst: 3, src: 0 });
-    assert_eq!(code[2], Instr::Call { func: 1, base: 2 });
+    assert_eq!(
+        code[0],
+        Instr::Copy2 {
+            dst0: 2,
+            src0: 1,
+            dst1: 3,
+            src1: 0
+        }
+    );
+    assert_eq!(code[1], Instr::Call { func: 1, base: 2 });
 }
 
 #[test]

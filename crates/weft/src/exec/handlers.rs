@@ -215,6 +215,19 @@ impl Regs {
         }
     }
 
+    /// The frame `base` slots into this one, which starts at `stack[fp]`
+    /// (the new frame's invariant holds when `stack[fp..]` has its size).
+    #[inline(always)]
+    fn window(self, base: Slot, stack: &[u64], fp: usize) -> Regs {
+        let _ = (stack, fp);
+        Regs {
+            ptr: self.ptr.wrapping_add(base as usize),
+            acc: 0,
+            #[cfg(debug_assertions)]
+            len: stack.len() - fp,
+        }
+    }
+
     /// The cell index of this frame's base in `stack`.
     fn fp(self, stack: &[u64]) -> usize {
         (self.ptr as usize - stack.as_ptr() as usize) / std::mem::size_of::<u64>()
@@ -897,6 +910,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::CallImport { .. } => call_import,
         I::CallIndirect { .. } => call_indirect,
         I::Copy { .. } => copy,
+        I::Copy2 { .. } => copy2,
         I::CopyMany { .. } => copy_many,
         I::Const32 { .. } => by_mode!(const32, i.acc_mode(), [0, 1]),
         I::Const64 { .. } => by_mode!(const64, i.acc_mode(), [0, 1]),
@@ -1028,18 +1042,18 @@ fn return_slot<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> 
     return_(ip, regs, mem, ctx)
 }
 
-fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (func, base) = operands!(ip, Instr::Call { func, base } => (func, base));
-    if let Err(exit) = enter(ctx, func, base, ip.next()) {
-        return exit;
+    match enter_fast(ctx, regs, func, base, ip.next()) {
+        Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
+        None => enter_slow(ctx, func, base, ip.next(), mem),
     }
-    dispatch!(ctx.ip, ctx.regs, mem, ctx)
 }
 
-fn call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call_import(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (func, base) = operands!(ip, Instr::CallImport { func, base } => (func, base));
     let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
-    call_store_func(f, base, ip, mem, ctx)
+    call_store_func(f, base, ip, regs, mem, ctx)
 }
 
 fn call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
@@ -1057,13 +1071,13 @@ fn call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     if inner.funcs[f as usize].sig() != ctx.module.inner.sig_ids[type_index as usize] {
         return Exit::Trap(TrapKind::BadSignature);
     }
-    call_store_func(f as u32, base, ip, mem, ctx)
+    call_store_func(f as u32, base, ip, regs, mem, ctx)
 }
 
 /// Calls store function `f` with its frame at slot `base` of the current
 /// frame; `ip` is the call op.
 #[inline(always)]
-fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call_store_func(f: u32, base: Slot, ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     match ctx.inner.funcs[f as usize] {
         FuncKind::Wasm {
             instance, index, ..
@@ -1073,10 +1087,10 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> E
             } else {
                 mem
             };
-            if let Err(exit) = enter(ctx, index, base, ip.next()) {
-                return exit;
+            match enter_fast(ctx, regs, index, base, ip.next()) {
+                Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
+                None => enter_slow(ctx, index, base, ip.next(), mem),
             }
-            dispatch!(ctx.ip, ctx.regs, mem, ctx)
         }
         FuncKind::Host { host, .. } => {
             if let Some(top) = ctx.frames.last_mut() {
@@ -1086,6 +1100,67 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> E
             Exit::Host
         }
     }
+}
+
+/// The common case of [`enter`], inline in the call handlers: the callee is
+/// compiled, and its frame fits the value stack and the frame vector as they
+/// are. Returns the callee's first op and frame; `None` (with nothing
+/// changed) leaves the call to [`enter_slow`].
+#[inline(always)]
+fn enter_fast(
+    ctx: &mut Ctx<'_>,
+    regs: Regs,
+    func: u32,
+    base: Slot,
+    resume: Ip,
+) -> Option<(Ip, Regs)> {
+    let cf = ctx.module.inner.compiled(func)?;
+    let frames = &mut *ctx.frames;
+    let n = frames.len();
+    if n >= ctx.frame_room || n == frames.capacity() {
+        return None;
+    }
+    let caller = frames.last_mut()?;
+    let fp = caller.fp + base as usize;
+    let stack = &mut **ctx.stack;
+    if fp + cf.frame_size as usize > stack.len() {
+        return None;
+    }
+    zero_locals(stack, fp + cf.params as usize, fp + cf.locals as usize);
+    caller.ip = resume;
+    let ip = Ip::start(cf);
+    frames.push(Frame {
+        instance: ctx.instance,
+        func,
+        ip,
+        fp,
+    });
+    Some((ip, regs.window(base, stack, fp)))
+}
+
+/// Zeroes `stack[start..end]`, the locals of a new frame. A few locals take
+/// constant-size stores instead of a `memset` call: the cells past `end` are
+/// the callee's temporaries or above the newest frame, dead either way.
+#[inline(always)]
+fn zero_locals(stack: &mut [u64], start: usize, end: usize) {
+    let n = end - start;
+    if n <= 4 && start + 4 <= stack.len() {
+        stack[start..start + 4].fill(0);
+    } else if n <= 16 && start + 16 <= stack.len() {
+        stack[start..start + 16].fill(0);
+    } else {
+        stack[start..end].fill(0);
+    }
+}
+
+/// A call that [`enter_fast`] declined: lazy compilation, a stack or frame
+/// vector to grow, or a trap.
+#[inline(never)]
+fn enter_slow(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip, mem: Mem) -> Exit {
+    if let Err(exit) = enter(ctx, func, base, resume) {
+        return exit;
+    }
+    dispatch!(ctx.ip, ctx.regs, mem, ctx)
 }
 
 /// Pushes the frame of defined function `func` of the current instance at
@@ -1115,15 +1190,7 @@ fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), Exi
         let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
         ctx.stack.resize(len, 0);
     }
-    let (start, end) = (fp + cf.params as usize, fp + cf.locals as usize);
-    if end - start <= 4 && start + 4 <= ctx.stack.len() {
-        // A few locals: four constant-size stores instead of a `memset`
-        // call. The cells past the locals are the callee's temporaries or
-        // above the newest frame, dead either way.
-        ctx.stack[start..start + 4].fill(0);
-    } else {
-        ctx.stack[start..end].fill(0);
-    }
+    zero_locals(ctx.stack, fp + cf.params as usize, fp + cf.locals as usize);
     ctx.ip = Ip::start(cf);
     ctx.frames.push(Frame {
         instance: ctx.instance,
@@ -1147,6 +1214,14 @@ fn switch_instance(ctx: &mut Ctx<'_>, instance: u32) -> Mem {
 fn copy(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (dst, src) = operands!(ip, Instr::Copy { dst, src } => (dst, src));
     regs.set(dst, regs.get(src));
+    dispatch!(ip.next(), regs, mem, ctx)
+}
+
+fn copy2(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (d0, s0, d1, s1) =
+        operands!(ip, Instr::Copy2 { dst0, src0, dst1, src1 } => (dst0, src0, dst1, src1));
+    regs.set(Slot::from(d0), regs.get(Slot::from(s0)));
+    regs.set(Slot::from(d1), regs.get(Slot::from(s1)));
     dispatch!(ip.next(), regs, mem, ctx)
 }
 

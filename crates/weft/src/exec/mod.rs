@@ -274,6 +274,8 @@ struct Ctx<'a> {
     mem0: usize,
     depth_base: usize,
     max_depth: usize,
+    /// How many frames `frames` may hold: `max_depth - depth_base`.
+    frame_room: usize,
     max_cells: usize,
     /// The host function and argument slot of an [`Exit::Host`].
     host: (u32, u32),
@@ -306,6 +308,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
             mem0: usize::MAX,
             depth_base,
             max_depth,
+            frame_room: max_depth.saturating_sub(depth_base),
             max_cells,
             host: (0, 0),
             error: None,

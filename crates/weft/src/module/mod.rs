@@ -143,6 +143,13 @@ impl std::fmt::Debug for LazySource {
 }
 
 impl ModuleInner {
+    /// The compiled code of defined function `defined` if it has been
+    /// compiled (always, unless compilation is lazy).
+    #[inline(always)]
+    pub(crate) fn compiled(&self, defined: u32) -> Option<&CompiledFunc> {
+        self.code.get(defined as usize)?.compiled.get()
+    }
+
     /// The compiled code of defined function `defined`, compiling it first
     /// if that has not happened yet (lazy compilation).
     #[inline]
