@@ -308,8 +308,8 @@ macro_rules! define_instrs {
             /// Call the function at a module function index (used for imports).
             CallImport { func: u32, base: Slot },
             /// Call through table `table`: the element index is in slot `index`,
-            /// the expected signature is module type `type_index`.
-            CallIndirect { type_index: u32, base: Slot, index: Slot, table: u16 },
+            /// the expected signature is `sig` (the engine's id of the type).
+            CallIndirect { sig: crate::engine::SigId, base: Slot, index: Slot, table: u16 },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
             /// `Copy { dst: dst0, src: src0 }`, then `Copy { dst: dst1, src:
@@ -476,7 +476,9 @@ macro_rules! define_instrs {
                     $(Instr::$brc(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b),
                     $(Instr::$brci(x))|* => acc_bit(x.a, a),
                     Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => acc_bit(cond, a),
-                    Instr::BrTable { index, .. } => acc_bit(index, a),
+                    Instr::BrTable { index, .. } | Instr::CallIndirect { index, .. } => {
+                        acc_bit(index, a)
+                    }
                     Instr::ReturnSlot { src } => acc_bit(src, a),
                     Instr::Const32 { dst, .. } | Instr::Const64 { dst, .. } => acc_bit(dst, d),
                     _ => 0,
@@ -510,7 +512,9 @@ macro_rules! define_instrs {
                     Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => {
                         read_acc(&mut [cond], t)
                     }
-                    Instr::BrTable { index, .. } => read_acc(&mut [index], t),
+                    Instr::BrTable { index, .. } | Instr::CallIndirect { index, .. } => {
+                        read_acc(&mut [index], t)
+                    }
                     Instr::ReturnSlot { src } => read_acc(&mut [src], t),
                     _ => false,
                 }

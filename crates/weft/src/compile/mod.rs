@@ -31,6 +31,8 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 /// What the translator needs to know about the module.
 pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
+    /// The engine's id of each type (`types[i]` is `sig_ids[i]`).
+    pub sig_ids: &'a [crate::engine::SigId],
     pub funcs: &'a [u32],
     /// All globals, imported first.
     pub globals: &'a [GlobalType],
@@ -1381,7 +1383,7 @@ impl Translator<'_> {
                 let table = u16::try_from(table_index)
                     .map_err(|_| compile_err("table index too large".into(), offset))?;
                 self.emit(I::CallIndirect {
-                    type_index,
+                    sig: self.env.sig_ids[type_index as usize],
                     base,
                     index,
                     table,

@@ -908,7 +908,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::ReturnSlot { .. } => by_mode!(return_slot, i.acc_mode(), [0, 2]),
         I::Call { .. } => call,
         I::CallImport { .. } => call_import,
-        I::CallIndirect { .. } => call_indirect,
+        I::CallIndirect { .. } => by_mode!(call_indirect, i.acc_mode(), [0, 2]),
         I::Copy { .. } => copy,
         I::Copy2 { .. } => copy2,
         I::CopyMany { .. } => copy_many,
@@ -1056,19 +1056,24 @@ fn call_import(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     call_store_func(f, base, ip, regs, mem, ctx)
 }
 
-fn call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
-    let (type_index, base, index, table) = operands!(ip, Instr::CallIndirect {
-        type_index, base, index, table
-    } => (type_index, base, index, table));
+fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    let (sig, base, index, table) = operands!(ip, Instr::CallIndirect {
+        sig, base, index, table
+    } => (sig, base, index, table));
     let inner = &*ctx.inner;
-    let t = inner.instances[ctx.instance as usize].tables[table as usize];
-    let Some(&cell) = inner.tables[t as usize].elems.get(regs.u32(index) as usize) else {
+    let t = if table == 0 {
+        ctx.table0
+    } else {
+        inner.instances[ctx.instance as usize].tables[table as usize]
+    };
+    let i = regs.arg(index, acc!(ACC_A)).u32();
+    let Some(&cell) = inner.tables[t as usize].elems.get(i as usize) else {
         return Exit::Trap(TrapKind::UndefinedElement);
     };
     let Some(f) = cell.checked_sub(1) else {
         return Exit::Trap(TrapKind::UninitializedElement);
     };
-    if inner.funcs[f as usize].sig() != ctx.module.inner.sig_ids[type_index as usize] {
+    if inner.funcs[f as usize].sig() != sig {
         return Exit::Trap(TrapKind::BadSignature);
     }
     call_store_func(f as u32, base, ip, regs, mem, ctx)
@@ -1208,6 +1213,7 @@ fn switch_instance(ctx: &mut Ctx<'_>, instance: u32) -> Mem {
     ctx.instance = instance;
     ctx.module = data.module.clone();
     ctx.mem0 = data.memories.first().copied().unwrap_or(u32::MAX) as usize;
+    ctx.table0 = data.tables.first().copied().unwrap_or(u32::MAX);
     Mem::new(mem_parts(ctx.inner, ctx.mem0))
 }
 

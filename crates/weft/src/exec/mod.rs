@@ -272,6 +272,8 @@ struct Ctx<'a> {
     instance: u32,
     module: Module,
     mem0: usize,
+    /// The current instance's table 0 (store index; `u32::MAX` if none).
+    table0: u32,
     depth_base: usize,
     max_depth: usize,
     /// How many frames `frames` may hold: `max_depth - depth_base`.
@@ -306,6 +308,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
             instance: top.instance,
             module,
             mem0: usize::MAX,
+            table0: u32::MAX,
             depth_base,
             max_depth,
             frame_room: max_depth.saturating_sub(depth_base),

@@ -176,6 +176,7 @@ impl ModuleInner {
         let config = self.engine.config();
         let env = crate::compile::ModuleEnv {
             types: &self.types,
+            sig_ids: &self.sig_ids,
             funcs: &self.funcs,
             globals: &self.globals,
             num_imported_funcs: self.num_imported_funcs,

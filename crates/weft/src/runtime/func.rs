@@ -10,16 +10,21 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 /// What a function in the store is.
+///
+/// `repr(u32)` with `sig` first in each variant puts the signature at the
+/// same offset in both, so reading it (every `call_indirect` does) is one
+/// load rather than a choice on the variant.
 #[derive(Debug, Clone, Copy)]
+#[repr(u32)]
 pub(crate) enum FuncKind {
     /// Defined function `index` of the module of instance `instance`.
     Wasm {
+        sig: SigId,
         instance: u32,
         index: u32,
-        sig: SigId,
     },
     /// Host function `host` of the store's host list.
-    Host { host: u32, sig: SigId },
+    Host { sig: SigId, host: u32 },
 }
 
 impl FuncKind {
