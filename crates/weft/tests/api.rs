@@ -557,6 +557,45 @@ fn a_wide_constant_stored_at_an_address_sum_is_stored() {
     assert_eq!(f.call(&mut store, (24, 8)).unwrap(), 3.25);
 }
 
+/// Bit tests fused into branches take the branch exactly when the bits say
+/// so: `br_if` on `eqz (and)` and `if` on `and`, with an immediate mask and
+/// with a register one.
+#[test]
+fn fused_bit_test_branches_follow_the_bits() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func (export "f") (param i32 i32) (result i32)
+              (local i32)
+              (block (br_if 0 (i32.eqz (i32.and (local.get 0) (i32.const 8))))
+                (local.set 2 (i32.const 1)))
+              (if (i32.and (local.get 0) (local.get 1))
+                (then (local.set 2 (i32.add (local.get 2) (i32.const 10)))))
+              (block (br_if 0 (i32.and (local.get 0) (i32.const 0x100)))
+                (local.set 2 (i32.add (local.get 2) (i32.const 100))))
+              local.get 2))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst
+        .get_typed_func::<(i32, i32), i32>(&mut store, "f")
+        .unwrap();
+    for x in [0, 8, 0x100, 0x108, -1, 7, 0x0ff] {
+        for m in [0, 1, 8, -1] {
+            let want = i32::from(x & 8 != 0)
+                + 10 * i32::from(x & m != 0)
+                + 100 * i32::from(x & 0x100 == 0);
+            assert_eq!(
+                f.call(&mut store, (x, m)).unwrap(),
+                want,
+                "x={x:#x} m={m:#x}"
+            );
+        }
+    }
+}
+
 /// With lazy compilation an invalid body is still rejected when the module
 /// is created, a function is compiled by its first call (direct, through a
 /// table, from the host), and the results are those of eager compilation.

@@ -585,18 +585,21 @@ macro_rules! define_instrs {
 
 define_instrs! {
     // Fused compare-and-branch: `Br<Type><Cmp>[Imm]` jumps when the
-    // comparison (as in the plain instruction of the same name) holds.
+    // comparison (as in the plain instruction of the same name) holds;
+    // `BrI32And[Imm]` when `a & b` is nonzero, `BrI32AndZ[Imm]` when zero.
     br_cmp: [
         BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU,
         BrI32LeS, BrI32LeU, BrI32GeS, BrI32GeU,
         BrI64Eq, BrI64Ne, BrI64LtS, BrI64LtU, BrI64GtS, BrI64GtU,
         BrI64LeS, BrI64LeU, BrI64GeS, BrI64GeU,
+        BrI32And, BrI32AndZ,
     ],
     br_cmp_imm: [
         BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
         BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
         BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm, BrI64GtUImm,
         BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
+        BrI32AndImm, BrI32AndZImm,
     ],
     bin: [
         I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
@@ -735,6 +738,7 @@ pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
         BrI32GtSImm <=> BrI32LeSImm, BrI32GtUImm <=> BrI32LeUImm,
         BrI64EqImm <=> BrI64NeImm, BrI64LtSImm <=> BrI64GeSImm, BrI64LtUImm <=> BrI64GeUImm,
         BrI64GtSImm <=> BrI64LeSImm, BrI64GtUImm <=> BrI64LeUImm,
+        BrI32And <=> BrI32AndZ, BrI32AndImm <=> BrI32AndZImm,
     )
 }
 
@@ -803,6 +807,9 @@ pub(crate) fn fuse_compare_branch(cmp: Instr, negate: bool, target: u32) -> Opti
         I::I64LeUImm(x) => pick_imm!(x, BrI64LeUImm, BrI64GtUImm),
         I::I64GeSImm(x) => pick_imm!(x, BrI64GeSImm, BrI64LtSImm),
         I::I64GeUImm(x) => pick_imm!(x, BrI64GeUImm, BrI64LtUImm),
+        // A bit test: the `and` is the condition itself, nonzero to branch.
+        I::I32And(x) => pick!(x, BrCmp, BrI32And, BrI32AndZ),
+        I::I32AndImm(x) => pick_imm!(x, BrI32AndImm, BrI32AndZImm),
         I::I32Eqz(x) => Some(if negate {
             I::BrIfNez {
                 cond: x.src,

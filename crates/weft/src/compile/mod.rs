@@ -596,7 +596,31 @@ impl Translator<'_> {
         self.code[pc] = fused;
         self.stack.pop();
         self.last_result = None;
-        Some(pc)
+        Some(self.fuse_eqz_branch(pc))
+    }
+
+    /// A `BrIfEqz`/`BrIfNez` at `pc` (the last instruction) on the
+    /// accumulator, whose writer is itself a comparison or bit test, becomes
+    /// one branch on that (`br_if (i32.eqz (i32.and x 8))` is one op).
+    /// Returns the branch's pc.
+    fn fuse_eqz_branch(&mut self, pc: usize) -> usize {
+        let negate = match self.code[pc] {
+            Instr::BrIfEqz { cond: ACC, .. } => true,
+            Instr::BrIfNez { cond: ACC, .. } => false,
+            _ => return pc,
+        };
+        let Some(t) = self.acc_source(pc) else {
+            return pc;
+        };
+        let mut writer = self.code[pc - 1];
+        writer.set_result_slot(t);
+        let Some(fused) = crate::code::fuse_compare_branch(writer, negate, 0) else {
+            return pc;
+        };
+        self.code.pop();
+        self.code[pc - 1] = fused;
+        self.acc_link = None;
+        pc - 1
     }
 
     fn here(&self) -> u32 {

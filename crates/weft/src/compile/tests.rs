@@ -288,3 +288,48 @@ fn no_branch_lands_on_a_br() {
         }
     }
 }
+
+#[test]
+fn a_bit_test_and_its_negation_branch_in_one_op() {
+    // `if (x & 8)`, as clang writes it: skip the body when the bits are zero.
+    let code = compile(
+        r#"(module (func (param i32) (result i32)
+            (block (br_if 0 (i32.eqz (i32.and (local.get 0) (i32.const 8))))
+              (return (i32.const 1)))
+            (if (i32.and (local.get 0) (local.get 0)) (then (return (i32.const 2))))
+            i32.const 0))"#,
+    );
+    assert!(matches!(
+        code[0],
+        Instr::BrI32AndZImm(crate::code::BrCmpImm { a: 0, imm: 8, .. })
+    ));
+    assert!(
+        code.iter()
+            .any(|i| matches!(i, Instr::BrI32AndZ(crate::code::BrCmp { a: 0, b: 0, .. })))
+    );
+    assert!(!code.iter().any(|i| matches!(
+        i,
+        Instr::BrIfEqz { .. } | Instr::BrIfNez { .. } | Instr::I32Eqz(_)
+    )));
+}
+
+#[test]
+fn two_copies_in_a_row_pair_up_but_not_across_a_label() {
+    // Rotating three locals: the first two copies pair; the loop's label
+    // sits before the third copy, which stays alone.
+    let code = compile(
+        r#"(module (func (param i32 i32 i32)
+            local.get 0 local.set 1 local.get 1 local.set 2
+            (loop local.get 2 local.set 0 (br_if 0 (local.get 0)))))"#,
+    );
+    assert_eq!(
+        code[0],
+        Instr::Copy2 {
+            dst0: 1,
+            src0: 0,
+            dst1: 2,
+            src1: 1
+        }
+    );
+    assert_eq!(code[1], Instr::Copy { dst: 0, src: 2 });
+}

@@ -868,6 +868,8 @@ branch_family! { br_cmp_handler [0, 2, 4], slot:
     BrI64LeU(get, |a, b| a <= b);
     BrI64GeS(i64, |a, b| a >= b);
     BrI64GeU(get, |a, b| a >= b);
+    BrI32And(u32, |a, b| a & b != 0);
+    BrI32AndZ(u32, |a, b| a & b == 0);
 }
 
 branch_family! { br_cmp_imm_handler [0, 2], imm:
@@ -891,6 +893,8 @@ branch_family! { br_cmp_imm_handler [0, 2], imm:
     BrI64LeUImm(get, |a, b| a <= i64::from(b) as u64);
     BrI64GeSImm(i64, |a, b| a >= i64::from(b));
     BrI64GeUImm(get, |a, b| a >= i64::from(b) as u64);
+    BrI32AndImm(u32, |a, b| a & b as u32 != 0);
+    BrI32AndZImm(u32, |a, b| a & b as u32 == 0);
 }
 
 /// The handler of `i`.
