@@ -356,20 +356,34 @@ impl Translator<'_> {
         self.last_result = Some(self.code.len() - 1);
     }
 
-    /// Hands the last instruction's result to `i` (about to be emitted)
-    /// through the accumulator when `i` is the only instruction that will
-    /// ever read it: the value is a temp that `i` has popped, nothing was
-    /// emitted and no label placed in between (`last_result` is cleared at
-    /// every label), and both instructions have handlers for it. `pushed`:
-    /// the top entry is `i`'s own result, which may reuse the slot.
+    /// Lets `i` (about to be emitted) read the last instruction's result
+    /// from the accumulator, which every writer of the families with
+    /// accumulator handlers leaves its result in. That needs `i` to follow
+    /// the writer directly, with no label in between (no other path reaches
+    /// `i`), and a handler of `i` for it.
+    ///
+    /// When `i` is also the only instruction that will ever read the value
+    /// (a temp that `i` has popped), the writer stops storing it to its slot
+    /// at all. Otherwise (a local, or a temp still on the stack) the writer
+    /// writes through: the slot and the accumulator. `pushed`: the top entry
+    /// is `i`'s own result, which may reuse the slot.
     fn link_acc(&mut self, i: &mut Instr, pushed: bool) {
-        let Some(p) = self.last_result else { return };
-        if p + 1 != self.code.len() || !self.code[p].can_write_acc() {
+        let Some(p) = self.code.len().checked_sub(1) else {
+            return;
+        };
+        if p < self.block_start || !self.code[p].can_write_acc() {
             return;
         }
         let Some(t) = self.code[p].result_slot() else {
             return;
         };
+        if t == ACC || !i.read_acc(t) {
+            return;
+        }
+        self.acc_link = Some((p, t));
+        if self.last_result != Some(p) {
+            return;
+        }
         let live = if pushed {
             if self.stack.last().map(|e| e.slot) != i.result_slot() {
                 return;
@@ -380,12 +394,8 @@ impl Translator<'_> {
         };
         // Every live entry sits below `slot_at(live)`; locals are below
         // `local_cells`.
-        if t < self.local_cells || t < self.slot_at(live) {
-            return;
-        }
-        if i.read_acc(t) {
+        if t >= self.local_cells && t >= self.slot_at(live) {
             self.code[p].set_result_slot(ACC);
-            self.acc_link = Some((p, t));
         }
     }
 
@@ -609,9 +619,13 @@ impl Translator<'_> {
             Instr::BrIfNez { cond: ACC, .. } => false,
             _ => return pc,
         };
+        // Only a writer whose value nothing else reads (no slot written).
         let Some(t) = self.acc_source(pc) else {
             return pc;
         };
+        if self.code[pc - 1].result_slot() != Some(ACC) {
+            return pc;
+        }
         let mut writer = self.code[pc - 1];
         writer.set_result_slot(t);
         let Some(fused) = crate::code::fuse_compare_branch(writer, negate, 0) else {

@@ -80,12 +80,13 @@ fn stale_local_on_stack_is_saved_before_overwrite() {
     );
     assert_eq!(code[0], Instr::Copy { dst: 1, src: 0 });
     assert_eq!(code[1], Instr::Const32 { dst: 0, value: 9 });
+    // The new value of local 0 is also in the accumulator (written through).
     assert_eq!(
         code[2],
         Instr::I32Add(Bin {
             dst: ACC,
             a: 1,
-            b: 0
+            b: ACC
         })
     );
 }

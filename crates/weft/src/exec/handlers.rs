@@ -151,12 +151,14 @@ impl Regs {
         }
     }
 
-    /// Writes result `v` to slot `s`, or to the accumulator when `to_acc`.
+    /// Writes result `v` to the accumulator, and to slot `s` unless
+    /// `to_acc` (the compiler lets the next instruction read the
+    /// accumulator either way).
     #[inline(always)]
     fn put(&mut self, s: Slot, v: u64, to_acc: bool) {
+        self.acc = v;
         if to_acc {
             debug_assert_eq!(s, ACC);
-            self.acc = v;
         } else {
             self.set(s, v);
         }
