@@ -479,7 +479,7 @@ macro_rules! define_instrs {
                     Instr::BrTable { index, .. } | Instr::CallIndirect { index, .. } => {
                         acc_bit(index, a)
                     }
-                    Instr::ReturnSlot { src } => acc_bit(src, a),
+                    Instr::ReturnSlot { src } | Instr::Copy { src, .. } => acc_bit(src, a),
                     Instr::Const32 { dst, .. } | Instr::Const64 { dst, .. } => acc_bit(dst, d),
                     _ => 0,
                 }
@@ -494,6 +494,17 @@ macro_rules! define_instrs {
                         | $(Instr::$ld(_))|* | $(Instr::$ldi(_))|*
                         | Instr::Const32 { .. } | Instr::Const64 { .. }
                 )
+            }
+
+            /// The slot whose value this instruction's handler leaves in the
+            /// accumulator as well (see `can_write_acc`; copies too).
+            pub(crate) fn acc_slot(&self) -> Option<Slot> {
+                match *self {
+                    Instr::Copy2 { dst1, .. } => Some(Slot::from(dst1)),
+                    Instr::Copy { dst, .. } => Some(dst),
+                    _ if self.can_write_acc() => self.result_slot(),
+                    _ => None,
+                }
             }
 
             /// Makes the one operand of this instruction that reads slot `t`
@@ -515,7 +526,9 @@ macro_rules! define_instrs {
                     Instr::BrTable { index, .. } | Instr::CallIndirect { index, .. } => {
                         read_acc(&mut [index], t)
                     }
-                    Instr::ReturnSlot { src } => read_acc(&mut [src], t),
+                    Instr::ReturnSlot { src } | Instr::Copy { src, .. } => {
+                        read_acc(&mut [src], t)
+                    }
                     _ => false,
                 }
             }

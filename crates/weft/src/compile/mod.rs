@@ -371,17 +371,17 @@ impl Translator<'_> {
         let Some(p) = self.code.len().checked_sub(1) else {
             return;
         };
-        if p < self.block_start || !self.code[p].can_write_acc() {
+        if p < self.block_start {
             return;
         }
-        let Some(t) = self.code[p].result_slot() else {
+        let Some(t) = self.code[p].acc_slot() else {
             return;
         };
         if t == ACC || !i.read_acc(t) {
             return;
         }
         self.acc_link = Some((p, t));
-        if self.last_result != Some(p) {
+        if self.last_result != Some(p) || !self.code[p].can_write_acc() {
             return;
         }
         let live = if pushed {

@@ -915,7 +915,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::Call { .. } => call,
         I::CallImport { .. } => call_import,
         I::CallIndirect { .. } => by_mode!(call_indirect, i.acc_mode(), [0, 2]),
-        I::Copy { .. } => copy,
+        I::Copy { .. } => by_mode!(copy, i.acc_mode(), [0, 2]),
         I::Copy2 { .. } => copy2,
         I::CopyMany { .. } => copy_many,
         I::Const32 { .. } => by_mode!(const32, i.acc_mode(), [0, 1]),
@@ -1223,17 +1223,18 @@ fn switch_instance(ctx: &mut Ctx<'_>, instance: u32) -> Mem {
     Mem::new(mem_parts(ctx.inner, ctx.mem0))
 }
 
-fn copy(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn copy<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (dst, src) = operands!(ip, Instr::Copy { dst, src } => (dst, src));
-    regs.set(dst, regs.get(src));
+    let v = regs.arg(src, acc!(ACC_A)).get();
+    regs.put(dst, v, false);
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
-fn copy2(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn copy2(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (d0, s0, d1, s1) =
         operands!(ip, Instr::Copy2 { dst0, src0, dst1, src1 } => (dst0, src0, dst1, src1));
     regs.set(Slot::from(d0), regs.get(Slot::from(s0)));
-    regs.set(Slot::from(d1), regs.get(Slot::from(s1)));
+    regs.put(Slot::from(d1), regs.get(Slot::from(s1)), false);
     dispatch!(ip.next(), regs, mem, ctx)
 }
 
