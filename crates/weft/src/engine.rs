@@ -22,6 +22,7 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
+    pub(crate) compile_threads: usize,
 }
 
 impl Default for Config {
@@ -41,6 +42,7 @@ impl Default for Config {
             consume_fuel: false,
             lazy_compilation: false,
             interruptible: false,
+            compile_threads: 0,
         }
     }
 }
@@ -139,6 +141,16 @@ impl Config {
     /// reported by the call that first reaches it, as a module error.
     pub fn lazy_compilation(&mut self, on: bool) -> &mut Self {
         self.lazy_compilation = on;
+        self
+    }
+
+    /// How many threads validate and compile a module's functions: 0 (the
+    /// default) for one per available CPU, 1 for none but the caller's. A
+    /// small code section is always done on the caller's thread. Results
+    /// and errors do not depend on it: functions are taken in order and the
+    /// first invalid one is reported.
+    pub fn compile_threads(&mut self, n: usize) -> &mut Self {
+        self.compile_threads = n;
         self
     }
 

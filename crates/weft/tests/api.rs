@@ -231,6 +231,53 @@ fn invalid_modules_report_where() {
     assert!(Module::new(&engine, "(module").is_err());
 }
 
+/// A code section big enough to be compiled on several threads: every
+/// thread count gives the same results, and the same error (the first
+/// invalid function in order) when two functions are invalid.
+#[test]
+fn parallel_compilation_keeps_order_and_reports_the_first_invalid_function() {
+    let body = "local.get 0 i32.const 3 i32.mul i32.const 1 i32.add local.set 0 ".repeat(40);
+    let funcs = |bad: &[usize]| {
+        let mut wat = String::from("(module\n");
+        for i in 0..600 {
+            let tail = if bad.contains(&i) {
+                "f32.const 0 i32.add"
+            } else {
+                "local.get 0"
+            };
+            wat += &format!(
+                "(func (export \"f{i}\") (param i32) (result i32) {body} local.get 0 i32.const {i} i32.add drop {tail})\n"
+            );
+        }
+        wat + ")"
+    };
+    let good = funcs(&[]);
+    let bad = funcs(&[457, 123]);
+    for threads in [1, 2, 4] {
+        let mut config = Config::default();
+        config.compile_threads(threads);
+        for lazy in [false, true] {
+            config.lazy_compilation(lazy);
+            let engine = Engine::new(&config);
+            let module = Module::new(&engine, &good).unwrap();
+            let mut store = Store::new(&engine, ());
+            let inst = Instance::new(&mut store, &module, &[]).unwrap();
+            for i in [0, 1, 299, 599] {
+                let f = inst
+                    .get_typed_func::<i32, i32>(&mut store, &format!("f{i}"))
+                    .unwrap();
+                // 40 rounds of x = 3x + 1 from 1, wrapping.
+                let want = (0..40).fold(1i32, |x, _| x.wrapping_mul(3).wrapping_add(1));
+                assert_eq!(f.call(&mut store, 1).unwrap(), want, "threads {threads}");
+            }
+            match Module::new(&engine, &bad).unwrap_err().kind() {
+                ErrorKind::Module(m) => assert_eq!(m.func_index, Some(123), "threads {threads}"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+}
+
 #[test]
 fn disabled_features_are_rejected_by_validation() {
     let cases = [

@@ -124,13 +124,17 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         func_names: HashMap::new(),
     };
     let lazy = engine.config().lazy_compilation;
-    let mut allocs = wasmparser::FuncValidatorAllocations::default();
-    let mut scratch = compile::Scratch::default();
+    let mut pending: Vec<Pending<'_>> = Vec::new();
 
     let mut parser = Parser::new(0);
     parser.set_features(engine.config().wasm_features());
     for payload in parser.parse_all(binary) {
         let payload = payload.map_err(wp_err)?;
+        // The code section is done: its functions are compiled before
+        // anything after it is looked at, as if one at a time.
+        if !matches!(payload, Payload::CodeSectionEntry(_)) {
+            finish_code(&mut m, &mut pending, lazy)?;
+        }
         let valid = validator.payload(&payload).map_err(wp_err)?;
         match &payload {
             Payload::TypeSection(reader) => {
@@ -284,34 +288,130 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
             Payload::TagSection(r) => return Err(unsupported("exception tags", r.range().start)),
             _ => {}
         }
-        if let ValidPayload::Func(to_validate, body) = valid {
-            let func_index = m.num_imported_funcs + m.code.len() as u32;
-            if lazy {
-                // Validate now, compile on the first call.
-                if m.lazy.is_none() {
-                    m.lazy = Some(LazySource {
-                        bytes: binary.into(),
-                        resources: to_validate.resources.clone(),
-                        features: to_validate.features,
-                    });
-                }
-                let ty = to_validate.ty;
-                let mut fv = to_validate.into_validator(std::mem::take(&mut allocs));
-                fv.validate(&body)
-                    .map_err(|e| in_function(wp_err(e), func_index))?;
-                allocs = fv.into_allocations();
-                let r = body.range();
-                m.code
-                    .push(FuncCode::lazy(r.start as usize..r.end as usize, ty));
-                continue;
+        if let ValidPayload::Func(func, body) = valid {
+            if lazy && m.lazy.is_none() {
+                m.lazy = Some(LazySource {
+                    bytes: binary.into(),
+                    resources: func.resources.clone(),
+                    features: func.features,
+                });
             }
-            let mut fv = to_validate.into_validator(std::mem::take(&mut allocs));
-            let compiled = m.compile_body(func_index, &body, &mut fv, &mut scratch)?;
-            allocs = fv.into_allocations();
-            m.code.push(FuncCode::compiled(compiled));
+            let index = m.num_imported_funcs + (m.code.len() + pending.len()) as u32;
+            pending.push(Pending { index, func, body });
         }
     }
+    finish_code(&mut m, &mut pending, lazy)?;
     Ok(m)
+}
+
+/// A function body waiting to be validated (and compiled unless lazily).
+struct Pending<'a> {
+    index: u32,
+    func: wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+    body: wasmparser::FunctionBody<'a>,
+}
+
+/// Code sections smaller than this are done on the caller's thread.
+const PARALLEL_MIN_BYTES: usize = 64 << 10;
+
+/// Validates and compiles (only validates, when `lazy`) the `pending`
+/// bodies and appends them to `m.code` in order; the first invalid body in
+/// order is the error. Large code sections are shared out among threads
+/// (`Config::compile_threads`), each taking the next body in turn.
+fn finish_code(m: &mut ModuleInner, pending: &mut Vec<Pending<'_>>, lazy: bool) -> Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let jobs = std::mem::take(pending);
+    let bytes: usize = jobs
+        .iter()
+        .map(|j| j.body.range().end - j.body.range().start)
+        .sum::<u64>() as usize;
+    let threads = match m.engine.config().compile_threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(jobs.len());
+    let results: Vec<Result<FuncCode>> = if threads <= 1 || bytes < PARALLEL_MIN_BYTES {
+        let mut w = Worker::default();
+        let mut out = Vec::with_capacity(jobs.len());
+        for j in jobs {
+            let r = w.run(m, j, lazy);
+            let failed = r.is_err();
+            out.push(r);
+            if failed {
+                break;
+            }
+        }
+        out
+    } else {
+        let m: &ModuleInner = m;
+        let jobs: Vec<std::sync::Mutex<Option<Pending<'_>>>> = jobs
+            .into_iter()
+            .map(|j| std::sync::Mutex::new(Some(j)))
+            .collect();
+        let done: Vec<std::sync::OnceLock<Result<FuncCode>>> =
+            jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let mut w = Worker::default();
+                    // Stop claiming work after an error: every body before
+                    // it was claimed earlier and is still finished.
+                    while !failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(slot) = jobs.get(i) else { break };
+                        let job = slot.lock().ok().and_then(|mut j| j.take());
+                        let Some(job) = job else { break };
+                        let r = w.run(m, job, lazy);
+                        if r.is_err() {
+                            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        let _ = done[i].set(r);
+                    }
+                });
+            }
+        });
+        let mut out = Vec::with_capacity(done.len());
+        for d in done {
+            match d.into_inner() {
+                Some(r) => out.push(r),
+                None => break,
+            }
+        }
+        out
+    };
+    for r in results {
+        m.code.push(r?);
+    }
+    Ok(())
+}
+
+/// One thread's reusable validator and compiler allocations.
+#[derive(Default)]
+struct Worker {
+    allocs: wasmparser::FuncValidatorAllocations,
+    scratch: compile::Scratch,
+}
+
+impl Worker {
+    fn run(&mut self, m: &ModuleInner, job: Pending<'_>, lazy: bool) -> Result<FuncCode> {
+        let ty = job.func.ty;
+        let mut fv = job.func.into_validator(std::mem::take(&mut self.allocs));
+        let code = if lazy {
+            // Validate now, compile on the first call.
+            fv.validate(&job.body)
+                .map_err(|e| in_function(wp_err(e), job.index))?;
+            let r = job.body.range();
+            FuncCode::lazy(r.start as usize..r.end as usize, ty)
+        } else {
+            FuncCode::compiled(m.compile_body(job.index, &job.body, &mut fv, &mut self.scratch)?)
+        };
+        self.allocs = fv.into_allocations();
+        Ok(code)
+    }
 }
 
 /// Reads the name section. Malformed name sections are ignored, as the spec
