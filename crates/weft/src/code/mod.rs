@@ -63,6 +63,19 @@ fn read_acc(slots: &mut [&mut Slot], t: Slot) -> bool {
     true
 }
 
+/// Like [`read_acc`], for an instruction with handlers that read any of
+/// `slots` from the accumulator: every operand reading `t` reads it.
+fn read_acc_each(slots: &mut [&mut Slot], t: Slot) -> bool {
+    let mut any = false;
+    for s in slots.iter_mut() {
+        if **s == t {
+            **s = ACC;
+            any = true;
+        }
+    }
+    any
+}
+
 /// The mode bit `bit` if `s` is the accumulator.
 fn acc_bit(s: Slot, bit: u8) -> u8 {
     if s == ACC { bit } else { 0 }
@@ -512,7 +525,9 @@ macro_rules! define_instrs {
             /// for that; false (and nothing changed) otherwise.
             pub(crate) fn read_acc(&mut self, t: Slot) -> bool {
                 match self {
-                    $(Instr::$bin(x))|* => read_acc(&mut [&mut x.a, &mut x.b], t),
+                    // Both operands may be the value (`x * x`): binary
+                    // handlers exist for every mode.
+                    $(Instr::$bin(x))|* => read_acc_each(&mut [&mut x.a, &mut x.b], t),
                     $(Instr::$bimm(x))|* => read_acc(&mut [&mut x.a], t),
                     $(Instr::$un(x))|* => read_acc(&mut [&mut x.src], t),
                     $(Instr::$ld(x))|* => read_acc(&mut [&mut x.addr], t),

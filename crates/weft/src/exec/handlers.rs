@@ -452,7 +452,7 @@ macro_rules! family {
 
 macro_rules! bin_family {
     ($($v:ident($rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr);)*) => {
-        family! { bin_handler [0, 1, 2, 3, 4, 5]: $(
+        family! { bin_handler [0, 1, 2, 3, 4, 5, 6, 7]: $(
             $v => |ip, regs, mem, x| {
                 let $a = regs.arg(x.a, acc!(ACC_A)).$rd();
                 let $b = regs.arg(x.b, acc!(ACC_B)).$rd();
