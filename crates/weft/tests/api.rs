@@ -231,6 +231,36 @@ fn invalid_modules_report_where() {
     assert!(Module::new(&engine, "(module").is_err());
 }
 
+/// A value just written and read as both operands of a comparison or bit
+/// test that becomes a branch (both from the accumulator): found by the
+/// differential fuzzer, when compare-and-branch had no handler for it.
+#[test]
+fn a_branch_on_a_value_compared_with_itself() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func (export "ge") (param i64) (result i32)
+              (local i64)
+              (local.set 1 (i64.add (local.get 0) (i64.const 1)))
+              (block (br_if 0 (i64.ge_u (local.get 1) (local.get 1))) (return (i32.const 0)))
+              (i32.const 1))
+            (func (export "and") (param i32) (result i32)
+              (local i32)
+              (local.set 1 (i32.add (local.get 0) (i32.const 1)))
+              (if (result i32) (i32.and (local.get 1) (local.get 1))
+                (then (i32.const 1)) (else (i32.const 0)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let ge = inst.get_typed_func::<i64, i32>(&mut store, "ge").unwrap();
+    let and = inst.get_typed_func::<i32, i32>(&mut store, "and").unwrap();
+    assert_eq!(ge.call(&mut store, 5).unwrap(), 1);
+    assert_eq!(and.call(&mut store, 5).unwrap(), 1);
+    assert_eq!(and.call(&mut store, -1).unwrap(), 0);
+}
+
 /// A code section big enough to be compiled on several threads: every
 /// thread count gives the same results, and the same error (the first
 /// invalid function in order) when two functions are invalid.

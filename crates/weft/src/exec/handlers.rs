@@ -849,7 +849,7 @@ macro_rules! branch_family {
     };
 }
 
-branch_family! { br_cmp_handler [0, 2, 4], slot:
+branch_family! { br_cmp_handler [0, 2, 4, 6], slot:
     BrI32Eq(u32, |a, b| a == b);
     BrI32Ne(u32, |a, b| a != b);
     BrI32LtS(i32, |a, b| a < b);
