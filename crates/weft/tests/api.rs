@@ -8,6 +8,16 @@ use weft::{
 const ADD: &str = r#"(module (func (export "add") (param i32 i32) (result i32)
     local.get 0 local.get 1 i32.add))"#;
 
+/// `wat` compiled by a default engine and instantiated, without imports, in
+/// a new store.
+fn instantiate(wat: &str) -> (Store<()>, Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, inst)
+}
+
 #[test]
 fn typed_and_untyped_calls() {
     let engine = Engine::default();
@@ -236,9 +246,7 @@ fn invalid_modules_report_where() {
 /// differential fuzzer, when compare-and-branch had no handler for it.
 #[test]
 fn a_branch_on_a_value_compared_with_itself() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let (mut store, inst) = instantiate(
         r#"(module
             (func (export "ge") (param i64) (result i32)
               (local i64)
@@ -250,10 +258,7 @@ fn a_branch_on_a_value_compared_with_itself() {
               (local.set 1 (i32.add (local.get 0) (i32.const 1)))
               (if (result i32) (i32.and (local.get 1) (local.get 1))
                 (then (i32.const 1)) (else (i32.const 0)))))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let ge = inst.get_typed_func::<i64, i32>(&mut store, "ge").unwrap();
     let and = inst.get_typed_func::<i32, i32>(&mut store, "and").unwrap();
     assert_eq!(ge.call(&mut store, 5).unwrap(), 1);
@@ -562,9 +567,7 @@ fn v128_values_through_control_flow() {
 /// and the offset is added without wrapping (so it can trap).
 #[test]
 fn folded_address_sums_wrap_like_i32_add() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let (mut store, inst) = instantiate(
         r#"(module (memory 1)
             (data (i32.const 0) "\2a\00\00\00\07")
             (func (export "load") (param i32 i32) (result i32)
@@ -573,10 +576,7 @@ fn folded_address_sums_wrap_like_i32_add() {
               (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))
             (func (export "store") (param i32 i32 i32)
               (i32.store8 (i32.add (local.get 0) (local.get 1)) (local.get 2))))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let load = inst
         .get_typed_func::<(i32, i32), i32>(&mut store, "load")
         .unwrap();
@@ -610,9 +610,7 @@ fn folded_address_sums_wrap_like_i32_add() {
 /// of it (this once stored the slot's stale value).
 #[test]
 fn a_wide_constant_stored_at_an_address_sum_is_stored() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let (mut store, inst) = instantiate(
         r#"(module (memory 1)
             (func (export "i64") (param i32 i32) (result i64)
               (i64.store (i32.add (local.get 0) (local.get 1)) (i64.const 0x123456789))
@@ -620,10 +618,7 @@ fn a_wide_constant_stored_at_an_address_sum_is_stored() {
             (func (export "f64") (param i32 i32) (result f64)
               (f64.store (i32.add (local.get 0) (local.get 1)) (f64.const 3.25))
               (f64.load (i32.add (local.get 0) (local.get 1)))))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let i = inst
         .get_typed_func::<(i32, i32), i64>(&mut store, "i64")
         .unwrap();
@@ -639,9 +634,7 @@ fn a_wide_constant_stored_at_an_address_sum_is_stored() {
 /// with a register one.
 #[test]
 fn fused_bit_test_branches_follow_the_bits() {
-    let engine = Engine::default();
-    let module = Module::new(
-        &engine,
+    let (mut store, inst) = instantiate(
         r#"(module
             (func (export "f") (param i32 i32) (result i32)
               (local i32)
@@ -652,10 +645,7 @@ fn fused_bit_test_branches_follow_the_bits() {
               (block (br_if 0 (i32.and (local.get 0) (i32.const 0x100)))
                 (local.set 2 (i32.add (local.get 2) (i32.const 100))))
               local.get 2))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let f = inst
         .get_typed_func::<(i32, i32), i32>(&mut store, "f")
         .unwrap();

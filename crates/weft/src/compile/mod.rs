@@ -534,8 +534,10 @@ impl Translator<'_> {
     /// that is a `Copy` in the same basic block (so no branch lands between
     /// them) and all four slots fit a `Copy2`; returns whether it did.
     fn pair_copy(&mut self, dst: Slot, src: Slot) -> bool {
-        let pc = self.code.len().wrapping_sub(1);
-        if pc < self.block_start || pc == usize::MAX {
+        let Some(pc) = self.code.len().checked_sub(1) else {
+            return false;
+        };
+        if pc < self.block_start {
             return false;
         }
         let Some(&Instr::Copy { dst: d0, src: s0 }) = self.code.get(pc) else {

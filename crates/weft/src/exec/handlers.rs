@@ -16,10 +16,11 @@
 //! only exits to [`super::run`] are the end of the outermost frame, a trap and
 //! a host-function call (which needs the typed `Store<T>`).
 //!
-//! Work that needs locals in memory (growing the stack, bulk operations)
-//! sits in separate functions that hand results back through the `Ctx`, so
-//! the handlers themselves keep no stack slots whose address escapes, which
-//! would stop LLVM from emitting the dispatch as a jump.
+//! Work that needs locals in memory (bulk operations, compiling a function
+//! lazily) sits in separate functions that hand results back through the
+//! `Ctx` or a return value, so the handlers themselves keep no stack slots
+//! whose address escapes, which would stop LLVM from emitting the dispatch
+//! as a jump.
 
 use super::{Ctx, Exit, Frame, Op, bulk, mem_parts, ops, simd_ops, taken_branch};
 use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, CompiledFunc, Instr, Slot, V128LoadKind};
@@ -214,19 +215,6 @@ impl Regs {
         #[cfg(not(target_endian = "little"))]
         {
             self.setv(s, u128::from_le_bytes(b))
-        }
-    }
-
-    /// The frame `base` slots into this one, which starts at `stack[fp]`
-    /// (the new frame's invariant holds when `stack[fp..]` has its size).
-    #[inline(always)]
-    fn window(self, base: Slot, stack: &[u64], fp: usize) -> Regs {
-        let _ = (stack, fp);
-        Regs {
-            ptr: self.ptr.wrapping_add(base as usize),
-            acc: 0,
-            #[cfg(debug_assertions)]
-            len: stack.len() - fp,
         }
     }
 
@@ -1048,18 +1036,18 @@ fn return_slot<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> 
     return_(ip, regs, mem, ctx)
 }
 
-fn call(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (func, base) = operands!(ip, Instr::Call { func, base } => (func, base));
-    match enter_fast(ctx, regs, func, base, ip.next()) {
+    match enter_fast(ctx, func, base, ip.next()) {
         Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
         None => enter_slow(ctx, func, base, ip.next(), mem),
     }
 }
 
-fn call_import(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     let (func, base) = operands!(ip, Instr::CallImport { func, base } => (func, base));
     let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
-    call_store_func(f, base, ip, regs, mem, ctx)
+    call_store_func(f, base, ip, mem, ctx)
 }
 
 fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
@@ -1082,13 +1070,13 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -
     if inner.funcs[f as usize].sig() != sig {
         return Exit::Trap(TrapKind::BadSignature);
     }
-    call_store_func(f as u32, base, ip, regs, mem, ctx)
+    call_store_func(f as u32, base, ip, mem, ctx)
 }
 
 /// Calls store function `f` with its frame at slot `base` of the current
 /// frame; `ip` is the call op.
 #[inline(always)]
-fn call_store_func(f: u32, base: Slot, ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
     match ctx.inner.funcs[f as usize] {
         FuncKind::Wasm {
             instance, index, ..
@@ -1098,7 +1086,7 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, regs: Regs, mem: Mem, ctx: &mut C
             } else {
                 mem
             };
-            match enter_fast(ctx, regs, index, base, ip.next()) {
+            match enter_fast(ctx, index, base, ip.next()) {
                 Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
                 None => enter_slow(ctx, index, base, ip.next(), mem),
             }
@@ -1113,18 +1101,14 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, regs: Regs, mem: Mem, ctx: &mut C
     }
 }
 
-/// The common case of [`enter`], inline in the call handlers: the callee is
-/// compiled, and its frame fits the value stack and the frame vector as they
-/// are. Returns the callee's first op and frame; `None` (with nothing
-/// changed) leaves the call to [`enter_slow`].
+/// Pushes the frame of defined function `func` of the current instance at
+/// slot `base` of the current frame, recording `resume` as where the caller
+/// continues, when that needs nothing out of line: the callee is compiled,
+/// and its frame fits the value stack and the frame vector as they are.
+/// Returns the callee's first op and frame; `None` (with nothing changed)
+/// leaves the call to [`enter_slow`]. Inline in every call handler.
 #[inline(always)]
-fn enter_fast(
-    ctx: &mut Ctx<'_>,
-    regs: Regs,
-    func: u32,
-    base: Slot,
-    resume: Ip,
-) -> Option<(Ip, Regs)> {
+fn enter_fast(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Option<(Ip, Regs)> {
     let cf = ctx.module.inner.compiled(func)?;
     let frames = &mut *ctx.frames;
     let n = frames.len();
@@ -1137,7 +1121,17 @@ fn enter_fast(
     if fp + cf.frame_size as usize > stack.len() {
         return None;
     }
-    zero_locals(stack, fp + cf.params as usize, fp + cf.locals as usize);
+    // Zero the locals. A few take constant-size stores instead of a
+    // `memset` call: the cells past them are the callee's temporaries or
+    // above the newest frame, dead either way.
+    let (start, end) = (fp + cf.params as usize, fp + cf.locals as usize);
+    if end - start <= 4 && start + 4 <= stack.len() {
+        stack[start..start + 4].fill(0);
+    } else if end - start <= 16 && start + 16 <= stack.len() {
+        stack[start..start + 16].fill(0);
+    } else {
+        stack[start..end].fill(0);
+    }
     caller.ip = resume;
     let ip = Ip::start(cf);
     frames.push(Frame {
@@ -1146,71 +1140,41 @@ fn enter_fast(
         ip,
         fp,
     });
-    Some((ip, regs.window(base, stack, fp)))
+    Some((ip, Regs::at(stack, fp)))
 }
 
-/// Zeroes `stack[start..end]`, the locals of a new frame. A few locals take
-/// constant-size stores instead of a `memset` call: the cells past `end` are
-/// the callee's temporaries or above the newest frame, dead either way.
-#[inline(always)]
-fn zero_locals(stack: &mut [u64], start: usize, end: usize) {
-    let n = end - start;
-    if n <= 4 && start + 4 <= stack.len() {
-        stack[start..start + 4].fill(0);
-    } else if n <= 16 && start + 16 <= stack.len() {
-        stack[start..start + 16].fill(0);
-    } else {
-        stack[start..end].fill(0);
-    }
-}
-
-/// A call that [`enter_fast`] declined: lazy compilation, a stack or frame
-/// vector to grow, or a trap.
+/// A call that [`enter_fast`] declined: compiles the callee if it is not
+/// yet, grows the value stack and the frame vector as needed (or traps at
+/// their limits), then enters it the one way.
 #[inline(never)]
 fn enter_slow(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip, mem: Mem) -> Exit {
-    if let Err(exit) = enter(ctx, func, base, resume) {
-        return exit;
-    }
-    dispatch!(ctx.ip, ctx.regs, mem, ctx)
-}
-
-/// Pushes the frame of defined function `func` of the current instance at
-/// slot `base` of the current frame, recording `resume` as where the caller
-/// continues; leaves the callee's first op and frame in `ctx.ip`/`ctx.regs`.
-fn enter(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Result<(), Exit> {
     if ctx.depth_base + ctx.frames.len() >= ctx.max_depth {
-        return Err(Exit::Trap(TrapKind::StackOverflow));
+        return Exit::Trap(TrapKind::StackOverflow);
     }
-    let cf = match ctx.module.inner.func_code(func) {
-        Ok(cf) => cf,
+    let frame_size = match ctx.module.inner.func_code(func) {
+        Ok(cf) => cf.frame_size as usize,
         Err(e) => {
             ctx.error = Some(e);
-            return Err(Exit::Error);
+            return Exit::Error;
         }
     };
-    let Some(caller) = ctx.frames.last_mut() else {
-        return Err(Exit::Trap(TrapKind::StackOverflow));
+    let Some(caller) = ctx.frames.last() else {
+        return Exit::Trap(TrapKind::StackOverflow);
     };
-    caller.ip = resume;
-    let fp = caller.fp + base as usize;
-    let need = fp + cf.frame_size as usize;
+    let need = caller.fp + base as usize + frame_size;
     if need > ctx.stack.len() {
         if need > ctx.max_cells {
-            return Err(Exit::Trap(TrapKind::StackOverflow));
+            return Exit::Trap(TrapKind::StackOverflow);
         }
         let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
         ctx.stack.resize(len, 0);
     }
-    zero_locals(ctx.stack, fp + cf.params as usize, fp + cf.locals as usize);
-    ctx.ip = Ip::start(cf);
-    ctx.frames.push(Frame {
-        instance: ctx.instance,
-        func,
-        ip: ctx.ip,
-        fp,
-    });
-    ctx.regs = Regs::at(ctx.stack, fp);
-    Ok(())
+    ctx.frames.reserve(1);
+    match enter_fast(ctx, func, base, resume) {
+        Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
+        // Not reached: everything `enter_fast` checks was made to hold.
+        None => Exit::Trap(TrapKind::StackOverflow),
+    }
 }
 
 /// Makes `instance` the current one; returns its memory 0.

@@ -283,9 +283,10 @@ struct Ctx<'a> {
     host: (u32, u32),
     /// The error of an [`Exit::Error`].
     error: Option<Error>,
-    /// Loop dispatch (and calls, to hand back the callee's first op and
-    /// frame): the state to continue with.
+    /// Loop dispatch only: the state to continue with.
+    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     ip: Ip,
+    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     regs: Regs,
     #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     mem: Mem,

@@ -319,6 +319,8 @@ const PARALLEL_MIN_BYTES: usize = 64 << 10;
 /// order is the error. Large code sections are shared out among threads
 /// (`Config::compile_threads`), each taking the next body in turn.
 fn finish_code(m: &mut ModuleInner, pending: &mut Vec<Pending<'_>>, lazy: bool) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Mutex, OnceLock};
     if pending.is_empty() {
         return Ok(());
     }
@@ -328,61 +330,44 @@ fn finish_code(m: &mut ModuleInner, pending: &mut Vec<Pending<'_>>, lazy: bool) 
         .map(|j| j.body.range().end - j.body.range().start)
         .sum::<u64>() as usize;
     let threads = match m.engine.config().compile_threads {
+        _ if bytes < PARALLEL_MIN_BYTES => 1,
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     }
     .min(jobs.len());
-    let results: Vec<Result<FuncCode>> = if threads <= 1 || bytes < PARALLEL_MIN_BYTES {
+    let shared: &ModuleInner = m;
+    let jobs: Vec<Mutex<Option<Pending<'_>>>> =
+        jobs.into_iter().map(|j| Mutex::new(Some(j))).collect();
+    let done: Vec<OnceLock<Result<FuncCode>>> = jobs.iter().map(|_| OnceLock::new()).collect();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    // One thread's share: the next body in order, until none is left or one
+    // was invalid (every body before it was claimed earlier and still
+    // finishes).
+    let work = || {
         let mut w = Worker::default();
-        let mut out = Vec::with_capacity(jobs.len());
-        for j in jobs {
-            let r = w.run(m, j, lazy);
-            let failed = r.is_err();
-            out.push(r);
-            if failed {
+        while !failed.load(Ordering::Relaxed) {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i).and_then(|j| j.lock().ok()?.take()) else {
                 break;
+            };
+            let r = w.run(shared, job, lazy);
+            if r.is_err() {
+                failed.store(true, Ordering::Relaxed);
             }
+            let _ = done[i].set(r);
         }
-        out
+    };
+    if threads <= 1 {
+        work();
     } else {
-        let m: &ModuleInner = m;
-        let jobs: Vec<std::sync::Mutex<Option<Pending<'_>>>> = jobs
-            .into_iter()
-            .map(|j| std::sync::Mutex::new(Some(j)))
-            .collect();
-        let done: Vec<std::sync::OnceLock<Result<FuncCode>>> =
-            jobs.iter().map(|_| std::sync::OnceLock::new()).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let failed = std::sync::atomic::AtomicBool::new(false);
         std::thread::scope(|s| {
             for _ in 0..threads {
-                s.spawn(|| {
-                    let mut w = Worker::default();
-                    // Stop claiming work after an error: every body before
-                    // it was claimed earlier and is still finished.
-                    while !failed.load(std::sync::atomic::Ordering::Relaxed) {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(slot) = jobs.get(i) else { break };
-                        let job = slot.lock().ok().and_then(|mut j| j.take());
-                        let Some(job) = job else { break };
-                        let r = w.run(m, job, lazy);
-                        if r.is_err() {
-                            failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                        }
-                        let _ = done[i].set(r);
-                    }
-                });
+                s.spawn(work);
             }
         });
-        let mut out = Vec::with_capacity(done.len());
-        for d in done {
-            match d.into_inner() {
-                Some(r) => out.push(r),
-                None => break,
-            }
-        }
-        out
-    };
+    }
+    let results: Vec<Result<FuncCode>> = done.into_iter().map_while(OnceLock::into_inner).collect();
     for r in results {
         m.code.push(r?);
     }
