@@ -663,6 +663,163 @@ fn fused_bit_test_branches_follow_the_bits() {
     }
 }
 
+/// Float compare-and-branch, fused in every shape the compiler produces
+/// (`br_if`, `if`, `br_if` on an `eqz`, a constant on either side, a loop
+/// tested at the top), follows IEEE comparisons: with a NaN every ordered
+/// comparison is false and `ne` true, so a negated branch is not the
+/// opposite comparison.
+#[test]
+fn fused_float_branches_follow_ieee_comparisons() {
+    let ops = ["eq", "ne", "lt", "gt", "le", "ge"];
+    let holds = |op: &str, a: f64, b: f64| match op {
+        "eq" => a == b,
+        "ne" => a != b,
+        "lt" => a < b,
+        "gt" => a > b,
+        "le" => a <= b,
+        _ => a >= b,
+    };
+    for ty in ["f32", "f64"] {
+        let mut wat = String::from("(module\n");
+        for op in ops {
+            // Bit 0: br_if; 1: if; 2: br_if on eqz (negated); 3: against
+            // the constant 2 on the right; 4: on the left; 5: a loop tested
+            // at the top that runs once when the comparison fails.
+            wat += &format!(
+                r#"(func (export "{op}") (param {ty} {ty}) (result i32) (local i32)
+                  (block (br_if 0 (i32.eqz ({ty}.{op} (local.get 0) (local.get 1))))
+                    (local.set 2 (i32.const 1)))
+                  (if ({ty}.{op} (local.get 0) (local.get 1))
+                    (then (local.set 2 (i32.or (local.get 2) (i32.const 2)))))
+                  (block (br_if 0 ({ty}.{op} (local.get 0) (local.get 1)))
+                    (local.set 2 (i32.or (local.get 2) (i32.const 4))))
+                  (block (br_if 0 (i32.eqz ({ty}.{op} (local.get 0) ({ty}.const 2))))
+                    (local.set 2 (i32.or (local.get 2) (i32.const 8))))
+                  (block (br_if 0 (i32.eqz ({ty}.{op} ({ty}.const 2) (local.get 0))))
+                    (local.set 2 (i32.or (local.get 2) (i32.const 16))))
+                  (block $out
+                    (loop $top
+                      (br_if $out ({ty}.{op} (local.get 0) (local.get 1)))
+                      (local.set 2 (i32.or (local.get 2) (i32.const 32)))
+                      (local.set 0 (local.get 1))
+                      (br $top)))
+                  (local.get 2))
+                "#
+            );
+        }
+        wat += ")";
+        let (mut store, inst) = instantiate(&wat);
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            -3.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        for op in ops {
+            for a in values {
+                for b in values {
+                    let bit = |on: bool, n: u32| i32::from(on) << n;
+                    let mut want = bit(holds(op, a, b), 0)
+                        | bit(holds(op, a, b), 1)
+                        | bit(!holds(op, a, b), 2)
+                        | bit(holds(op, a, 2.0), 3)
+                        | bit(holds(op, 2.0, a), 4);
+                    if !holds(op, a, b) && !holds(op, b, b) {
+                        // The loop would never end: b compared with itself
+                        // fails (a NaN, or `ne`/`lt`/`gt`).
+                        continue;
+                    }
+                    want |= bit(!holds(op, a, b), 5);
+                    let got = if ty == "f32" {
+                        let f = inst
+                            .get_typed_func::<(f32, f32), i32>(&mut store, op)
+                            .unwrap();
+                        f.call(&mut store, (a as f32, b as f32)).unwrap()
+                    } else {
+                        let f = inst
+                            .get_typed_func::<(f64, f64), i32>(&mut store, op)
+                            .unwrap();
+                        f.call(&mut store, (a, b)).unwrap()
+                    };
+                    assert_eq!(got, want, "{ty}.{op} {a} {b}");
+                }
+            }
+        }
+    }
+}
+
+/// Values handed from one instruction to the next go through the integer or
+/// the float accumulator depending on their type; a reinterpretation between
+/// the two, a conversion, a comparison, a store and a return each get the
+/// right bits.
+#[test]
+fn values_cross_between_the_integer_and_float_accumulators_intact() {
+    let (mut store, inst) = instantiate(
+        r#"(module (memory 1)
+            (func (export "f") (param i64 f64 i32) (result i64)
+              (local f64 i64)
+              ;; an f64 from memory, computed on and stored back
+              (f64.store (i32.const 8) (f64.mul (f64.load (i32.const 0)) (local.get 1)))
+              ;; i64 bits as an f64 and back
+              (local.set 4 (i64.reinterpret_f64 (f64.add
+                (f64.reinterpret_i64 (i64.add (local.get 0) (i64.const 1)))
+                (f64.load (i32.const 8)))))
+              ;; conversions both ways, a comparison on an f64 just computed
+              (local.set 3 (f64.convert_i32_s (i32.add (local.get 2) (i32.const 3))))
+              (if (f64.gt (f64.sub (local.get 3) (local.get 1)) (f64.const 0))
+                (then (local.set 4 (i64.add (local.get 4) (i64.const 1000)))))
+              (i64.add (local.get 4)
+                (i64.add (i64.trunc_f64_s (f64.div (local.get 3) (f64.const 2)))
+                         (i64.load (i32.const 8)))))
+            (func (export "g") (param f64 f64) (result f64)
+              (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 0)))
+            (func (export "h") (param i32) (result f64)
+              (f64.convert_i32_u (i32.mul (local.get 0) (local.get 0)))))"#,
+    );
+    let f = inst
+        .get_typed_func::<(i64, f64, i32), i64>(&mut store, "f")
+        .unwrap();
+    let g = inst
+        .get_typed_func::<(f64, f64), f64>(&mut store, "g")
+        .unwrap();
+    let h = inst.get_typed_func::<i32, f64>(&mut store, "h").unwrap();
+    let model = |x: i64, y: f64, n: i32| -> i64 {
+        let stored = 0.0f64 * y; // memory starts zeroed
+        let mut r = (f64::from_bits(x.wrapping_add(1) as u64) + stored).to_bits() as i64;
+        let c = f64::from(n.wrapping_add(3));
+        if c - y > 0.0 {
+            r = r.wrapping_add(1000);
+        }
+        r.wrapping_add(((c / 2.0) as i64).wrapping_add(stored.to_bits() as i64))
+    };
+    for (x, y, n) in [
+        (0x3ff0_0000_0000_0000i64, 2.5, 7),
+        (-1, -0.0, -3),
+        (0x4000_0000_0000_0000, f64::INFINITY, 100),
+        (12345, 1e300, -100),
+    ] {
+        assert_eq!(
+            f.call(&mut store, (x, y, n)).unwrap(),
+            model(x, y, n),
+            "{x} {y} {n}"
+        );
+    }
+    for (a, b) in [(1.5, 2.0), (-0.0, 3.0), (f64::MAX, 2.0), (7.25, -1.0)] {
+        assert_eq!(
+            g.call(&mut store, (a, b)).unwrap().to_bits(),
+            (a * b - a).to_bits()
+        );
+    }
+    for x in [0, 3, -1, 65536] {
+        let sq = (x as u32).wrapping_mul(x as u32);
+        assert_eq!(h.call(&mut store, x).unwrap(), f64::from(sq));
+    }
+}
+
 /// With lazy compilation an invalid body is still rejected when the module
 /// is created, a function is compiled by its first call (direct, through a
 /// table, from the host), and the results are those of eager compilation.

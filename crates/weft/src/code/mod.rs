@@ -615,12 +615,21 @@ define_instrs! {
     // Fused compare-and-branch: `Br<Type><Cmp>[Imm]` jumps when the
     // comparison (as in the plain instruction of the same name) holds;
     // `BrI32And[Imm]` when `a & b` is nonzero, `BrI32AndZ[Imm]` when zero.
+    // A float comparison is false when either operand is NaN, so its
+    // negation is not the opposite comparison: `BrF64NotLt` jumps when
+    // `a < b` does not hold (`==` and `!=` are each other's negation). The
+    // immediate of `BrF32*Imm` is the f32's bits, of `BrF64*Imm` an f32 that
+    // widens exactly to the constant, as in the `*Imm` arithmetic.
     br_cmp: [
         BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU,
         BrI32LeS, BrI32LeU, BrI32GeS, BrI32GeU,
         BrI64Eq, BrI64Ne, BrI64LtS, BrI64LtU, BrI64GtS, BrI64GtU,
         BrI64LeS, BrI64LeU, BrI64GeS, BrI64GeU,
         BrI32And, BrI32AndZ,
+        BrF32Eq, BrF32Ne, BrF32Lt, BrF32Gt, BrF32Le, BrF32Ge,
+        BrF32NotLt, BrF32NotGt, BrF32NotLe, BrF32NotGe,
+        BrF64Eq, BrF64Ne, BrF64Lt, BrF64Gt, BrF64Le, BrF64Ge,
+        BrF64NotLt, BrF64NotGt, BrF64NotLe, BrF64NotGe,
     ],
     br_cmp_imm: [
         BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
@@ -628,6 +637,10 @@ define_instrs! {
         BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm, BrI64GtUImm,
         BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
         BrI32AndImm, BrI32AndZImm,
+        BrF32EqImm, BrF32NeImm, BrF32LtImm, BrF32GtImm, BrF32LeImm, BrF32GeImm,
+        BrF32NotLtImm, BrF32NotGtImm, BrF32NotLeImm, BrF32NotGeImm,
+        BrF64EqImm, BrF64NeImm, BrF64LtImm, BrF64GtImm, BrF64LeImm, BrF64GeImm,
+        BrF64NotLtImm, BrF64NotGtImm, BrF64NotLeImm, BrF64NotGeImm,
     ],
     bin: [
         I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
@@ -668,20 +681,20 @@ define_instrs! {
         I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
     ],
     load: [
-        I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+        I32Load, I64Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
         I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
     ],
     // Narrow stores take the low bits of the cell, so i64.store8/16/32 share
     // the i32 instructions.
-    store: [I32Store, I64Store, I32Store8, I32Store16],
+    store: [I32Store, I64Store, F64Store, I32Store8, I32Store16],
     store_imm: [I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm],
     // The same accesses with the address `a + b` of an `i32.add` folded in
     // (`base + index` addressing); see `fuse_indexed`.
     load_idx: [
-        I32LoadIdx, I64LoadIdx, I32Load8SIdx, I32Load8UIdx, I32Load16SIdx, I32Load16UIdx,
+        I32LoadIdx, I64LoadIdx, F64LoadIdx, I32Load8SIdx, I32Load8UIdx, I32Load16SIdx, I32Load16UIdx,
         I64Load8SIdx, I64Load8UIdx, I64Load16SIdx, I64Load16UIdx, I64Load32SIdx, I64Load32UIdx,
     ],
-    store_idx: [I32StoreIdx, I64StoreIdx, I32Store8Idx, I32Store16Idx],
+    store_idx: [I32StoreIdx, I64StoreIdx, F64StoreIdx, I32Store8Idx, I32Store16Idx],
     store_imm_idx: [I32StoreImmIdx, I64StoreImmIdx, I32Store8ImmIdx, I32Store16ImmIdx],
 }
 
@@ -715,11 +728,13 @@ pub(crate) fn fuse_indexed(access: Instr, a: Slot, b: Slot) -> Option<Instr> {
         };
     }
     pairs!(
-        I32Load => I32LoadIdx, I64Load => I64LoadIdx, I32Load8S => I32Load8SIdx,
+        I32Load => I32LoadIdx, I64Load => I64LoadIdx, F64Load => F64LoadIdx,
+        I32Load8S => I32Load8SIdx,
         I32Load8U => I32Load8UIdx, I32Load16S => I32Load16SIdx, I32Load16U => I32Load16UIdx,
         I64Load8S => I64Load8SIdx, I64Load8U => I64Load8UIdx, I64Load16S => I64Load16SIdx,
         I64Load16U => I64Load16UIdx, I64Load32S => I64Load32SIdx, I64Load32U => I64Load32UIdx;
-        I32Store => I32StoreIdx, I64Store => I64StoreIdx, I32Store8 => I32Store8Idx,
+        I32Store => I32StoreIdx, I64Store => I64StoreIdx, F64Store => F64StoreIdx,
+        I32Store8 => I32Store8Idx,
         I32Store16 => I32Store16Idx;
         I32StoreImm => I32StoreImmIdx, I64StoreImm => I64StoreImmIdx,
         I32Store8Imm => I32Store8ImmIdx, I32Store16Imm => I32Store16ImmIdx
@@ -767,6 +782,16 @@ pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
         BrI64EqImm <=> BrI64NeImm, BrI64LtSImm <=> BrI64GeSImm, BrI64LtUImm <=> BrI64GeUImm,
         BrI64GtSImm <=> BrI64LeSImm, BrI64GtUImm <=> BrI64LeUImm,
         BrI32And <=> BrI32AndZ, BrI32AndImm <=> BrI32AndZImm,
+        BrF32Eq <=> BrF32Ne, BrF32Lt <=> BrF32NotLt, BrF32Gt <=> BrF32NotGt,
+        BrF32Le <=> BrF32NotLe, BrF32Ge <=> BrF32NotGe,
+        BrF64Eq <=> BrF64Ne, BrF64Lt <=> BrF64NotLt, BrF64Gt <=> BrF64NotGt,
+        BrF64Le <=> BrF64NotLe, BrF64Ge <=> BrF64NotGe,
+        BrF32EqImm <=> BrF32NeImm, BrF32LtImm <=> BrF32NotLtImm,
+        BrF32GtImm <=> BrF32NotGtImm, BrF32LeImm <=> BrF32NotLeImm,
+        BrF32GeImm <=> BrF32NotGeImm,
+        BrF64EqImm <=> BrF64NeImm, BrF64LtImm <=> BrF64NotLtImm,
+        BrF64GtImm <=> BrF64NotGtImm, BrF64LeImm <=> BrF64NotLeImm,
+        BrF64GeImm <=> BrF64NotGeImm,
     )
 }
 
@@ -835,6 +860,30 @@ pub(crate) fn fuse_compare_branch(cmp: Instr, negate: bool, target: u32) -> Opti
         I::I64LeUImm(x) => pick_imm!(x, BrI64LeUImm, BrI64GtUImm),
         I::I64GeSImm(x) => pick_imm!(x, BrI64GeSImm, BrI64LtSImm),
         I::I64GeUImm(x) => pick_imm!(x, BrI64GeUImm, BrI64LtUImm),
+        I::F32Eq(x) => pick!(x, BrCmp, BrF32Eq, BrF32Ne),
+        I::F32Ne(x) => pick!(x, BrCmp, BrF32Ne, BrF32Eq),
+        I::F32Lt(x) => pick!(x, BrCmp, BrF32Lt, BrF32NotLt),
+        I::F32Gt(x) => pick!(x, BrCmp, BrF32Gt, BrF32NotGt),
+        I::F32Le(x) => pick!(x, BrCmp, BrF32Le, BrF32NotLe),
+        I::F32Ge(x) => pick!(x, BrCmp, BrF32Ge, BrF32NotGe),
+        I::F32EqImm(x) => pick_imm!(x, BrF32EqImm, BrF32NeImm),
+        I::F32NeImm(x) => pick_imm!(x, BrF32NeImm, BrF32EqImm),
+        I::F32LtImm(x) => pick_imm!(x, BrF32LtImm, BrF32NotLtImm),
+        I::F32GtImm(x) => pick_imm!(x, BrF32GtImm, BrF32NotGtImm),
+        I::F32LeImm(x) => pick_imm!(x, BrF32LeImm, BrF32NotLeImm),
+        I::F32GeImm(x) => pick_imm!(x, BrF32GeImm, BrF32NotGeImm),
+        I::F64Eq(x) => pick!(x, BrCmp, BrF64Eq, BrF64Ne),
+        I::F64Ne(x) => pick!(x, BrCmp, BrF64Ne, BrF64Eq),
+        I::F64Lt(x) => pick!(x, BrCmp, BrF64Lt, BrF64NotLt),
+        I::F64Gt(x) => pick!(x, BrCmp, BrF64Gt, BrF64NotGt),
+        I::F64Le(x) => pick!(x, BrCmp, BrF64Le, BrF64NotLe),
+        I::F64Ge(x) => pick!(x, BrCmp, BrF64Ge, BrF64NotGe),
+        I::F64EqImm(x) => pick_imm!(x, BrF64EqImm, BrF64NeImm),
+        I::F64NeImm(x) => pick_imm!(x, BrF64NeImm, BrF64EqImm),
+        I::F64LtImm(x) => pick_imm!(x, BrF64LtImm, BrF64NotLtImm),
+        I::F64GtImm(x) => pick_imm!(x, BrF64GtImm, BrF64NotGtImm),
+        I::F64LeImm(x) => pick_imm!(x, BrF64LeImm, BrF64NotLeImm),
+        I::F64GeImm(x) => pick_imm!(x, BrF64GeImm, BrF64NotGeImm),
         // A bit test: the `and` is the condition itself, nonzero to branch.
         I::I32And(x) => pick!(x, BrCmp, BrI32And, BrI32AndZ),
         I::I32AndImm(x) => pick_imm!(x, BrI32AndImm, BrI32AndZImm),

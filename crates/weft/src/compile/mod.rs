@@ -21,7 +21,8 @@
 //! - Code after an unconditional branch is validated but not translated.
 
 use crate::code::{
-    ACC, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store, StoreImm, Un, V128LoadKind,
+    ACC, ACC_A, ACC_B, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store, StoreImm, Un,
+    V128LoadKind,
 };
 use crate::error::{ModuleError, Result};
 use crate::simd::{self, SimdOp};
@@ -377,7 +378,25 @@ impl Translator<'_> {
         let Some(t) = self.code[p].acc_slot() else {
             return;
         };
-        if t == ACC || !i.read_acc(t) {
+        if t == ACC {
+            return;
+        }
+        let unlinked = *i;
+        if !i.read_acc(t) {
+            return;
+        }
+        // The value reaches the reader in the accumulator the writer left
+        // it in: the float one for an `f64`, the integer one else. Every
+        // operand now reading the accumulator must read that one.
+        let read = i.acc_mode() & (ACC_A | ACC_B);
+        let float = crate::exec::float_acc(i).reads & read;
+        let wanted = if crate::exec::float_acc(&self.code[p]).writes {
+            read
+        } else {
+            0
+        };
+        if float != wanted {
+            *i = unlinked;
             return;
         }
         self.acc_link = Some((p, t));
@@ -1461,9 +1480,9 @@ impl Translator<'_> {
             O::I32Load { ref memarg } | O::F32Load { ref memarg } => {
                 self.load(I::I32Load, MemOp::I32Load, memarg, offset)?
             }
-            O::I64Load { ref memarg } | O::F64Load { ref memarg } => {
-                self.load(I::I64Load, MemOp::I64Load, memarg, offset)?
-            }
+            O::I64Load { ref memarg } => self.load(I::I64Load, MemOp::I64Load, memarg, offset)?,
+            // The same bits as `i64.load`, left in the float accumulator.
+            O::F64Load { ref memarg } => self.load(I::F64Load, MemOp::I64Load, memarg, offset)?,
             O::I32Load8S { ref memarg } => {
                 self.load(I::I32Load8S, MemOp::I32Load8S, memarg, offset)?
             }
@@ -1501,8 +1520,17 @@ impl Translator<'_> {
                 memarg,
                 offset,
             )?,
-            O::I64Store { ref memarg } | O::F64Store { ref memarg } => self.store(
+            O::I64Store { ref memarg } => self.store(
                 I::I64Store,
+                Some((I::I64StoreImm, true)),
+                MemOp::Store64,
+                memarg,
+                offset,
+            )?,
+            // The same bits as `i64.store`, the value read from the float
+            // accumulator when it comes from one.
+            O::F64Store { ref memarg } => self.store(
+                I::F64Store,
                 Some((I::I64StoreImm, true)),
                 MemOp::Store64,
                 memarg,

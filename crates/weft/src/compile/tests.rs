@@ -334,3 +334,60 @@ fn two_copies_in_a_row_pair_up_but_not_across_a_label() {
     );
     assert_eq!(code[1], Instr::Copy { dst: 0, src: 2 });
 }
+
+#[test]
+fn f64_values_travel_in_the_float_accumulator_and_only_to_f64_readers() {
+    use crate::code::{Load, Store};
+    // f64.load -> f64.mul -> f64.store: both hand-offs through the float
+    // accumulator (the store's value operand reads it).
+    let code = compile(
+        r#"(module (memory 1) (func (param i32 f64)
+            local.get 0 local.get 0 f64.load local.get 1 f64.mul f64.store))"#,
+    );
+    assert_eq!(
+        code,
+        vec![
+            Instr::F64Load(Load {
+                dst: ACC,
+                addr: 0,
+                offset: 0
+            }),
+            Instr::F64Mul(Bin {
+                dst: ACC,
+                a: ACC,
+                b: 1
+            }),
+            Instr::F64Store(Store {
+                addr: 0,
+                val: ACC,
+                offset: 0
+            }),
+            Instr::Return
+        ]
+    );
+    // i64 bits reinterpreted as f64: the writer fills the integer
+    // accumulator, which an f64 reader does not read, so the value goes
+    // through its slot (and the other way round).
+    let code = compile(
+        r#"(module (func (param i64 f64) (result i64)
+            local.get 0 i64.const 1 i64.add f64.reinterpret_i64 local.get 1 f64.add
+            i64.reinterpret_f64 i64.const 3 i64.mul))"#,
+    );
+    assert_eq!(
+        code,
+        vec![
+            Instr::I64AddImm(BinImm {
+                dst: 2,
+                a: 0,
+                imm: 1
+            }),
+            Instr::F64Add(Bin { dst: 2, a: 2, b: 1 }),
+            Instr::I64MulImm(BinImm {
+                dst: ACC,
+                a: 2,
+                imm: 3
+            }),
+            Instr::ReturnSlot { src: ACC }
+        ]
+    );
+}

@@ -30,7 +30,7 @@ use crate::simd;
 use std::sync::atomic::Ordering;
 
 /// The type of every handler.
-pub(crate) type Handler = fn(Ip, Regs, Mem, &mut Ctx<'_>) -> Exit;
+pub(crate) type Handler = fn(Ip, Regs, Mem, &mut Ctx<'_>, f64) -> Exit;
 
 /// A pointer to the op being executed.
 ///
@@ -316,14 +316,14 @@ pub(super) fn execute(ctx: &mut Ctx<'_>) -> Exit {
     let ip = top.ip;
     #[cfg(weft_tail_dispatch)]
     {
-        (ip.op().handler)(ip, regs, mem, ctx)
+        (ip.op().handler)(ip, regs, mem, ctx, 0.0)
     }
     #[cfg(not(weft_tail_dispatch))]
     {
-        let (mut ip, mut regs, mut mem) = (ip, regs, mem);
+        let (mut ip, mut regs, mut mem, mut fa) = (ip, regs, mem, 0.0);
         loop {
-            match (ip.op().handler)(ip, regs, mem, ctx) {
-                Exit::Continue => (ip, regs, mem) = (ctx.ip, ctx.regs, ctx.mem),
+            match (ip.op().handler)(ip, regs, mem, ctx, fa) {
+                Exit::Continue => (ip, regs, mem, fa) = (ctx.ip, ctx.regs, ctx.mem, ctx.fa),
                 exit => return exit,
             }
         }
@@ -332,11 +332,11 @@ pub(super) fn execute(ctx: &mut Ctx<'_>) -> Exit {
 
 /// Continues at `ip`: a tail call of its handler, or a return to the loop.
 macro_rules! dispatch {
-    ($ip:expr, $regs:expr, $mem:expr, $ctx:expr) => {{
-        let (ip, regs, mem): (Ip, Regs, Mem) = ($ip, $regs, $mem);
+    ($ip:expr, $regs:expr, $mem:expr, $ctx:expr, $fa:expr) => {{
+        let (ip, regs, mem, fa): (Ip, Regs, Mem, f64) = ($ip, $regs, $mem, $fa);
         #[cfg(weft_tail_dispatch)]
         {
-            return (ip.op().handler)(ip, regs, mem, $ctx);
+            return (ip.op().handler)(ip, regs, mem, $ctx, fa);
         }
         #[cfg(not(weft_tail_dispatch))]
         {
@@ -344,6 +344,7 @@ macro_rules! dispatch {
             ctx.ip = ip;
             ctx.regs = regs;
             ctx.mem = mem;
+            ctx.fa = fa;
             return Exit::Continue;
         }
     }};
@@ -385,11 +386,61 @@ macro_rules! wf32 {
         u64::from(($v as f32).to_bits())
     };
 }
-macro_rules! wf64 {
-    ($v:expr) => {
-        ($v as f64).to_bits()
+
+/// Operand `$s` read as `$rd` (a `Cell` reader), or the accumulator when
+/// `$from_acc`: for an `f64` operand the float accumulator `$fa`, else the
+/// integer one in `$regs`.
+macro_rules! arg {
+    (f64, $regs:ident, $fa:ident, $s:expr, $from_acc:expr) => {
+        if $from_acc {
+            debug_assert_eq!({ $s }, ACC);
+            $fa
+        } else {
+            $regs.arg($s, false).f64()
+        }
+    };
+    ($rd:ident, $regs:ident, $fa:ident, $s:expr, $from_acc:expr) => {
+        $regs.arg($s, $from_acc).$rd()
     };
 }
+
+/// Writes result `$e` with writer `$wr` to slot `$s` (unless `$to_acc`) and
+/// to the accumulator: an `f64` (`wf64`) to the float accumulator `$fa`,
+/// anything else to the integer one.
+macro_rules! put {
+    (wf64, $regs:ident, $fa:ident, $s:expr, $e:expr, $to_acc:expr) => {{
+        let v: f64 = $e;
+        $fa = v;
+        if $to_acc {
+            debug_assert_eq!({ $s }, ACC);
+        } else {
+            $regs.set($s, v.to_bits());
+        }
+    }};
+    ($wr:ident, $regs:ident, $fa:ident, $s:expr, $e:expr, $to_acc:expr) => {
+        $regs.put($s, $wr!($e), $to_acc)
+    };
+}
+
+/// Whether a reader (`Cell` method) or writer reads or writes `f64`, that
+/// is, goes through the float accumulator.
+macro_rules! f64_rd {
+    (f64) => {
+        true
+    };
+    ($rd:ident) => {
+        false
+    };
+}
+macro_rules! f64_wr {
+    (wf64) => {
+        true
+    };
+    ($wr:ident) => {
+        false
+    };
+}
+
 macro_rules! raw {
     ($v:expr) => {
         $v
@@ -420,13 +471,13 @@ macro_rules! acc {
 /// the operands as `x` and evaluates to `()` after writing its result; the
 /// dispatch follows.
 macro_rules! family {
-    ($map:ident $modes:tt: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $x:ident| $body:expr;)*) => {
+    ($map:ident $modes:tt: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $x:ident, $fa:ident| $body:expr;)*) => {
         $(
-            #[allow(non_snake_case, unused_mut)]
-            fn $v<const M: u8>($ip: Ip, mut $regs: Regs, $mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+            #[allow(non_snake_case, unused_mut, unused_assignments)]
+            fn $v<const M: u8>($ip: Ip, mut $regs: Regs, $mem: Mem, ctx: &mut Ctx<'_>, mut $fa: f64) -> Exit {
                 let $x = operands!($ip, Instr::$v(x) => x);
                 $body;
-                dispatch!($ip.next(), $regs, $mem, ctx)
+                dispatch!($ip.next(), $regs, $mem, ctx, $fa)
             }
         )*
         fn $map(i: &Instr) -> Option<Handler> {
@@ -441,12 +492,18 @@ macro_rules! family {
 macro_rules! bin_family {
     ($($v:ident($rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr);)*) => {
         family! { bin_handler [0, 1, 2, 3, 4, 5, 6, 7]: $(
-            $v => |ip, regs, mem, x| {
-                let $a = regs.arg(x.a, acc!(ACC_A)).$rd();
-                let $b = regs.arg(x.b, acc!(ACC_B)).$rd();
-                regs.put(x.dst, $wr!($e), acc!(ACC_DST))
+            $v => |ip, regs, mem, x, fa| {
+                let $a = arg!($rd, regs, fa, x.a, acc!(ACC_A));
+                let $b = arg!($rd, regs, fa, x.b, acc!(ACC_B));
+                put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
+        fn bin_float_acc(i: &Instr) -> Option<FloatAcc> {
+            Some(match i {
+                $(Instr::$v(_) => FloatAcc { reads: if f64_rd!($rd) { ACC_A | ACC_B } else { 0 }, writes: f64_wr!($wr) },)*
+                _ => return None,
+            })
+        }
     };
 }
 
@@ -536,31 +593,51 @@ bin_family! {
 /// sign-extended (64-bit), or as floats (`f32`, `f64`: the immediate's `f32`
 /// widened; `*cmp`: a comparison, whose result is an `i32`).
 macro_rules! imm_family {
-    ($map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
+    ($map:ident / $float_map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
         family! { $map [0, 1, 2, 3]: $(
-            $v => |ip, regs, mem, x| {
-                let ($a, $b) = imm_family!(@operands $w, regs, x);
-                regs.put(x.dst, imm_family!(@write $w, $e), acc!(ACC_DST))
+            $v => |ip, regs, mem, x, fa| {
+                let ($a, $b) = imm_family!(@operands $w, regs, fa, x);
+                imm_family!(@put $w, regs, fa, x.dst, $e)
             };
         )* }
+        fn $float_map(i: &Instr) -> Option<FloatAcc> {
+            Some(match i {
+                $(Instr::$v(_) => FloatAcc {
+                    reads: if imm_family!(@f64_rd $w) { ACC_A } else { 0 },
+                    writes: imm_family!(@f64_wr $w),
+                },)*
+                _ => return None,
+            })
+        }
     };
-    (@operands 32, $regs:ident, $x:ident) => {
+    (@f64_rd f64) => { true };
+    (@f64_rd f64cmp) => { true };
+    (@f64_rd $w:tt) => { false };
+    (@f64_wr f64) => { true };
+    (@f64_wr $w:tt) => { false };
+    (@put f64, $regs:ident, $fa:ident, $dst:expr, $e:expr) => {
+        put!(wf64, $regs, $fa, $dst, $e, acc!(ACC_DST))
+    };
+    (@put $w:tt, $regs:ident, $fa:ident, $dst:expr, $e:expr) => {
+        $regs.put($dst, imm_family!(@write $w, $e), acc!(ACC_DST))
+    };
+    (@operands 32, $regs:ident, $fa:ident, $x:ident) => {
         ($regs.arg($x.a, acc!(ACC_A)).u32(), $x.imm as u32)
     };
-    (@operands 64, $regs:ident, $x:ident) => {
+    (@operands 64, $regs:ident, $fa:ident, $x:ident) => {
         ($regs.arg($x.a, acc!(ACC_A)).get(), i64::from($x.imm) as u64)
     };
-    (@operands f32, $regs:ident, $x:ident) => {
+    (@operands f32, $regs:ident, $fa:ident, $x:ident) => {
         ($regs.arg($x.a, acc!(ACC_A)).f32(), f32::from_bits($x.imm as u32))
     };
-    (@operands f64, $regs:ident, $x:ident) => {
-        ($regs.arg($x.a, acc!(ACC_A)).f64(), f64::from(f32::from_bits($x.imm as u32)))
+    (@operands f64, $regs:ident, $fa:ident, $x:ident) => {
+        (arg!(f64, $regs, $fa, $x.a, acc!(ACC_A)), f64_imm($x.imm))
     };
-    (@operands f32cmp, $regs:ident, $x:ident) => {
-        imm_family!(@operands f32, $regs, $x)
+    (@operands f32cmp, $regs:ident, $fa:ident, $x:ident) => {
+        imm_family!(@operands f32, $regs, $fa, $x)
     };
-    (@operands f64cmp, $regs:ident, $x:ident) => {
-        imm_family!(@operands f64, $regs, $x)
+    (@operands f64cmp, $regs:ident, $fa:ident, $x:ident) => {
+        imm_family!(@operands f64, $regs, $fa, $x)
     };
     (@write 32, $e:expr) => {
         w32!($e)
@@ -582,7 +659,7 @@ macro_rules! imm_family {
     };
 }
 
-imm_family! { bin_imm_handler:
+imm_family! { bin_imm_handler / bin_imm_float_acc:
     I32AddImm(32, |a, b| a.wrapping_add(b));
     I32SubImm(32, |a, b| a.wrapping_sub(b));
     I32MulImm(32, |a, b| a.wrapping_mul(b));
@@ -650,11 +727,17 @@ imm_family! { bin_imm_handler:
 macro_rules! un_family {
     ($($v:ident($rd:ident, $wr:ident, |$a:ident| $e:expr);)*) => {
         family! { un_handler [0, 1, 2, 3]: $(
-            $v => |ip, regs, mem, x| {
-                let $a = regs.arg(x.src, acc!(ACC_A)).$rd();
-                regs.put(x.dst, $wr!($e), acc!(ACC_DST))
+            $v => |ip, regs, mem, x, fa| {
+                let $a = arg!($rd, regs, fa, x.src, acc!(ACC_A));
+                put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
+        fn un_float_acc(i: &Instr) -> Option<FloatAcc> {
+            Some(match i {
+                $(Instr::$v(_) => FloatAcc { reads: if f64_rd!($rd) { ACC_A | ACC_B } else { 0 }, writes: f64_wr!($wr) },)*
+                _ => return None,
+            })
+        }
     };
 }
 
@@ -720,106 +803,137 @@ un_family! {
 /// Loads from memory 0: `$n` bytes at `addr + offset` (`$v`) or at
 /// `a + b + offset` (`$vi`), decoded by `$e`.
 macro_rules! load_family {
-    ($($v:ident / $vi:ident ($n:literal, |$b:ident| $e:expr);)*) => {
+    ($($v:ident / $vi:ident ($n:literal, $wr:ident, |$b:ident| $e:expr);)*) => {
         family! { load_handler [0, 1, 2, 3]: $(
-            $v => |ip, regs, mem, x| {
+            $v => |ip, regs, mem, x, fa| {
                 let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 };
-                regs.put(x.dst, $e, acc!(ACC_DST))
+                put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
         family! { load_idx_handler [0, 1]: $(
-            $vi => |ip, regs, mem, x| {
+            $vi => |ip, regs, mem, x, fa| {
                 let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b))) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 };
-                regs.put(x.dst, $e, acc!(ACC_DST))
+                put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
+        fn load_float_acc(i: &Instr) -> Option<FloatAcc> {
+            Some(match i {
+                $(Instr::$v(_) | Instr::$vi(_) => FloatAcc { reads: 0, writes: f64_wr!($wr) },)*
+                _ => return None,
+            })
+        }
     };
 }
 
 load_family! {
-    I32Load / I32LoadIdx (4, |b| u64::from(u32::from_le_bytes(b)));
-    I64Load / I64LoadIdx (8, |b| u64::from_le_bytes(b));
-    I32Load8S / I32Load8SIdx (1, |b| w32!(b[0] as i8 as i32));
-    I32Load8U / I32Load8UIdx (1, |b| u64::from(b[0]));
-    I32Load16S / I32Load16SIdx (2, |b| w32!(i16::from_le_bytes(b) as i32));
-    I32Load16U / I32Load16UIdx (2, |b| u64::from(u16::from_le_bytes(b)));
-    I64Load8S / I64Load8SIdx (1, |b| b[0] as i8 as i64 as u64);
-    I64Load8U / I64Load8UIdx (1, |b| u64::from(b[0]));
-    I64Load16S / I64Load16SIdx (2, |b| i16::from_le_bytes(b) as i64 as u64);
-    I64Load16U / I64Load16UIdx (2, |b| u64::from(u16::from_le_bytes(b)));
-    I64Load32S / I64Load32SIdx (4, |b| i32::from_le_bytes(b) as i64 as u64);
-    I64Load32U / I64Load32UIdx (4, |b| u64::from(u32::from_le_bytes(b)));
+    I32Load / I32LoadIdx (4, raw, |b| u64::from(u32::from_le_bytes(b)));
+    I64Load / I64LoadIdx (8, raw, |b| u64::from_le_bytes(b));
+    F64Load / F64LoadIdx (8, wf64, |b| f64::from_le_bytes(b));
+    I32Load8S / I32Load8SIdx (1, raw, |b| w32!(b[0] as i8 as i32));
+    I32Load8U / I32Load8UIdx (1, raw, |b| u64::from(b[0]));
+    I32Load16S / I32Load16SIdx (2, raw, |b| w32!(i16::from_le_bytes(b) as i32));
+    I32Load16U / I32Load16UIdx (2, raw, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load8S / I64Load8SIdx (1, raw, |b| b[0] as i8 as i64 as u64);
+    I64Load8U / I64Load8UIdx (1, raw, |b| u64::from(b[0]));
+    I64Load16S / I64Load16SIdx (2, raw, |b| i16::from_le_bytes(b) as i64 as u64);
+    I64Load16U / I64Load16UIdx (2, raw, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load32S / I64Load32SIdx (4, raw, |b| i32::from_le_bytes(b) as i64 as u64);
+    I64Load32U / I64Load32UIdx (4, raw, |b| u64::from(u32::from_le_bytes(b)));
 }
 
 /// Stores to memory 0 at `addr + offset` (`$v`) or `a + b + offset` (`$vi`)
 /// of the bytes `$e` makes from the value `$val`: a slot's cell (`slot`,
 /// which may come from the accumulator) or the immediate (`imm`).
 macro_rules! store_family {
-    ($map:ident / $mapi:ident, $src:ident: $($v:ident / $vi:ident (|$val:ident| $e:expr);)*) => {
+    ($map:ident / $mapi:ident / $float_map:ident, $src:ident: $($v:ident / $vi:ident ($rd:ident, |$val:ident| $e:expr);)*) => {
         family! { $map [0, 2, 4]: $(
-            $v => |ip, regs, mem, x| {
+            $v => |ip, regs, mem, x, fa| {
                 let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
-                let $val = store_family!(@$src regs, x, acc!(ACC_B));
+                let $val = store_family!(@$src regs, fa, x, $rd, acc!(ACC_B));
                 if mem.store(ea, $e).is_none() {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
         family! { $mapi [0]: $(
-            $vi => |ip, regs, mem, x| {
+            $vi => |ip, regs, mem, x, fa| {
                 let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b)))
                     + u64::from(x.offset);
-                let $val = store_family!(@$src regs, x, false);
+                let $val = store_family!(@$src regs, fa, x, $rd, false);
                 if mem.store(ea, $e).is_none() {
                     return Exit::Trap(TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
+        fn $float_map(i: &Instr) -> Option<FloatAcc> {
+            Some(match i {
+                $(Instr::$v(_) | Instr::$vi(_) => FloatAcc {
+                    reads: if f64_rd!($rd) { ACC_B } else { 0 },
+                    writes: false,
+                },)*
+                _ => return None,
+            })
+        }
     };
-    (@slot $regs:ident, $x:ident, $acc:expr) => {
-        $regs.arg($x.val, $acc).get()
+    (@slot $regs:ident, $fa:ident, $x:ident, $rd:ident, $acc:expr) => {
+        arg!($rd, $regs, $fa, $x.val, $acc)
     };
-    (@imm $regs:ident, $x:ident, $acc:expr) => {
+    (@imm $regs:ident, $fa:ident, $x:ident, $rd:ident, $acc:expr) => {
         $x.value
     };
 }
 
-store_family! { store_handler / store_idx_handler, slot:
-    I32Store / I32StoreIdx (|v| (v as u32).to_le_bytes());
-    I64Store / I64StoreIdx (|v| v.to_le_bytes());
-    I32Store8 / I32Store8Idx (|v| [v as u8]);
-    I32Store16 / I32Store16Idx (|v| (v as u16).to_le_bytes());
+store_family! { store_handler / store_idx_handler / store_float_acc, slot:
+    I32Store / I32StoreIdx (get, |v| (v as u32).to_le_bytes());
+    I64Store / I64StoreIdx (get, |v| v.to_le_bytes());
+    F64Store / F64StoreIdx (f64, |v| v.to_le_bytes());
+    I32Store8 / I32Store8Idx (get, |v| [v as u8]);
+    I32Store16 / I32Store16Idx (get, |v| (v as u16).to_le_bytes());
 }
 
-store_family! { store_imm_handler / store_imm_idx_handler, imm:
-    I32StoreImm / I32StoreImmIdx (|v| v.to_le_bytes());
-    I64StoreImm / I64StoreImmIdx (|v| i64::from(v).to_le_bytes());
-    I32Store8Imm / I32Store8ImmIdx (|v| [v as u8]);
-    I32Store16Imm / I32Store16ImmIdx (|v| (v as u16).to_le_bytes());
+store_family! { store_imm_handler / store_imm_idx_handler / store_imm_float_acc, imm:
+    I32StoreImm / I32StoreImmIdx (get, |v| v.to_le_bytes());
+    I64StoreImm / I64StoreImmIdx (get, |v| i64::from(v).to_le_bytes());
+    I32Store8Imm / I32Store8ImmIdx (get, |v| [v as u8]);
+    I32Store16Imm / I32Store16ImmIdx (get, |v| (v as u16).to_le_bytes());
+}
+
+/// The `f32` immediate of a float instruction (its bits).
+#[inline(always)]
+fn f32_imm(imm: i32) -> f32 {
+    f32::from_bits(imm as u32)
+}
+
+/// The `f64` immediate of a float instruction: an `f32` that widens exactly.
+#[inline(always)]
+fn f64_imm(imm: i32) -> f64 {
+    f64::from(f32_imm(imm))
 }
 
 /// Fused compare-and-branch handlers: jump to the target when `$cond`
 /// holds of `$a` (slot `a` read as `$rd`) and `$b` (slot `b` read as `$rd`,
 /// or the `i32` immediate).
 macro_rules! branch_family {
-    ($map:ident $modes:tt, $rhs:ident: $($v:ident($rd:ident, |$a:ident, $b:ident| $cond:expr);)*) => {
+    ($map:ident / $float_map:ident $modes:tt, $rhs:ident: $($v:ident($rd:ident, |$a:ident, $b:ident| $cond:expr);)*) => {
         $(
-            #[allow(non_snake_case)]
-            fn $v<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+            // A negated float comparison is meant: with a NaN it differs
+            // from the opposite comparison.
+            #[allow(non_snake_case, clippy::neg_cmp_op_on_partial_ord)]
+            fn $v<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
                 let x = operands!(ip, Instr::$v(x) => x);
-                let $a = regs.arg(x.a, acc!(ACC_A)).$rd();
-                let $b = branch_family!(@$rhs regs, x, $rd);
+                let $a = arg!($rd, regs, fa, x.a, acc!(ACC_A));
+                let $b = branch_family!(@$rhs regs, fa, x, $rd);
                 if $cond {
                     taken_branch();
-                    dispatch!(ip.jump(x.target), regs, mem, ctx)
+                    dispatch!(ip.jump(x.target), regs, mem, ctx, fa)
                 }
-                dispatch!(ip.next(), regs, mem, ctx)
+                dispatch!(ip.next(), regs, mem, ctx, fa)
             }
         )*
         fn $map(i: &Instr) -> Option<Handler> {
@@ -828,16 +942,22 @@ macro_rules! branch_family {
                 _ => return None,
             })
         }
+        fn $float_map(i: &Instr) -> Option<FloatAcc> {
+            Some(match i {
+                $(Instr::$v(_) => FloatAcc { reads: if f64_rd!($rd) { ACC_A | ACC_B } else { 0 }, writes: false },)*
+                _ => return None,
+            })
+        }
     };
-    (@slot $regs:ident, $x:ident, $rd:ident) => {
-        $regs.arg($x.b, acc!(ACC_B)).$rd()
+    (@slot $regs:ident, $fa:ident, $x:ident, $rd:ident) => {
+        arg!($rd, $regs, $fa, $x.b, acc!(ACC_B))
     };
-    (@imm $regs:ident, $x:ident, $rd:ident) => {
+    (@imm $regs:ident, $fa:ident, $x:ident, $rd:ident) => {
         $x.imm
     };
 }
 
-branch_family! { br_cmp_handler [0, 2, 4, 6], slot:
+branch_family! { br_cmp_handler / br_cmp_float_acc [0, 2, 4, 6], slot:
     BrI32Eq(u32, |a, b| a == b);
     BrI32Ne(u32, |a, b| a != b);
     BrI32LtS(i32, |a, b| a < b);
@@ -860,9 +980,29 @@ branch_family! { br_cmp_handler [0, 2, 4, 6], slot:
     BrI64GeU(get, |a, b| a >= b);
     BrI32And(u32, |a, b| a & b != 0);
     BrI32AndZ(u32, |a, b| a & b == 0);
+    BrF32Eq(f32, |a, b| a == b);
+    BrF32Ne(f32, |a, b| a != b);
+    BrF32Lt(f32, |a, b| a < b);
+    BrF32Gt(f32, |a, b| a > b);
+    BrF32Le(f32, |a, b| a <= b);
+    BrF32Ge(f32, |a, b| a >= b);
+    BrF32NotLt(f32, |a, b| !(a < b));
+    BrF32NotGt(f32, |a, b| !(a > b));
+    BrF32NotLe(f32, |a, b| !(a <= b));
+    BrF32NotGe(f32, |a, b| !(a >= b));
+    BrF64Eq(f64, |a, b| a == b);
+    BrF64Ne(f64, |a, b| a != b);
+    BrF64Lt(f64, |a, b| a < b);
+    BrF64Gt(f64, |a, b| a > b);
+    BrF64Le(f64, |a, b| a <= b);
+    BrF64Ge(f64, |a, b| a >= b);
+    BrF64NotLt(f64, |a, b| !(a < b));
+    BrF64NotGt(f64, |a, b| !(a > b));
+    BrF64NotLe(f64, |a, b| !(a <= b));
+    BrF64NotGe(f64, |a, b| !(a >= b));
 }
 
-branch_family! { br_cmp_imm_handler [0, 2], imm:
+branch_family! { br_cmp_imm_handler / br_cmp_imm_float_acc [0, 2], imm:
     BrI32EqImm(u32, |a, b| a == b as u32);
     BrI32NeImm(u32, |a, b| a != b as u32);
     BrI32LtSImm(i32, |a, b| a < b);
@@ -885,6 +1025,53 @@ branch_family! { br_cmp_imm_handler [0, 2], imm:
     BrI64GeUImm(get, |a, b| a >= i64::from(b) as u64);
     BrI32AndImm(u32, |a, b| a & b as u32 != 0);
     BrI32AndZImm(u32, |a, b| a & b as u32 == 0);
+    BrF32EqImm(f32, |a, b| a == f32_imm(b));
+    BrF32NeImm(f32, |a, b| a != f32_imm(b));
+    BrF32LtImm(f32, |a, b| a < f32_imm(b));
+    BrF32GtImm(f32, |a, b| a > f32_imm(b));
+    BrF32LeImm(f32, |a, b| a <= f32_imm(b));
+    BrF32GeImm(f32, |a, b| a >= f32_imm(b));
+    BrF32NotLtImm(f32, |a, b| !(a < f32_imm(b)));
+    BrF32NotGtImm(f32, |a, b| !(a > f32_imm(b)));
+    BrF32NotLeImm(f32, |a, b| !(a <= f32_imm(b)));
+    BrF32NotGeImm(f32, |a, b| !(a >= f32_imm(b)));
+    BrF64EqImm(f64, |a, b| a == f64_imm(b));
+    BrF64NeImm(f64, |a, b| a != f64_imm(b));
+    BrF64LtImm(f64, |a, b| a < f64_imm(b));
+    BrF64GtImm(f64, |a, b| a > f64_imm(b));
+    BrF64LeImm(f64, |a, b| a <= f64_imm(b));
+    BrF64GeImm(f64, |a, b| a >= f64_imm(b));
+    BrF64NotLtImm(f64, |a, b| !(a < f64_imm(b)));
+    BrF64NotGtImm(f64, |a, b| !(a > f64_imm(b)));
+    BrF64NotLeImm(f64, |a, b| !(a <= f64_imm(b)));
+    BrF64NotGeImm(f64, |a, b| !(a >= f64_imm(b)));
+}
+
+/// Which accumulator an instruction's handlers use: `reads`, the operands
+/// (as accumulator mode bits, `ACC_A`, `ACC_B`) that come from the float
+/// accumulator when they come from one (`f64` operands; the others come
+/// from the integer one); `writes`, its result goes to the float
+/// accumulator (an `f64`), else to the integer one. The
+/// compiler hands a value over only between a writer and a reader that
+/// agree (`Translator::link_acc`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FloatAcc {
+    pub(crate) reads: u8,
+    pub(crate) writes: bool,
+}
+
+/// The accumulators of `i`'s handlers (read off the same tables that
+/// define them).
+pub(crate) fn float_acc(i: &Instr) -> FloatAcc {
+    bin_float_acc(i)
+        .or_else(|| bin_imm_float_acc(i))
+        .or_else(|| un_float_acc(i))
+        .or_else(|| br_cmp_float_acc(i))
+        .or_else(|| br_cmp_imm_float_acc(i))
+        .or_else(|| load_float_acc(i))
+        .or_else(|| store_float_acc(i))
+        .or_else(|| store_imm_float_acc(i))
+        .unwrap_or_default()
 }
 
 /// The handler of `i`.
@@ -961,62 +1148,62 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
     }
 }
 
-fn unreachable_(_: Ip, _: Regs, _: Mem, _: &mut Ctx<'_>) -> Exit {
+fn unreachable_(_: Ip, _: Regs, _: Mem, _: &mut Ctx<'_>, _: f64) -> Exit {
     Exit::Trap(TrapKind::Unreachable)
 }
 
-fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let amount = operands!(ip, Instr::ConsumeFuel { amount } => amount);
     let fuel = &mut ctx.inner.fuel;
     if *fuel < u64::from(amount) {
         return Exit::Trap(TrapKind::OutOfFuel);
     }
     *fuel -= u64::from(amount);
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     if ctx.inner.interrupt.swap(false, Ordering::Relaxed) {
         return Exit::Trap(TrapKind::Interrupted);
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn br(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let target = operands!(ip, Instr::Br { target } => target);
-    dispatch!(ip.jump(target), regs, mem, ctx)
+    dispatch!(ip.jump(target), regs, mem, ctx, fa)
 }
 
-fn br_if_nez<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br_if_nez<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (cond, target) = operands!(ip, Instr::BrIfNez { cond, target } => (cond, target));
     if regs.arg(cond, acc!(ACC_A)).u32() != 0 {
         taken_branch();
-        dispatch!(ip.jump(target), regs, mem, ctx)
+        dispatch!(ip.jump(target), regs, mem, ctx, fa)
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn br_if_eqz<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br_if_eqz<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (cond, target) = operands!(ip, Instr::BrIfEqz { cond, target } => (cond, target));
     if regs.arg(cond, acc!(ACC_A)).u32() == 0 {
         taken_branch();
-        dispatch!(ip.jump(target), regs, mem, ctx)
+        dispatch!(ip.jump(target), regs, mem, ctx, fa)
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// The next `len + 1` ops are the table's `Br`s, the last the default (the
 /// compiler emits nothing else there, see `optimize_branches`).
-fn br_table<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn br_table<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (index, len) = operands!(ip, Instr::BrTable { index, len } => (index, len));
     let i = regs.arg(index, acc!(ACC_A)).u32().min(len);
     // Take the entry's branch here rather than dispatching to it.
     let entry = ip.skip(1 + i as usize);
     let target = operands!(entry, Instr::Br { target } => target);
-    dispatch!(entry.jump(target), regs, mem, ctx)
+    dispatch!(entry.jump(target), regs, mem, ctx, fa)
 }
 
-fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     ctx.frames.pop();
     let Some(&caller) = ctx.frames.last() else {
         return Exit::Done;
@@ -1027,30 +1214,30 @@ fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
         mem
     };
     let regs = Regs::at(ctx.stack, caller.fp);
-    dispatch!(caller.ip, regs, mem, ctx)
+    dispatch!(caller.ip, regs, mem, ctx, fa)
 }
 
-fn return_slot<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn return_slot<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let src = operands!(ip, Instr::ReturnSlot { src } => src);
     regs.set(0, regs.arg(src, acc!(ACC_A)).get());
-    return_(ip, regs, mem, ctx)
+    return_(ip, regs, mem, ctx, fa)
 }
 
-fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (func, base) = operands!(ip, Instr::Call { func, base } => (func, base));
     match enter_fast(ctx, func, base, ip.next()) {
-        Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
+        Some((ip, regs)) => dispatch!(ip, regs, mem, ctx, fa),
         None => enter_slow(ctx, func, base, ip.next(), mem),
     }
 }
 
-fn call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     let (func, base) = operands!(ip, Instr::CallImport { func, base } => (func, base));
     let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
     call_store_func(f, base, ip, mem, ctx)
 }
 
-fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     let (sig, base, index, table) = operands!(ip, Instr::CallIndirect {
         sig, base, index, table
     } => (sig, base, index, table));
@@ -1087,7 +1274,7 @@ fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> E
                 mem
             };
             match enter_fast(ctx, index, base, ip.next()) {
-                Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
+                Some((ip, regs)) => dispatch!(ip, regs, mem, ctx, 0.0),
                 None => enter_slow(ctx, index, base, ip.next(), mem),
             }
         }
@@ -1171,7 +1358,7 @@ fn enter_slow(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip, mem: Mem) ->
     }
     ctx.frames.reserve(1);
     match enter_fast(ctx, func, base, resume) {
-        Some((ip, regs)) => dispatch!(ip, regs, mem, ctx),
+        Some((ip, regs)) => dispatch!(ip, regs, mem, ctx, 0.0),
         // Not reached: everything `enter_fast` checks was made to hold.
         None => Exit::Trap(TrapKind::StackOverflow),
     }
@@ -1187,65 +1374,65 @@ fn switch_instance(ctx: &mut Ctx<'_>, instance: u32) -> Mem {
     Mem::new(mem_parts(ctx.inner, ctx.mem0))
 }
 
-fn copy<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn copy<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, src) = operands!(ip, Instr::Copy { dst, src } => (dst, src));
     let v = regs.arg(src, acc!(ACC_A)).get();
     regs.put(dst, v, false);
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn copy2(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn copy2(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (d0, s0, d1, s1) =
         operands!(ip, Instr::Copy2 { dst0, src0, dst1, src1 } => (dst0, src0, dst1, src1));
     regs.set(Slot::from(d0), regs.get(Slot::from(s0)));
     regs.put(Slot::from(d1), regs.get(Slot::from(s1)), false);
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn copy_many(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn copy_many(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, src, len) = operands!(ip, Instr::CopyMany { dst, src, len } => (dst, src, len));
     // Ascending, as the compiler requires (`dst <= src`).
     for k in 0..len {
         regs.set(dst + k, regs.get(src + k));
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn const32<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn const32<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, value) = operands!(ip, Instr::Const32 { dst, value } => (dst, value));
     regs.put(dst, u64::from(value), acc!(ACC_DST));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn const64<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn const64<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, value) = operands!(ip, Instr::Const64 { dst, value } => (dst, value));
     regs.put(dst, value, acc!(ACC_DST));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn select_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn select_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, cond, src) = operands!(ip, Instr::SelectEqz { dst, cond, src } => (dst, cond, src));
     if regs.u32(cond) == 0 {
         regs.set(dst, regs.get(src));
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn global_get(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn global_get(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, global) = operands!(ip, Instr::GlobalGet { dst, global } => (dst, global));
     let g = ctx.inner.instances[ctx.instance as usize].globals[global as usize];
     regs.set(dst, ctx.inner.globals[g as usize].value as u64);
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn global_set(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn global_set(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (global, src) = operands!(ip, Instr::GlobalSet { global, src } => (global, src));
     let g = ctx.inner.instances[ctx.instance as usize].globals[global as usize];
     ctx.inner.globals[g as usize].value = u128::from(regs.get(src));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let inst = &ctx.inner.instances[ctx.instance as usize];
     match *ip.instr() {
         Instr::GlobalGetV128 { dst, global } => {
@@ -1258,14 +1445,14 @@ fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
         }
         _ => unreachable!("handler attached to the wrong instruction"),
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     tri!(memory_op_at(ip.instr(), regs, ctx));
     // Every one of these may have grown or written memory 0.
     let mem = Mem::new(mem_parts(ctx.inner, ctx.mem0));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// `memory.*` and `data.drop`, out of line.
@@ -1320,9 +1507,9 @@ fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKi
     Ok(())
 }
 
-fn table_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn table_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     tri!(table_op_at(ip.instr(), regs, ctx));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// `ref.func`, `table.*` and `elem.drop`, out of line.
@@ -1397,10 +1584,10 @@ fn table_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKin
     Ok(())
 }
 
-fn v128_bin(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_bin(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (op, dst, a, b) = operands!(ip, Instr::V128Bin { op, dst, a, b } => (op, dst, a, b));
     regs.setv(dst, simd::bin(op, regs.getv(a), regs.getv(b)));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// A lane type of a `v128`, read from and written to its memory-order
@@ -1488,7 +1675,7 @@ macro_rules! v128_fast {
         un { $($uop:ident => $uf:expr;)* }
         shift { $($sop:ident => $st:ty, $sf:ident;)* }
     ) => {
-        fn v128_bin_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+        fn v128_bin_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
             use simd::BinOp as B;
             let (dst, a, b) = operands!(ip, Instr::V128Bin { dst, a, b, .. } => (dst, a, b));
             let (x, y) = (regs.bytes16(a), regs.bytes16(b));
@@ -1496,10 +1683,10 @@ macro_rules! v128_fast {
                 unreachable!("no fast handler for binary SIMD operator {K}")
             };
             regs.set_bytes16(dst, r);
-            dispatch!(ip.next(), regs, mem, ctx)
+            dispatch!(ip.next(), regs, mem, ctx, fa)
         }
 
-        fn v128_un_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+        fn v128_un_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
             use simd::UnOp as U;
             let (dst, src) = operands!(ip, Instr::V128Un { dst, src, .. } => (dst, src));
             let x = regs.bytes16(src);
@@ -1507,11 +1694,11 @@ macro_rules! v128_fast {
                 unreachable!("no fast handler for unary SIMD operator {K}")
             };
             regs.set_bytes16(dst, r);
-            dispatch!(ip.next(), regs, mem, ctx)
+            dispatch!(ip.next(), regs, mem, ctx, fa)
         }
 
         /// Shifts each `$st` lane by the count (modulo the lane width).
-        fn v128_shift_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+        fn v128_shift_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
             use simd::ShiftOp as S;
             let (dst, a, count) =
                 operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, count));
@@ -1523,7 +1710,7 @@ macro_rules! v128_fast {
                 unreachable!("no fast handler for SIMD shift {K}")
             };
             regs.set_bytes16(dst, r);
-            dispatch!(ip.next(), regs, mem, ctx)
+            dispatch!(ip.next(), regs, mem, ctx, fa)
         }
 
         fn v128_shift_handler(op: simd::ShiftOp) -> Handler {
@@ -1619,41 +1806,41 @@ v128_fast! {
     }
 }
 
-fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (op, dst, src) = operands!(ip, Instr::V128Un { op, dst, src } => (op, dst, src));
     regs.setv(dst, simd::un(op, regs.getv(src)));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn v128_shift(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_shift(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (op, dst, a, count) =
         operands!(ip, Instr::V128Shift { op, dst, a, count } => (op, dst, a, count));
     regs.setv(dst, simd::shift(op, regs.getv(a), regs.u32(count)));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn v128_splat(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_splat(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (op, dst, src) = operands!(ip, Instr::V128Splat { op, dst, src } => (op, dst, src));
     regs.setv(dst, simd::splat(op, regs.get(src)));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn v128_extract(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_extract(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (op, lane, dst, src) = operands!(ip, Instr::V128Extract { op, lane, dst, src }
         => (op, lane, dst, src));
     regs.set(dst, simd::extract(op, regs.getv(src), lane));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn v128_replace(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_replace(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (op, lane, dst, a, x) = operands!(ip, Instr::V128Replace { op, lane, dst, a, x }
         => (op, lane, dst, a, x));
     regs.setv(dst, simd::replace(op, regs.getv(a), regs.get(x), lane));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// `v128.load` from memory 0: 16 bytes straight into the frame.
-fn v128_load_plain(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_load_plain(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, addr, offset) =
         operands!(ip, Instr::V128Load { dst, addr, offset, .. } => (dst, addr, offset));
     let ea = u64::from(regs.u32(addr)) + u64::from(offset);
@@ -1661,11 +1848,11 @@ fn v128_load_plain(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
         return Exit::Trap(TrapKind::MemoryOutOfBounds);
     };
     regs.set_bytes16(dst, bytes);
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// A `v128` load from memory 0 of `kind.bytes()` bytes, widened by `kind`.
-fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (kind, dst, addr, offset) = operands!(ip, Instr::V128Load { kind, dst, addr, offset }
         => (kind, dst, addr, offset));
     let n = kind.bytes();
@@ -1675,23 +1862,23 @@ fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
         Err(k) => return Exit::Trap(k),
     }
     regs.setv(dst, simd_ops::load(kind, buf));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let x = operands!(ip, Instr::V128Store(x) => x);
     let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
     if mem.store(ea, regs.bytes16(x.val)).is_none() {
         return Exit::Trap(TrapKind::MemoryOutOfBounds);
     }
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// The other SIMD instructions and every access to a memory other than 0,
 /// in safe code out of line (`simd_ops::exec`).
-fn simd(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+fn simd(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     tri!(simd_at(ip.instr(), regs, mem, ctx));
-    dispatch!(ip.next(), regs, mem, ctx)
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 #[inline(never)]

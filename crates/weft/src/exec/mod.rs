@@ -34,6 +34,7 @@ use crate::runtime::store::StoreInner;
 use crate::runtime::{Instance, Store};
 use crate::types::FuncType;
 use crate::value::{Val, read_cells, write_cells};
+pub(crate) use handlers::float_acc;
 use handlers::{Handler, Ip, Mem, Regs};
 
 /// One active wasm call.
@@ -290,6 +291,9 @@ struct Ctx<'a> {
     regs: Regs,
     #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     mem: Mem,
+    /// Loop dispatch only: the float accumulator to continue with.
+    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
+    fa: f64,
 }
 
 /// Runs until the first frame in `frames` returns.
@@ -319,6 +323,7 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
             ip: Ip::dangling(),
             regs: Regs::dangling(),
             mem: Mem::new((std::ptr::null_mut(), 0)),
+            fa: 0.0,
         };
         let exit = handlers::execute(&mut ctx);
         let (host, base) = ctx.host;
