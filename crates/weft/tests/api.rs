@@ -605,6 +605,77 @@ fn folded_address_sums_wrap_like_i32_add() {
     );
 }
 
+/// The same with a constant addend (`x + C`, a static array indexed by a
+/// variable): the folded access wraps like the add, adds its offset without
+/// wrapping, and works whether the base comes from a slot or straight from
+/// the instruction before (the accumulator), for loads, stores of a value
+/// (also one just computed) and stores of a constant.
+#[test]
+fn folded_constant_displacements_wrap_like_i32_add() {
+    let (mut store, inst) = instantiate(
+        r#"(module (memory 1)
+            (data (i32.const 0) "\2a\00\00\00\07")
+            (func (export "load") (param i32) (result i32)
+              (i32.load (i32.add (local.get 0) (i32.const -1))))
+            (func (export "load_off") (param i32) (result i32)
+              (i32.load8_u offset=4 (i32.add (local.get 0) (i32.const 0x7fffffff))))
+            (func (export "load_acc") (param i32) (result i64)
+              (i64.load32_u (i32.add (i32.mul (local.get 0) (i32.const 2)) (i32.const 16))))
+            (func (export "store") (param i32 i32)
+              (i32.store8 offset=1 (i32.add (local.get 0) (i32.const 3)) (local.get 1)))
+            (func (export "store_acc") (param i32 f64)
+              (f64.store (i32.add (local.get 0) (i32.const 8))
+                         (f64.add (local.get 1) (f64.const 0.5))))
+            (func (export "store_imm") (param i32)
+              (i32.store16 (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.const 32))
+                           (i32.const 0x1234)))
+            (func (export "peek") (param i32) (result i64) (i64.load (local.get 0))))"#,
+    );
+    let load = inst.get_typed_func::<i32, i32>(&mut store, "load").unwrap();
+    let load_off = inst
+        .get_typed_func::<i32, i32>(&mut store, "load_off")
+        .unwrap();
+    let load_acc = inst
+        .get_typed_func::<i32, i64>(&mut store, "load_acc")
+        .unwrap();
+    let st = inst
+        .get_typed_func::<(i32, i32), ()>(&mut store, "store")
+        .unwrap();
+    let st_acc = inst
+        .get_typed_func::<(i32, f64), ()>(&mut store, "store_acc")
+        .unwrap();
+    let st_imm = inst
+        .get_typed_func::<i32, ()>(&mut store, "store_imm")
+        .unwrap();
+    let peek = inst.get_typed_func::<i32, i64>(&mut store, "peek").unwrap();
+    let trap = |r: Result<i32, weft::Error>| r.unwrap_err().as_trap().map(|t| t.kind());
+    // 1 - 1 = 0; 0 - 1 wraps to 0xffff_ffff, past the memory.
+    assert_eq!(load.call(&mut store, 1).unwrap(), 42);
+    assert_eq!(
+        trap(load.call(&mut store, 0)),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+    // 0x8000_0001 + 0x7fff_ffff wraps to 0, plus offset 4.
+    assert_eq!(load_off.call(&mut store, i32::MIN + 1).unwrap(), 7);
+    // 0x8000_0000 + 0x7fff_ffff = 0xffff_ffff, plus 4 is past the memory.
+    assert_eq!(
+        trap(load_off.call(&mut store, i32::MIN)),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+    // A base just computed: 2 * 0x7fff_fff8 + 16 wraps to 0.
+    assert_eq!(load_acc.call(&mut store, 0x7fff_fff8).unwrap(), 42);
+    // Store at (0xffff_fffe + 3) + 1 = 2: byte 2 of the data.
+    st.call(&mut store, (-2, 0x55)).unwrap();
+    assert_eq!(peek.call(&mut store, 0).unwrap(), 0x07_0055_002a);
+    assert!(st.call(&mut store, (65533, 1)).is_err());
+    st_acc.call(&mut store, (-8, 1.25)).unwrap();
+    assert_eq!(peek.call(&mut store, 0).unwrap(), 1.75f64.to_bits() as i64);
+    st_imm.call(&mut store, 8).unwrap();
+    assert_eq!(peek.call(&mut store, 48).unwrap(), 0x1234);
+    st_imm.call(&mut store, i32::MIN + 4).unwrap(); // (8 << 1 wraps) + 32 = 40
+    assert_eq!(peek.call(&mut store, 40).unwrap(), 0x1234);
+}
+
 /// A stored constant that does not fit an immediate is materialised after
 /// the address sum: the store must not be folded into the sum's place, ahead
 /// of it (this once stored the slot's stale value).

@@ -154,6 +154,41 @@ pub(crate) struct StoreImmIdx {
     pub offset: u16,
 }
 
+/// Load from memory 0 at `a + disp` (an `i32.add` of a constant, wrapping)
+/// `+ offset`.
+// Packed to 2-byte alignment: 14 bytes, so the instruction stays 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub(crate) struct LoadDisp {
+    pub dst: Slot,
+    pub a: Slot,
+    pub disp: i32,
+    pub offset: u16,
+}
+
+/// Store `val` to memory 0 at `a + disp` (wrapping) `+ offset`.
+// Packed to 2-byte alignment: 14 bytes, so the instruction stays 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub(crate) struct StoreDisp {
+    pub a: Slot,
+    pub disp: i32,
+    pub val: Slot,
+    pub offset: u16,
+}
+
+/// Store the inline constant `value` to memory 0 at `a + disp` (wrapping)
+/// `+ offset`.
+// Packed to 2-byte alignment: 14 bytes, so the instruction stays 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, packed(2))]
+pub(crate) struct StoreImmDisp {
+    pub a: Slot,
+    pub disp: i32,
+    pub value: i32,
+    pub offset: u16,
+}
+
 /// Compare two slots and branch to `target` if the comparison holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BrCmp {
@@ -289,6 +324,9 @@ macro_rules! define_instrs {
         load_idx: [$($ldi:ident),* $(,)?],
         store_idx: [$($sti2:ident),* $(,)?],
         store_imm_idx: [$($stii:ident),* $(,)?],
+        load_disp: [$($ldd:ident),* $(,)?],
+        store_disp: [$($std:ident),* $(,)?],
+        store_imm_disp: [$($stid:ident),* $(,)?],
     ) => {
         /// One instruction of weft's internal code.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -456,6 +494,18 @@ macro_rules! define_instrs {
                 #[allow(missing_docs)]
                 $stii(StoreImmIdx),
             )*
+            $(
+                #[allow(missing_docs)]
+                $ldd(LoadDisp),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $std(StoreDisp),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $stid(StoreImmDisp),
+            )*
         }
 
         impl Instr {
@@ -486,6 +536,9 @@ macro_rules! define_instrs {
                     $(Instr::$ldi(x))|* => acc_bit(x.dst, d) | acc_bit(x.a, a) | acc_bit(x.b, b),
                     $(Instr::$sti2(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b) | acc_bit(x.val, b),
                     $(Instr::$stii(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b),
+                    $(Instr::$ldd(x))|* => acc_bit(x.dst, d) | acc_bit(x.a, a),
+                    $(Instr::$std(x))|* => acc_bit(x.a, a) | acc_bit(x.val, b),
+                    $(Instr::$stid(x))|* => acc_bit(x.a, a),
                     $(Instr::$brc(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b),
                     $(Instr::$brci(x))|* => acc_bit(x.a, a),
                     Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => acc_bit(cond, a),
@@ -504,7 +557,7 @@ macro_rules! define_instrs {
                 matches!(
                     self,
                     $(Instr::$bin(_))|* | $(Instr::$bimm(_))|* | $(Instr::$un(_))|*
-                        | $(Instr::$ld(_))|* | $(Instr::$ldi(_))|*
+                        | $(Instr::$ld(_))|* | $(Instr::$ldi(_))|* | $(Instr::$ldd(_))|*
                         | Instr::Const32 { .. } | Instr::Const64 { .. }
                 )
             }
@@ -567,6 +620,7 @@ macro_rules! define_instrs {
             pub(crate) fn result_slot(&self) -> Option<Slot> {
                 match *self {
                     $(Instr::$ldi(x))|* => Some(x.dst),
+                    $(Instr::$ldd(x))|* => Some(x.dst),
                     $(Instr::$bin(x))|* => Some(x.dst),
                     $(Instr::$bimm(x))|* => Some(x.dst),
                     $(Instr::$un(x))|* => Some(x.dst),
@@ -582,6 +636,10 @@ macro_rules! define_instrs {
             pub(crate) fn set_result_slot(&mut self, slot: Slot) -> bool {
                 match self {
                     $(Instr::$ldi(x))|* => {
+                        x.dst = slot;
+                        true
+                    }
+                    $(Instr::$ldd(x))|* => {
                         x.dst = slot;
                         true
                     }
@@ -696,30 +754,68 @@ define_instrs! {
     ],
     store_idx: [I32StoreIdx, I64StoreIdx, F64StoreIdx, I32Store8Idx, I32Store16Idx],
     store_imm_idx: [I32StoreImmIdx, I64StoreImmIdx, I32Store8ImmIdx, I32Store16ImmIdx],
+    // And with the address `a + disp` of an `i32.add` of a constant (a
+    // static array indexed by a variable).
+    load_disp: [
+        I32LoadDisp, I64LoadDisp, F64LoadDisp, I32Load8SDisp, I32Load8UDisp, I32Load16SDisp,
+        I32Load16UDisp, I64Load8SDisp, I64Load8UDisp, I64Load16SDisp, I64Load16UDisp,
+        I64Load32SDisp, I64Load32UDisp,
+    ],
+    store_disp: [I32StoreDisp, I64StoreDisp, F64StoreDisp, I32Store8Disp, I32Store16Disp],
+    store_imm_disp: [I32StoreImmDisp, I64StoreImmDisp, I32Store8ImmDisp, I32Store16ImmDisp],
+}
+
+/// The second addend of an `i32.add` that computes an address: a slot or a
+/// constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Addend {
+    Slot(Slot),
+    Imm(i32),
 }
 
 /// Turns a memory-0 access whose address is the result of `i32.add a b`
-/// into the access at `a + b`, if its offset fits 16 bits.
-pub(crate) fn fuse_indexed(access: Instr, a: Slot, b: Slot) -> Option<Instr> {
+/// into the access at `a + b` (`*Idx`, or `*Disp` when `b` is a constant),
+/// if its offset fits 16 bits.
+pub(crate) fn fuse_indexed(access: Instr, a: Slot, b: Addend) -> Option<Instr> {
     use Instr as I;
     macro_rules! pairs {
-        ($($plain:ident => $idx:ident),* ; $($st:ident => $sti:ident),* ; $($imm:ident => $immi:ident),*) => {
-            match access {
-                $(I::$plain(x) => Some(I::$idx(LoadIdx {
+        ($($plain:ident => $idx:ident / $disp:ident),* ;
+         $($st:ident => $sti:ident / $std:ident),* ;
+         $($imm:ident => $immi:ident / $immd:ident),*) => {
+            match (access, b) {
+                $((I::$plain(x), Addend::Slot(b)) => Some(I::$idx(LoadIdx {
                     dst: x.dst,
                     a,
                     b,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $(I::$st(x) => Some(I::$sti(StoreIdx {
+                $((I::$plain(x), Addend::Imm(disp)) => Some(I::$disp(LoadDisp {
+                    dst: x.dst,
+                    a,
+                    disp,
+                    offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                $((I::$st(x), Addend::Slot(b)) => Some(I::$sti(StoreIdx {
                     a,
                     b,
                     val: x.val,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $(I::$imm(x) => Some(I::$immi(StoreImmIdx {
+                $((I::$st(x), Addend::Imm(disp)) => Some(I::$std(StoreDisp {
+                    a,
+                    disp,
+                    val: x.val,
+                    offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                $((I::$imm(x), Addend::Slot(b)) => Some(I::$immi(StoreImmIdx {
                     a,
                     b,
+                    value: x.value,
+                    offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                $((I::$imm(x), Addend::Imm(disp)) => Some(I::$immd(StoreImmDisp {
+                    a,
+                    disp,
                     value: x.value,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
@@ -728,16 +824,20 @@ pub(crate) fn fuse_indexed(access: Instr, a: Slot, b: Slot) -> Option<Instr> {
         };
     }
     pairs!(
-        I32Load => I32LoadIdx, I64Load => I64LoadIdx, F64Load => F64LoadIdx,
-        I32Load8S => I32Load8SIdx,
-        I32Load8U => I32Load8UIdx, I32Load16S => I32Load16SIdx, I32Load16U => I32Load16UIdx,
-        I64Load8S => I64Load8SIdx, I64Load8U => I64Load8UIdx, I64Load16S => I64Load16SIdx,
-        I64Load16U => I64Load16UIdx, I64Load32S => I64Load32SIdx, I64Load32U => I64Load32UIdx;
-        I32Store => I32StoreIdx, I64Store => I64StoreIdx, F64Store => F64StoreIdx,
-        I32Store8 => I32Store8Idx,
-        I32Store16 => I32Store16Idx;
-        I32StoreImm => I32StoreImmIdx, I64StoreImm => I64StoreImmIdx,
-        I32Store8Imm => I32Store8ImmIdx, I32Store16Imm => I32Store16ImmIdx
+        I32Load => I32LoadIdx / I32LoadDisp, I64Load => I64LoadIdx / I64LoadDisp,
+        F64Load => F64LoadIdx / F64LoadDisp, I32Load8S => I32Load8SIdx / I32Load8SDisp,
+        I32Load8U => I32Load8UIdx / I32Load8UDisp, I32Load16S => I32Load16SIdx / I32Load16SDisp,
+        I32Load16U => I32Load16UIdx / I32Load16UDisp, I64Load8S => I64Load8SIdx / I64Load8SDisp,
+        I64Load8U => I64Load8UIdx / I64Load8UDisp, I64Load16S => I64Load16SIdx / I64Load16SDisp,
+        I64Load16U => I64Load16UIdx / I64Load16UDisp, I64Load32S => I64Load32SIdx / I64Load32SDisp,
+        I64Load32U => I64Load32UIdx / I64Load32UDisp;
+        I32Store => I32StoreIdx / I32StoreDisp, I64Store => I64StoreIdx / I64StoreDisp,
+        F64Store => F64StoreIdx / F64StoreDisp, I32Store8 => I32Store8Idx / I32Store8Disp,
+        I32Store16 => I32Store16Idx / I32Store16Disp;
+        I32StoreImm => I32StoreImmIdx / I32StoreImmDisp,
+        I64StoreImm => I64StoreImmIdx / I64StoreImmDisp,
+        I32Store8Imm => I32Store8ImmIdx / I32Store8ImmDisp,
+        I32Store16Imm => I32Store16ImmIdx / I32Store16ImmDisp
     )
 }
 

@@ -21,8 +21,8 @@
 //! - Code after an unconditional branch is validated but not translated.
 
 use crate::code::{
-    ACC, ACC_A, ACC_B, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store, StoreImm, Un,
-    V128LoadKind,
+    ACC, ACC_A, ACC_B, Addend, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store,
+    StoreImm, Un, V128LoadKind,
 };
 use crate::error::{ModuleError, Result};
 use crate::simd::{self, SimdOp};
@@ -1070,16 +1070,18 @@ impl Translator<'_> {
     }
 
     /// If the operand at stack position `pos` is the result of the last
-    /// instruction and that is an `i32.add` of two slots: its pc and the
-    /// two slots.
-    fn add_result(&self, pos: usize) -> Option<(usize, Slot, Slot)> {
+    /// instruction and that is an `i32.add` of two slots or of a slot and a
+    /// constant: its pc and the two addends.
+    fn add_result(&self, pos: usize) -> Option<(usize, Slot, Addend)> {
         let e = *self.stack.get(pos)?;
         let pc = self.last_result?;
+        if e.opd != Opd::Temp || pc + 1 != self.code.len() {
+            return None;
+        }
         match self.code[pc] {
-            Instr::I32Add(Bin { dst, a, b })
-                if e.opd == Opd::Temp && dst == e.slot && pc + 1 == self.code.len() =>
-            {
-                Some((pc, a, b))
+            Instr::I32Add(Bin { dst, a, b }) if dst == e.slot => Some((pc, a, Addend::Slot(b))),
+            Instr::I32AddImm(BinImm { dst, a, imm }) if dst == e.slot => {
+                Some((pc, a, Addend::Imm(imm)))
             }
             _ => None,
         }
@@ -1087,13 +1089,21 @@ impl Translator<'_> {
 
     /// Replaces the `i32.add` found by [`Self::add_result`] with the memory
     /// access `ins` at the sum (when its offset allows); returns its pc.
-    fn fuse_indexed(&mut self, sum: Option<(usize, Slot, Slot)>, ins: Instr) -> Option<usize> {
+    fn fuse_indexed(&mut self, sum: Option<(usize, Slot, Addend)>, ins: Instr) -> Option<usize> {
         let (pc, a, b) = sum?;
         // Popping the other operands may have emitted code (a constant
         // stored from a slot) that must still run before the access.
         if pc + 1 != self.code.len() {
             return None;
         }
+        let b = match b {
+            Addend::Slot(b) => b,
+            // `*Disp` accesses read `a` from the accumulator as the add did.
+            Addend::Imm(_) => {
+                self.code[pc] = crate::code::fuse_indexed(ins, a, b)?;
+                return Some(pc);
+            }
+        };
         // The indexed accesses read both addends from slots: an addend the
         // add took from the accumulator is read from its writer's slot.
         let from_acc = self.acc_source(pc);
@@ -1101,7 +1111,7 @@ impl Translator<'_> {
             Some(t) if s == ACC => t,
             _ => s,
         };
-        self.code[pc] = crate::code::fuse_indexed(ins, addend(a), addend(b))?;
+        self.code[pc] = crate::code::fuse_indexed(ins, addend(a), Addend::Slot(addend(b)))?;
         self.unlink_acc(pc);
         Some(pc)
     }

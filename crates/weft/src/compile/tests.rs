@@ -2,7 +2,7 @@
 //! (locals read in place, `local.set` folded, constants inline, values at
 //! canonical slots across control flow), not every instruction emitted.
 
-use crate::code::{ACC, Bin, BinImm, Instr, LoadIdx, StoreImmIdx, Un};
+use crate::code::{ACC, Bin, BinImm, Instr, LoadDisp, LoadIdx, StoreImmDisp, StoreImmIdx, Un};
 use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
@@ -386,6 +386,38 @@ fn f64_values_travel_in_the_float_accumulator_and_only_to_f64_readers() {
                 dst: ACC,
                 a: 2,
                 imm: 3
+            }),
+            Instr::ReturnSlot { src: ACC }
+        ]
+    );
+}
+
+#[test]
+fn an_address_plus_a_constant_is_folded_into_the_access() {
+    let code = compile(
+        r#"(module (memory 1) (func (param i32) (result i32)
+            (i32.store8 offset=3 (i32.add (local.get 0) (i32.const 100)) (i32.const 0))
+            (i32.load offset=8 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const -4)))))"#,
+    );
+    assert_eq!(
+        code,
+        vec![
+            Instr::I32Store8ImmDisp(StoreImmDisp {
+                a: 0,
+                disp: 100,
+                value: 0,
+                offset: 3
+            }),
+            Instr::I32ShlImm(BinImm {
+                dst: ACC,
+                a: 0,
+                imm: 2
+            }),
+            Instr::I32LoadDisp(LoadDisp {
+                dst: ACC,
+                a: ACC,
+                disp: -4,
+                offset: 8
             }),
             Instr::ReturnSlot { src: ACC }
         ]
