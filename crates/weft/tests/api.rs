@@ -891,6 +891,90 @@ fn values_cross_between_the_integer_and_float_accumulators_intact() {
     }
 }
 
+/// A loop's step and test fused into one op (`i += k; if (i <cmp> n)`)
+/// branches exactly like the add and the comparison apart, for every
+/// comparison, with the sum on either side or against a constant, across
+/// the signed and unsigned wrap-around points.
+#[test]
+fn fused_step_and_test_loops_count_like_the_unfused_ones() {
+    let ops = [
+        "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+    ];
+    let steps = [3, -3, 100_000];
+    let mut wat = String::from("(module\n");
+    for op in ops {
+        for (k, step) in steps.iter().enumerate() {
+            for (form, test) in [
+                ("l", format!("(i32.{op} (local.get 0) (local.get 1))")),
+                ("r", format!("(i32.{op} (local.get 1) (local.get 0))")),
+                ("i", format!("(i32.{op} (local.get 0) (i32.const -7))")),
+            ] {
+                wat += &format!(
+                    r#"(func (export "{op}_{form}{k}") (param i32 i32) (result i32) (local i32)
+                      (block $out (loop $l
+                        (br_if $out (i32.ge_u (local.get 2) (i32.const 40)))
+                        (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                        (local.set 0 (i32.add (local.get 0) (i32.const {step})))
+                        (br_if $l {test})))
+                      (i32.add (local.get 2) (i32.mul (local.get 0) (i32.const 64))))
+                    "#
+                );
+            }
+        }
+    }
+    wat += ")";
+    let (mut store, inst) = instantiate(&wat);
+    let holds = |op: &str, a: i32, b: i32| match op {
+        "eq" => a == b,
+        "ne" => a != b,
+        "lt_s" => a < b,
+        "lt_u" => (a as u32) < (b as u32),
+        "gt_s" => a > b,
+        "gt_u" => (a as u32) > (b as u32),
+        "le_s" => a <= b,
+        "le_u" => (a as u32) <= (b as u32),
+        "ge_s" => a >= b,
+        _ => (a as u32) >= (b as u32),
+    };
+    let starts = [0, -5, i32::MAX - 4, i32::MIN + 2, -16, 9];
+    let bounds = [10, -10, i32::MAX, i32::MIN, 0, 12];
+    for op in ops {
+        for (k, step) in steps.iter().enumerate() {
+            for form in ["l", "r", "i"] {
+                let f = inst
+                    .get_typed_func::<(i32, i32), i32>(&mut store, &format!("{op}_{form}{k}"))
+                    .unwrap();
+                for i0 in starts {
+                    for n in bounds {
+                        let (mut i, mut c) = (i0, 0i32);
+                        loop {
+                            if c >= 40 {
+                                break;
+                            }
+                            c += 1;
+                            i = i.wrapping_add(*step);
+                            let again = match form {
+                                "l" => holds(op, i, n),
+                                "r" => holds(op, n, i),
+                                _ => holds(op, i, -7),
+                            };
+                            if !again {
+                                break;
+                            }
+                        }
+                        let want = c.wrapping_add(i.wrapping_mul(64));
+                        assert_eq!(
+                            f.call(&mut store, (i0, n)).unwrap(),
+                            want,
+                            "{op} {form} step {step}: i0={i0} n={n}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// With lazy compilation an invalid body is still rejected when the module
 /// is created, a function is compiled by its first call (direct, through a
 /// table, from the host), and the results are those of eager compilation.

@@ -205,6 +205,29 @@ pub(crate) struct BrCmpImm {
     pub target: u32,
 }
 
+/// `dst = a + imm` (`i32`, wrapping), then compare the sum with slot `b` and
+/// branch to `target` if the comparison holds; otherwise continue two ops
+/// on (the op after this one is the branch it was fused from, which nothing
+/// else reaches). Narrow slots keep the instruction at 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AddBr {
+    pub dst: u16,
+    pub a: u16,
+    pub imm: i16,
+    pub b: u16,
+    pub target: u32,
+}
+
+/// Like [`AddBr`], comparing the sum with the immediate `rhs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AddBrImm {
+    pub dst: u16,
+    pub a: u16,
+    pub imm: i16,
+    pub rhs: i16,
+    pub target: u32,
+}
+
 /// Store the inline constant `value` (sign-extended for 64-bit stores) to
 /// memory 0 at `addr + offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,6 +350,8 @@ macro_rules! define_instrs {
         load_disp: [$($ldd:ident),* $(,)?],
         store_disp: [$($std:ident),* $(,)?],
         store_imm_disp: [$($stid:ident),* $(,)?],
+        add_br: [$($abr:ident),* $(,)?],
+        add_br_imm: [$($abri:ident),* $(,)?],
     ) => {
         /// One instruction of weft's internal code.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -506,6 +531,14 @@ macro_rules! define_instrs {
                 #[allow(missing_docs)]
                 $stid(StoreImmDisp),
             )*
+            $(
+                #[allow(missing_docs)]
+                $abr(AddBr),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $abri(AddBrImm),
+            )*
         }
 
         impl Instr {
@@ -518,6 +551,8 @@ macro_rules! define_instrs {
                     | Instr::BrIfEqz { target, .. } => Some(target),
                     $(Instr::$brc(x))|* => Some(&mut x.target),
                     $(Instr::$brci(x))|* => Some(&mut x.target),
+                    $(Instr::$abr(x))|* => Some(&mut x.target),
+                    $(Instr::$abri(x))|* => Some(&mut x.target),
                     _ => None,
                 }
             }
@@ -610,6 +645,8 @@ macro_rules! define_instrs {
                     | Instr::BrIfEqz { target, .. } => Some(*target),
                     $(Instr::$brc(x))|* => Some(x.target),
                     $(Instr::$brci(x))|* => Some(x.target),
+                    $(Instr::$abr(x))|* => Some(x.target),
+                    $(Instr::$abri(x))|* => Some(x.target),
                     _ => None,
                 }
             }
@@ -763,6 +800,16 @@ define_instrs! {
     ],
     store_disp: [I32StoreDisp, I64StoreDisp, F64StoreDisp, I32Store8Disp, I32Store16Disp],
     store_imm_disp: [I32StoreImmDisp, I64StoreImmDisp, I32Store8ImmDisp, I32Store16ImmDisp],
+    // A loop's counter step and test in one: `AddBr<Cmp>[Imm]` adds and
+    // branches when `sum <Cmp> b` holds (see `fuse_add_branch`).
+    add_br: [
+        AddBrI32Eq, AddBrI32Ne, AddBrI32LtS, AddBrI32LtU, AddBrI32GtS, AddBrI32GtU,
+        AddBrI32LeS, AddBrI32LeU, AddBrI32GeS, AddBrI32GeU,
+    ],
+    add_br_imm: [
+        AddBrI32EqImm, AddBrI32NeImm, AddBrI32LtSImm, AddBrI32LtUImm, AddBrI32GtSImm,
+        AddBrI32GtUImm, AddBrI32LeSImm, AddBrI32LeUImm, AddBrI32GeSImm, AddBrI32GeUImm,
+    ],
 }
 
 /// The second addend of an `i32.add` that computes an address: a slot or a
@@ -893,6 +940,84 @@ pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
         BrF64GtImm <=> BrF64NotGtImm, BrF64LeImm <=> BrF64NotLeImm,
         BrF64GeImm <=> BrF64NotGeImm,
     )
+}
+
+/// Fuses `add` (an `i32.add` of a slot and a constant into a slot) with the
+/// compare-and-branch `br` right after it, when `br` compares the sum (read
+/// from the accumulator or from the add's destination) with a slot or an
+/// immediate and everything fits the narrow fields. The caller makes sure
+/// nothing else branches to `br`.
+pub(crate) fn fuse_add_branch(add: Instr, br: Instr) -> Option<Instr> {
+    use Instr as I;
+    let Instr::I32AddImm(BinImm { dst, a, imm }) = add else {
+        return None;
+    };
+    if dst == ACC || a == ACC {
+        return None;
+    }
+    let (dst16, a16) = (u16::try_from(dst).ok()?, u16::try_from(a).ok()?);
+    let imm = i16::try_from(imm).ok()?;
+    let is_sum = |s: Slot| s == ACC || s == dst;
+    // The handler writes `dst` before reading `b`, so `b == dst` reads the sum.
+    let other = |s: Slot| u16::try_from(if s == ACC { dst } else { s }).ok();
+    macro_rules! slot_form {
+        ($($v:ident => $f:ident / $fs:ident),*) => {
+            match br {
+                $(I::$v(x) if is_sum(x.a) => Some(I::$f(AddBr {
+                    dst: dst16,
+                    a: a16,
+                    imm,
+                    b: other(x.b)?,
+                    target: x.target,
+                })),)*
+                $(I::$v(x) if is_sum(x.b) => Some(I::$fs(AddBr {
+                    dst: dst16,
+                    a: a16,
+                    imm,
+                    b: other(x.a)?,
+                    target: x.target,
+                })),)*
+                _ => None,
+            }
+        };
+    }
+    macro_rules! imm_form {
+        ($($v:ident => $f:ident),*) => {
+            match br {
+                $(I::$v(x) if is_sum(x.a) => Some(I::$f(AddBrImm {
+                    dst: dst16,
+                    a: a16,
+                    imm,
+                    rhs: i16::try_from(x.imm).ok()?,
+                    target: x.target,
+                })),)*
+                _ => None,
+            }
+        };
+    }
+    // `b < sum` is `sum > b`: a comparison with the sum on the right is
+    // swapped.
+    slot_form!(
+        BrI32Eq => AddBrI32Eq / AddBrI32Eq,
+        BrI32Ne => AddBrI32Ne / AddBrI32Ne,
+        BrI32LtS => AddBrI32LtS / AddBrI32GtS,
+        BrI32LtU => AddBrI32LtU / AddBrI32GtU,
+        BrI32GtS => AddBrI32GtS / AddBrI32LtS,
+        BrI32GtU => AddBrI32GtU / AddBrI32LtU,
+        BrI32LeS => AddBrI32LeS / AddBrI32GeS,
+        BrI32LeU => AddBrI32LeU / AddBrI32GeU,
+        BrI32GeS => AddBrI32GeS / AddBrI32LeS,
+        BrI32GeU => AddBrI32GeU / AddBrI32LeU
+    )
+    .or_else(|| {
+        imm_form!(
+            BrI32EqImm => AddBrI32EqImm, BrI32NeImm => AddBrI32NeImm,
+            BrI32LtSImm => AddBrI32LtSImm, BrI32LtUImm => AddBrI32LtUImm,
+            BrI32GtSImm => AddBrI32GtSImm, BrI32GtUImm => AddBrI32GtUImm,
+            BrI32LeSImm => AddBrI32LeSImm, BrI32LeUImm => AddBrI32LeUImm,
+            BrI32GeSImm => AddBrI32GeSImm, BrI32GeUImm => AddBrI32GeUImm
+        )
+    })
 }
 
 /// Turns a comparison (or `eqz`) that produced a branch condition into the

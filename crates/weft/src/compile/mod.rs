@@ -243,6 +243,7 @@ pub(crate) fn compile_function(
     let frame_size = u64::from(cells) + u64::from(tr.max_cells);
     scratch.code.push(Instr::Unreachable);
     optimize_branches(&mut scratch.code);
+    fuse_add_branches(&mut scratch.code);
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {
@@ -297,6 +298,30 @@ fn optimize_branches(code: &mut [Instr]) {
             && let Some(inverted) = crate::code::negate_branch(test, target + 1)
         {
             code[pc] = inverted;
+        }
+    }
+}
+
+/// Fuses each `i32.add` of a constant that is followed by a
+/// compare-and-branch on the sum into one `AddBr*` op (a loop's step and
+/// test; see `code::fuse_add_branch`), after `optimize_branches` has made the
+/// tests at the bottoms of loops. The branch stays in place, unreachable
+/// (the fused op skips it), so no index changes; a branch that is itself a
+/// branch target is left alone, since another path reaches it without the
+/// add.
+fn fuse_add_branches(code: &mut [Instr]) {
+    let mut target = vec![false; code.len() + 1];
+    for i in code.iter() {
+        if let Some(t) = i.branch_target().and_then(|t| target.get_mut(t as usize)) {
+            *t = true;
+        }
+    }
+    for pc in 1..code.len() {
+        if target[pc] {
+            continue;
+        }
+        if let Some(fused) = crate::code::fuse_add_branch(code[pc - 1], code[pc]) {
+            code[pc - 1] = fused;
         }
     }
 }

@@ -2,7 +2,9 @@
 //! (locals read in place, `local.set` folded, constants inline, values at
 //! canonical slots across control flow), not every instruction emitted.
 
-use crate::code::{ACC, Bin, BinImm, Instr, LoadDisp, LoadIdx, StoreImmDisp, StoreImmIdx, Un};
+use crate::code::{
+    ACC, AddBr, AddBrImm, Bin, BinImm, Instr, LoadDisp, LoadIdx, StoreImmDisp, StoreImmIdx, Un,
+};
 use crate::{Engine, Module};
 
 fn compile(wat: &str) -> Vec<Instr> {
@@ -251,12 +253,15 @@ fn a_loop_tested_at_the_top_is_tested_again_at_the_bottom() {
                 b: 0,
                 target: 3
             }),
-            Instr::I32AddImm(BinImm {
+            // The `br 0` became the negated exit test, back to the body,
+            // and the step and the test became one op that skips the test.
+            Instr::AddBrI32LtU(AddBr {
                 dst: 1,
                 a: 1,
-                imm: 1
+                imm: 1,
+                b: 0,
+                target: 1
             }),
-            // The `br 0` became the negated exit test, back to the body.
             Instr::BrI32LtU(BrCmp {
                 a: 1,
                 b: 0,
@@ -421,5 +426,57 @@ fn an_address_plus_a_constant_is_folded_into_the_access() {
             }),
             Instr::ReturnSlot { src: ACC }
         ]
+    );
+}
+
+#[test]
+fn a_step_and_the_test_on_it_become_one_op_unless_a_branch_lands_between() {
+    // `i += 4; if (n != i) loop`: the sum on the right of `ne`; and
+    // `j -= 1; if (j > 8) loop`: against an immediate.
+    let code = compile(
+        r#"(module (func (param i32 i32) (local i32)
+            (loop
+              (local.set 1 (i32.add (local.get 1) (i32.const 4)))
+              (br_if 0 (i32.ne (local.get 0) (local.get 1))))
+            (loop
+              (local.set 2 (i32.add (local.get 2) (i32.const -1)))
+              (br_if 0 (i32.gt_s (local.get 2) (i32.const 8))))))"#,
+    );
+    assert_eq!(
+        code[0],
+        Instr::AddBrI32Ne(AddBr {
+            dst: 1,
+            a: 1,
+            imm: 4,
+            b: 0,
+            target: 0
+        })
+    );
+    assert_eq!(
+        code[2],
+        Instr::AddBrI32GtSImm(AddBrImm {
+            dst: 2,
+            a: 2,
+            imm: -1,
+            rhs: 8,
+            target: 2
+        })
+    );
+    // A branch lands on the test: it stays apart from the add.
+    let code = compile(
+        r#"(module (func (param i32 i32)
+            (loop $l
+              (block $b
+                (br_if $b (local.get 0))
+                (local.set 1 (i32.add (local.get 1) (i32.const 1))))
+              (br_if $l (i32.lt_u (local.get 1) (i32.const 100))))))"#,
+    );
+    assert!(
+        !code.iter().any(|i| matches!(i, Instr::AddBrI32LtUImm(_))),
+        "{code:?}"
+    );
+    assert!(
+        code.iter()
+            .any(|i| matches!(i, Instr::BrI32LtUImm(_) | Instr::BrI32GeUImm(_)))
     );
 }

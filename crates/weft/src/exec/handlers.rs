@@ -1094,6 +1094,67 @@ pub(crate) fn float_acc(i: &Instr) -> FloatAcc {
         .unwrap_or_default()
 }
 
+/// Add-and-branch handlers (a loop's step and test): `dst = a + imm`, then
+/// jump when `$cond` holds of the sum `$s` and `$b` (slot `b`, read after
+/// the sum is written, or the immediate); otherwise skip the op after this
+/// one, the branch this was fused from.
+macro_rules! add_branch_family {
+    ($map:ident, $rhs:ident: $($v:ident(|$s:ident, $b:ident| $cond:expr);)*) => {
+        $(
+            #[allow(non_snake_case)]
+            fn $v(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+                let x = operands!(ip, Instr::$v(x) => x);
+                let $s = regs.u32(Slot::from(x.a)).wrapping_add(x.imm as i32 as u32);
+                regs.set(Slot::from(x.dst), u64::from($s));
+                let $b = add_branch_family!(@$rhs regs, x);
+                if $cond {
+                    taken_branch();
+                    dispatch!(ip.jump(x.target), regs, mem, ctx, fa)
+                }
+                dispatch!(ip.skip(2), regs, mem, ctx, fa)
+            }
+        )*
+        fn $map(i: &Instr) -> Option<Handler> {
+            Some(match i {
+                $(Instr::$v(_) => $v as Handler,)*
+                _ => return None,
+            })
+        }
+    };
+    (@slot $regs:ident, $x:ident) => {
+        $regs.u32(Slot::from($x.b))
+    };
+    (@imm $regs:ident, $x:ident) => {
+        i32::from($x.rhs)
+    };
+}
+
+add_branch_family! { add_br_handler, slot:
+    AddBrI32Eq(|s, b| s == b);
+    AddBrI32Ne(|s, b| s != b);
+    AddBrI32LtS(|s, b| (s as i32) < (b as i32));
+    AddBrI32LtU(|s, b| s < b);
+    AddBrI32GtS(|s, b| (s as i32) > (b as i32));
+    AddBrI32GtU(|s, b| s > b);
+    AddBrI32LeS(|s, b| (s as i32) <= (b as i32));
+    AddBrI32LeU(|s, b| s <= b);
+    AddBrI32GeS(|s, b| (s as i32) >= (b as i32));
+    AddBrI32GeU(|s, b| s >= b);
+}
+
+add_branch_family! { add_br_imm_handler, imm:
+    AddBrI32EqImm(|s, b| s == b as u32);
+    AddBrI32NeImm(|s, b| s != b as u32);
+    AddBrI32LtSImm(|s, b| (s as i32) < b);
+    AddBrI32LtUImm(|s, b| s < b as u32);
+    AddBrI32GtSImm(|s, b| (s as i32) > b);
+    AddBrI32GtUImm(|s, b| s > b as u32);
+    AddBrI32LeSImm(|s, b| (s as i32) <= b);
+    AddBrI32LeUImm(|s, b| s <= b as u32);
+    AddBrI32GeSImm(|s, b| (s as i32) >= b);
+    AddBrI32GeUImm(|s, b| s >= b as u32);
+}
+
 /// The handler of `i`.
 pub(super) fn handler_of(i: &Instr) -> Handler {
     use Instr as I;
@@ -1165,6 +1226,8 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
             .or_else(|| load_disp_handler(i))
             .or_else(|| store_disp_handler(i))
             .or_else(|| store_imm_disp_handler(i))
+            .or_else(|| add_br_handler(i))
+            .or_else(|| add_br_imm_handler(i))
             .or_else(|| br_cmp_handler(i))
             .or_else(|| br_cmp_imm_handler(i))
             .unwrap_or_else(|| unreachable!("no handler for {i:?}")),
