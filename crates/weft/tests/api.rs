@@ -975,6 +975,56 @@ fn fused_step_and_test_loops_count_like_the_unfused_ones() {
     }
 }
 
+/// Accesses at constant addresses (global variables) fold the address and
+/// the offset into one constant: they read and write the right bytes, trap
+/// past the end, and trap (not wrap) when address plus offset passes 2^32.
+#[test]
+fn constant_address_accesses_hit_the_right_bytes_and_trap_past_the_end() {
+    let (mut store, inst) = instantiate(
+        r#"(module (memory 1)
+            (data (i32.const 16) "\01\02\03\04\05\06\07\08")
+            (func (export "rw") (param i32 f64) (result i64)
+              (i32.store16 offset=2 (i32.const 30) (local.get 0))
+              (i32.store8 (i32.const 40) (i32.const 0x1ff))
+              (f64.store (i32.const 48) (f64.mul (local.get 1) (f64.const 3)))
+              (i64.store (i32.const 56) (i64.const 0x1122334455667788))
+              (i64.add
+                (i64.add (i64.load offset=8 (i32.const 8)) (i64.load16_u (i32.const 32)))
+                (i64.add (i64.load8_u (i32.const 40))
+                  (i64.add (i64.trunc_f64_s (f64.load (i32.const 48))) (i64.load (i32.const 56))))))
+            (func (export "last") (result i32) (i32.load (i32.const 65532)))
+            (func (export "past") (result i32) (i32.load (i32.const 65533)))
+            (func (export "past_store") (i32.store offset=4 (i32.const 65532) (i32.const 1)))
+            (func (export "wrap") (result i32) (i32.load offset=8 (i32.const 0xfffffffc))))"#,
+    );
+    let rw = inst
+        .get_typed_func::<(i32, f64), i64>(&mut store, "rw")
+        .unwrap();
+    let got = rw.call(&mut store, (0xabcd, 2.5)).unwrap();
+    let want = 0x0807_0605_0403_0201i64 + 0xabcd + 0xff + 7 + 0x1122_3344_5566_7788;
+    assert_eq!(got, want);
+    let last = inst.get_typed_func::<(), i32>(&mut store, "last").unwrap();
+    assert_eq!(last.call(&mut store, ()).unwrap(), 0);
+    let oob = |e: weft::Error| e.as_trap().map(|t| t.kind());
+    let past = inst.get_typed_func::<(), i32>(&mut store, "past").unwrap();
+    assert_eq!(
+        oob(past.call(&mut store, ()).unwrap_err()),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+    let past_store = inst
+        .get_typed_func::<(), ()>(&mut store, "past_store")
+        .unwrap();
+    assert_eq!(
+        oob(past_store.call(&mut store, ()).unwrap_err()),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+    let wrap = inst.get_typed_func::<(), i32>(&mut store, "wrap").unwrap();
+    assert_eq!(
+        oob(wrap.call(&mut store, ()).unwrap_err()),
+        Some(TrapKind::MemoryOutOfBounds)
+    );
+}
+
 /// With lazy compilation an invalid body is still rejected when the module
 /// is created, a function is compiled by its first call (direct, through a
 /// table, from the host), and the results are those of eager compilation.

@@ -205,6 +205,29 @@ pub(crate) struct BrCmpImm {
     pub target: u32,
 }
 
+/// Load from memory 0 at the constant address `ea` (a constant address plus
+/// the static offset, folded when it fits 32 bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LoadAbs {
+    pub dst: Slot,
+    pub ea: u32,
+}
+
+/// Store `val` to memory 0 at the constant address `ea`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreAbs {
+    pub val: Slot,
+    pub ea: u32,
+}
+
+/// Store the inline constant `value` to memory 0 at the constant address
+/// `ea`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreImmAbs {
+    pub value: i32,
+    pub ea: u32,
+}
+
 /// `dst = a + imm` (`i32`, wrapping), then compare the sum with slot `b` and
 /// branch to `target` if the comparison holds; otherwise continue two ops
 /// on (the op after this one is the branch it was fused from, which nothing
@@ -350,6 +373,9 @@ macro_rules! define_instrs {
         load_disp: [$($ldd:ident),* $(,)?],
         store_disp: [$($std:ident),* $(,)?],
         store_imm_disp: [$($stid:ident),* $(,)?],
+        load_abs: [$($lda:ident),* $(,)?],
+        store_abs: [$($sta:ident),* $(,)?],
+        store_imm_abs: [$($stia:ident),* $(,)?],
         add_br: [$($abr:ident),* $(,)?],
         add_br_imm: [$($abri:ident),* $(,)?],
     ) => {
@@ -533,6 +559,18 @@ macro_rules! define_instrs {
             )*
             $(
                 #[allow(missing_docs)]
+                $lda(LoadAbs),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $sta(StoreAbs),
+            )*
+            $(
+                #[allow(missing_docs)]
+                $stia(StoreImmAbs),
+            )*
+            $(
+                #[allow(missing_docs)]
                 $abr(AddBr),
             )*
             $(
@@ -574,6 +612,8 @@ macro_rules! define_instrs {
                     $(Instr::$ldd(x))|* => acc_bit(x.dst, d) | acc_bit(x.a, a),
                     $(Instr::$std(x))|* => acc_bit(x.a, a) | acc_bit(x.val, b),
                     $(Instr::$stid(x))|* => acc_bit(x.a, a),
+                    $(Instr::$lda(x))|* => acc_bit(x.dst, d),
+                    $(Instr::$sta(x))|* => acc_bit(x.val, b),
                     $(Instr::$brc(x))|* => acc_bit(x.a, a) | acc_bit(x.b, b),
                     $(Instr::$brci(x))|* => acc_bit(x.a, a),
                     Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => acc_bit(cond, a),
@@ -593,6 +633,7 @@ macro_rules! define_instrs {
                     self,
                     $(Instr::$bin(_))|* | $(Instr::$bimm(_))|* | $(Instr::$un(_))|*
                         | $(Instr::$ld(_))|* | $(Instr::$ldi(_))|* | $(Instr::$ldd(_))|*
+                        | $(Instr::$lda(_))|*
                         | Instr::Const32 { .. } | Instr::Const64 { .. }
                 )
             }
@@ -621,6 +662,7 @@ macro_rules! define_instrs {
                     $(Instr::$ld(x))|* => read_acc(&mut [&mut x.addr], t),
                     $(Instr::$st(x))|* => read_acc(&mut [&mut x.addr, &mut x.val], t),
                     $(Instr::$sti(x))|* => read_acc(&mut [&mut x.addr], t),
+                    $(Instr::$sta(x))|* => read_acc(&mut [&mut x.val], t),
                     $(Instr::$brc(x))|* => read_acc(&mut [&mut x.a, &mut x.b], t),
                     $(Instr::$brci(x))|* => read_acc(&mut [&mut x.a], t),
                     Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => {
@@ -658,6 +700,7 @@ macro_rules! define_instrs {
                 match *self {
                     $(Instr::$ldi(x))|* => Some(x.dst),
                     $(Instr::$ldd(x))|* => Some(x.dst),
+                    $(Instr::$lda(x))|* => Some(x.dst),
                     $(Instr::$bin(x))|* => Some(x.dst),
                     $(Instr::$bimm(x))|* => Some(x.dst),
                     $(Instr::$un(x))|* => Some(x.dst),
@@ -698,6 +741,7 @@ macro_rules! define_instrs {
                     $(Instr::$bimm(x))|* => Some(&mut x.dst),
                     $(Instr::$un(x))|* => Some(&mut x.dst),
                     $(Instr::$ld(x))|* => Some(&mut x.dst),
+                    $(Instr::$lda(x))|* => Some(&mut x.dst),
                     dst_of_hand_written!(dst) => Some(dst),
                     _ => None,
                 }
@@ -800,6 +844,14 @@ define_instrs! {
     ],
     store_disp: [I32StoreDisp, I64StoreDisp, F64StoreDisp, I32Store8Disp, I32Store16Disp],
     store_imm_disp: [I32StoreImmDisp, I64StoreImmDisp, I32Store8ImmDisp, I32Store16ImmDisp],
+    // And at a constant address (a global variable).
+    load_abs: [
+        I32LoadAbs, I64LoadAbs, F64LoadAbs, I32Load8SAbs, I32Load8UAbs, I32Load16SAbs,
+        I32Load16UAbs, I64Load8SAbs, I64Load8UAbs, I64Load16SAbs, I64Load16UAbs,
+        I64Load32SAbs, I64Load32UAbs,
+    ],
+    store_abs: [I32StoreAbs, I64StoreAbs, F64StoreAbs, I32Store8Abs, I32Store16Abs],
+    store_imm_abs: [I32StoreImmAbs, I64StoreImmAbs, I32Store8ImmAbs, I32Store16ImmAbs],
     // A loop's counter step and test in one: `AddBr<Cmp>[Imm]` adds and
     // branches when `sum <Cmp> b` holds (see `fuse_add_branch`).
     add_br: [
@@ -939,6 +991,43 @@ pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
         BrF64EqImm <=> BrF64NeImm, BrF64LtImm <=> BrF64NotLtImm,
         BrF64GtImm <=> BrF64NotGtImm, BrF64LeImm <=> BrF64NotLeImm,
         BrF64GeImm <=> BrF64NotGeImm,
+    )
+}
+
+/// Turns a memory-0 access (as the compiler built it, with a placeholder
+/// address slot) whose address is the constant `addr` into the access at
+/// the constant address `addr + offset`, if that fits 32 bits.
+pub(crate) fn absolute(access: Instr, addr: u32) -> Option<Instr> {
+    use Instr as I;
+    macro_rules! pairs {
+        ($($plain:ident => $abs:ident),* ; $($st:ident => $sta:ident),* ; $($imm:ident => $imma:ident),*) => {
+            match access {
+                $(I::$plain(x) => Some(I::$abs(LoadAbs {
+                    dst: x.dst,
+                    ea: addr.checked_add(x.offset)?,
+                })),)*
+                $(I::$st(x) => Some(I::$sta(StoreAbs {
+                    val: x.val,
+                    ea: addr.checked_add(x.offset)?,
+                })),)*
+                $(I::$imm(x) => Some(I::$imma(StoreImmAbs {
+                    value: x.value,
+                    ea: addr.checked_add(x.offset)?,
+                })),)*
+                _ => None,
+            }
+        };
+    }
+    pairs!(
+        I32Load => I32LoadAbs, I64Load => I64LoadAbs, F64Load => F64LoadAbs,
+        I32Load8S => I32Load8SAbs, I32Load8U => I32Load8UAbs, I32Load16S => I32Load16SAbs,
+        I32Load16U => I32Load16UAbs, I64Load8S => I64Load8SAbs, I64Load8U => I64Load8UAbs,
+        I64Load16S => I64Load16SAbs, I64Load16U => I64Load16UAbs, I64Load32S => I64Load32SAbs,
+        I64Load32U => I64Load32UAbs;
+        I32Store => I32StoreAbs, I64Store => I64StoreAbs, F64Store => F64StoreAbs,
+        I32Store8 => I32Store8Abs, I32Store16 => I32Store16Abs;
+        I32StoreImm => I32StoreImmAbs, I64StoreImm => I64StoreImmAbs,
+        I32Store8Imm => I32Store8ImmAbs, I32Store16Imm => I32Store16ImmAbs
     )
 }
 

@@ -1078,6 +1078,23 @@ impl Translator<'_> {
             return self.mem_n(op, 0, m, offset, 1, Some(false));
         }
         let off = mem_offset(m, offset)?;
+        if let Some(addr) = self.const_addr(self.stack.len() - 1)
+            && let Some(ins) = crate::code::absolute(
+                f(Load {
+                    dst: 0,
+                    addr: 0,
+                    offset: off,
+                }),
+                addr,
+            )
+        {
+            self.stack.pop();
+            let dst = self.push_temp();
+            let mut ins = ins;
+            ins.set_result_slot(dst);
+            self.emit_result(ins);
+            return Ok(());
+        }
         let sum = self.add_result(self.stack.len() - 1);
         let addr = self.pop_slot();
         let dst = self.push_temp();
@@ -1092,6 +1109,15 @@ impl Translator<'_> {
             self.emit_result(ins);
         }
         Ok(())
+    }
+
+    /// The operand at stack position `pos` if it is an `i32` constant (an
+    /// address).
+    fn const_addr(&self, pos: usize) -> Option<u32> {
+        match self.stack.get(pos)?.opd {
+            Opd::Const(c) => u32::try_from(c).ok(),
+            _ => None,
+        }
     }
 
     /// If the operand at stack position `pos` is the result of the last
@@ -1155,6 +1181,11 @@ impl Translator<'_> {
             return self.mem_n(op, 0, m, offset, 2, None);
         }
         let off = mem_offset(m, offset)?;
+        let at = self
+            .stack
+            .len()
+            .checked_sub(2)
+            .and_then(|p| self.const_addr(p));
         let sum = self.add_result(self.stack.len().wrapping_sub(2));
         if let (Some((g, wide)), Some(Opd::Const(c))) = (imm, self.stack.last().map(|e| e.opd)) {
             let value = if wide {
@@ -1164,12 +1195,20 @@ impl Translator<'_> {
             };
             if let Some(value) = value {
                 self.stack.pop();
+                let plain = |addr| {
+                    g(StoreImm {
+                        addr,
+                        value,
+                        offset: off,
+                    })
+                };
+                if let Some(ins) = at.and_then(|ea| crate::code::absolute(plain(0), ea)) {
+                    self.stack.pop();
+                    self.emit(ins);
+                    return Ok(());
+                }
                 let addr = self.pop_slot();
-                let ins = g(StoreImm {
-                    addr,
-                    value,
-                    offset: off,
-                });
+                let ins = plain(addr);
                 if self.fuse_indexed(sum, ins).is_some() {
                     self.last_result = None;
                 } else {
@@ -1179,12 +1218,20 @@ impl Translator<'_> {
             }
         }
         let val = self.pop_slot();
+        let plain = |addr| {
+            f(Store {
+                addr,
+                val,
+                offset: off,
+            })
+        };
+        if let Some(ins) = at.and_then(|ea| crate::code::absolute(plain(0), ea)) {
+            self.stack.pop();
+            self.emit(ins);
+            return Ok(());
+        }
         let addr = self.pop_slot();
-        let ins = f(Store {
-            addr,
-            val,
-            offset: off,
-        });
+        let ins = plain(addr);
         if self.fuse_indexed(sum, ins).is_some() {
             self.last_result = None;
         } else {

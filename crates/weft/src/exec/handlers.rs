@@ -803,7 +803,7 @@ un_family! {
 /// Loads from memory 0: `$n` bytes at `addr + offset` (`$v`) or at
 /// `a + b + offset` (`$vi`), decoded by `$e`.
 macro_rules! load_family {
-    ($($v:ident / $vi:ident / $vd:ident ($n:literal, $wr:ident, |$b:ident| $e:expr);)*) => {
+    ($($v:ident / $vi:ident / $vd:ident / $va:ident ($n:literal, $wr:ident, |$b:ident| $e:expr);)*) => {
         family! { load_handler [0, 1, 2, 3]: $(
             $v => |ip, regs, mem, x, fa| {
                 let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
@@ -832,9 +832,17 @@ macro_rules! load_family {
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
+        family! { load_abs_handler [0, 1]: $(
+            $va => |ip, regs, mem, x, fa| {
+                let Some($b) = mem.load::<$n>(u64::from(x.ea)) else {
+                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                };
+                put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
+            };
+        )* }
         fn load_float_acc(i: &Instr) -> Option<FloatAcc> {
             Some(match i {
-                $(Instr::$v(_) | Instr::$vi(_) | Instr::$vd(_) => FloatAcc { reads: 0, writes: f64_wr!($wr) },)*
+                $(Instr::$v(_) | Instr::$vi(_) | Instr::$vd(_) | Instr::$va(_) => FloatAcc { reads: 0, writes: f64_wr!($wr) },)*
                 _ => return None,
             })
         }
@@ -842,26 +850,26 @@ macro_rules! load_family {
 }
 
 load_family! {
-    I32Load / I32LoadIdx / I32LoadDisp (4, raw, |b| u64::from(u32::from_le_bytes(b)));
-    I64Load / I64LoadIdx / I64LoadDisp (8, raw, |b| u64::from_le_bytes(b));
-    F64Load / F64LoadIdx / F64LoadDisp (8, wf64, |b| f64::from_le_bytes(b));
-    I32Load8S / I32Load8SIdx / I32Load8SDisp (1, raw, |b| w32!(b[0] as i8 as i32));
-    I32Load8U / I32Load8UIdx / I32Load8UDisp (1, raw, |b| u64::from(b[0]));
-    I32Load16S / I32Load16SIdx / I32Load16SDisp (2, raw, |b| w32!(i16::from_le_bytes(b) as i32));
-    I32Load16U / I32Load16UIdx / I32Load16UDisp (2, raw, |b| u64::from(u16::from_le_bytes(b)));
-    I64Load8S / I64Load8SIdx / I64Load8SDisp (1, raw, |b| b[0] as i8 as i64 as u64);
-    I64Load8U / I64Load8UIdx / I64Load8UDisp (1, raw, |b| u64::from(b[0]));
-    I64Load16S / I64Load16SIdx / I64Load16SDisp (2, raw, |b| i16::from_le_bytes(b) as i64 as u64);
-    I64Load16U / I64Load16UIdx / I64Load16UDisp (2, raw, |b| u64::from(u16::from_le_bytes(b)));
-    I64Load32S / I64Load32SIdx / I64Load32SDisp (4, raw, |b| i32::from_le_bytes(b) as i64 as u64);
-    I64Load32U / I64Load32UIdx / I64Load32UDisp (4, raw, |b| u64::from(u32::from_le_bytes(b)));
+    I32Load / I32LoadIdx / I32LoadDisp / I32LoadAbs (4, raw, |b| u64::from(u32::from_le_bytes(b)));
+    I64Load / I64LoadIdx / I64LoadDisp / I64LoadAbs (8, raw, |b| u64::from_le_bytes(b));
+    F64Load / F64LoadIdx / F64LoadDisp / F64LoadAbs (8, wf64, |b| f64::from_le_bytes(b));
+    I32Load8S / I32Load8SIdx / I32Load8SDisp / I32Load8SAbs (1, raw, |b| w32!(b[0] as i8 as i32));
+    I32Load8U / I32Load8UIdx / I32Load8UDisp / I32Load8UAbs (1, raw, |b| u64::from(b[0]));
+    I32Load16S / I32Load16SIdx / I32Load16SDisp / I32Load16SAbs (2, raw, |b| w32!(i16::from_le_bytes(b) as i32));
+    I32Load16U / I32Load16UIdx / I32Load16UDisp / I32Load16UAbs (2, raw, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load8S / I64Load8SIdx / I64Load8SDisp / I64Load8SAbs (1, raw, |b| b[0] as i8 as i64 as u64);
+    I64Load8U / I64Load8UIdx / I64Load8UDisp / I64Load8UAbs (1, raw, |b| u64::from(b[0]));
+    I64Load16S / I64Load16SIdx / I64Load16SDisp / I64Load16SAbs (2, raw, |b| i16::from_le_bytes(b) as i64 as u64);
+    I64Load16U / I64Load16UIdx / I64Load16UDisp / I64Load16UAbs (2, raw, |b| u64::from(u16::from_le_bytes(b)));
+    I64Load32S / I64Load32SIdx / I64Load32SDisp / I64Load32SAbs (4, raw, |b| i32::from_le_bytes(b) as i64 as u64);
+    I64Load32U / I64Load32UIdx / I64Load32UDisp / I64Load32UAbs (4, raw, |b| u64::from(u32::from_le_bytes(b)));
 }
 
 /// Stores to memory 0 at `addr + offset` (`$v`) or `a + b + offset` (`$vi`)
 /// of the bytes `$e` makes from the value `$val`: a slot's cell (`slot`,
 /// which may come from the accumulator) or the immediate (`imm`).
 macro_rules! store_family {
-    ($map:ident / $mapi:ident / $mapd:ident / $float_map:ident, $src:ident: $($v:ident / $vi:ident / $vd:ident ($rd:ident, |$val:ident| $e:expr);)*) => {
+    ($map:ident / $mapi:ident / $mapd:ident / $mapa:ident / $float_map:ident, $src:ident: $($v:ident / $vi:ident / $vd:ident / $va:ident ($rd:ident, |$val:ident| $e:expr);)*) => {
         family! { $map [0, 2, 4]: $(
             $v => |ip, regs, mem, x, fa| {
                 let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
@@ -891,9 +899,17 @@ macro_rules! store_family {
                 }
             };
         )* }
+        family! { $mapa [0, 4]: $(
+            $va => |ip, regs, mem, x, fa| {
+                let $val = store_family!(@$src regs, fa, x, $rd, acc!(ACC_B));
+                if mem.store(u64::from(x.ea), $e).is_none() {
+                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                }
+            };
+        )* }
         fn $float_map(i: &Instr) -> Option<FloatAcc> {
             Some(match i {
-                $(Instr::$v(_) | Instr::$vi(_) | Instr::$vd(_) => FloatAcc {
+                $(Instr::$v(_) | Instr::$vi(_) | Instr::$vd(_) | Instr::$va(_) => FloatAcc {
                     reads: if f64_rd!($rd) { ACC_B } else { 0 },
                     writes: false,
                 },)*
@@ -909,19 +925,19 @@ macro_rules! store_family {
     };
 }
 
-store_family! { store_handler / store_idx_handler / store_disp_handler / store_float_acc, slot:
-    I32Store / I32StoreIdx / I32StoreDisp (get, |v| (v as u32).to_le_bytes());
-    I64Store / I64StoreIdx / I64StoreDisp (get, |v| v.to_le_bytes());
-    F64Store / F64StoreIdx / F64StoreDisp (f64, |v| v.to_le_bytes());
-    I32Store8 / I32Store8Idx / I32Store8Disp (get, |v| [v as u8]);
-    I32Store16 / I32Store16Idx / I32Store16Disp (get, |v| (v as u16).to_le_bytes());
+store_family! { store_handler / store_idx_handler / store_disp_handler / store_abs_handler / store_float_acc, slot:
+    I32Store / I32StoreIdx / I32StoreDisp / I32StoreAbs (get, |v| (v as u32).to_le_bytes());
+    I64Store / I64StoreIdx / I64StoreDisp / I64StoreAbs (get, |v| v.to_le_bytes());
+    F64Store / F64StoreIdx / F64StoreDisp / F64StoreAbs (f64, |v| v.to_le_bytes());
+    I32Store8 / I32Store8Idx / I32Store8Disp / I32Store8Abs (get, |v| [v as u8]);
+    I32Store16 / I32Store16Idx / I32Store16Disp / I32Store16Abs (get, |v| (v as u16).to_le_bytes());
 }
 
-store_family! { store_imm_handler / store_imm_idx_handler / store_imm_disp_handler / store_imm_float_acc, imm:
-    I32StoreImm / I32StoreImmIdx / I32StoreImmDisp (get, |v| v.to_le_bytes());
-    I64StoreImm / I64StoreImmIdx / I64StoreImmDisp (get, |v| i64::from(v).to_le_bytes());
-    I32Store8Imm / I32Store8ImmIdx / I32Store8ImmDisp (get, |v| [v as u8]);
-    I32Store16Imm / I32Store16ImmIdx / I32Store16ImmDisp (get, |v| (v as u16).to_le_bytes());
+store_family! { store_imm_handler / store_imm_idx_handler / store_imm_disp_handler / store_imm_abs_handler / store_imm_float_acc, imm:
+    I32StoreImm / I32StoreImmIdx / I32StoreImmDisp / I32StoreImmAbs (get, |v| v.to_le_bytes());
+    I64StoreImm / I64StoreImmIdx / I64StoreImmDisp / I64StoreImmAbs (get, |v| i64::from(v).to_le_bytes());
+    I32Store8Imm / I32Store8ImmIdx / I32Store8ImmDisp / I32Store8ImmAbs (get, |v| [v as u8]);
+    I32Store16Imm / I32Store16ImmIdx / I32Store16ImmDisp / I32Store16ImmAbs (get, |v| (v as u16).to_le_bytes());
 }
 
 /// The `f32` immediate of a float instruction (its bits).
@@ -1226,6 +1242,9 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
             .or_else(|| load_disp_handler(i))
             .or_else(|| store_disp_handler(i))
             .or_else(|| store_imm_disp_handler(i))
+            .or_else(|| load_abs_handler(i))
+            .or_else(|| store_abs_handler(i))
+            .or_else(|| store_imm_abs_handler(i))
             .or_else(|| add_br_handler(i))
             .or_else(|| add_br_imm_handler(i))
             .or_else(|| br_cmp_handler(i))
