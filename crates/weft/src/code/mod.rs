@@ -8,7 +8,11 @@
 //! constant) instead of a slot. Operand structs are shared per
 //! family: [`Bin`] (`dst = a op b`), [`BinImm`] (`dst = a op imm`), [`Un`]
 //! (`dst = op src`), [`Load`] and [`Store`] (address slot plus a static
-//! offset folded in).
+//! offset folded in). Memory accesses also come with the address computation
+//! folded in: `Idx` (`a + b`, two slots), `Disp` (`a + disp`, a slot and a
+//! constant) and `Abs` (a constant address). Fused branches are named
+//! `Br<Type><Cmp>[Imm]` (`BrF64NotLt`: the negation of a float comparison),
+//! and `AddBr<Type><Cmp>[Imm]` adds a constant and branches on the sum.
 //!
 //! # Operands
 //! Every operand is a [`Slot`]: an index into the current frame, a window on
