@@ -832,7 +832,7 @@ define_instrs! {
     store: [I32Store, I64Store, F64Store, I32Store8, I32Store16],
     store_imm: [I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm],
     // The same accesses with the address `a + b` of an `i32.add` folded in
-    // (`base + index` addressing); see `fuse_indexed`.
+    // (`base + index` addressing); see `fold_address`.
     load_idx: [
         I32LoadIdx, I64LoadIdx, F64LoadIdx, I32Load8SIdx, I32Load8UIdx, I32Load16SIdx, I32Load16UIdx,
         I64Load8SIdx, I64Load8UIdx, I64Load16SIdx, I64Load16UIdx, I64Load32SIdx, I64Load32UIdx,
@@ -868,79 +868,104 @@ define_instrs! {
     ],
 }
 
-/// The second addend of an `i32.add` that computes an address: a slot or a
-/// constant.
+/// An address computation folded into a memory-0 access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Addend {
-    Slot(Slot),
-    Imm(i32),
+pub(crate) enum Address {
+    /// `a + b` of an `i32.add` of two slots (`*Idx`).
+    Indexed(Slot, Slot),
+    /// `a + disp` of an `i32.add` of a slot and a constant (`*Disp`).
+    Disp(Slot, i32),
+    /// A constant address (`*Abs`).
+    Const(u32),
 }
 
-/// Turns a memory-0 access whose address is the result of `i32.add a b`
-/// into the access at `a + b` (`*Idx`, or `*Disp` when `b` is a constant),
-/// if its offset fits 16 bits.
-pub(crate) fn fuse_indexed(access: Instr, a: Slot, b: Addend) -> Option<Instr> {
+/// Turns a memory-0 access (as the compiler built it; its address slot is
+/// ignored) into the access at `addr` with the address computation folded
+/// in: `*Idx` and `*Disp` if the static offset fits 16 bits, `*Abs` if the
+/// constant address plus the offset fits 32 bits.
+pub(crate) fn fold_address(access: Instr, addr: Address) -> Option<Instr> {
+    use Address as A;
     use Instr as I;
-    macro_rules! pairs {
-        ($($plain:ident => $idx:ident / $disp:ident),* ;
-         $($st:ident => $sti:ident / $std:ident),* ;
-         $($imm:ident => $immi:ident / $immd:ident),*) => {
-            match (access, b) {
-                $((I::$plain(x), Addend::Slot(b)) => Some(I::$idx(LoadIdx {
+    macro_rules! forms {
+        ($($plain:ident => $idx:ident / $disp:ident / $abs:ident),* ;
+         $($st:ident => $sti:ident / $std:ident / $sta:ident),* ;
+         $($imm:ident => $immi:ident / $immd:ident / $imma:ident),*) => {
+            match (access, addr) {
+                $((I::$plain(x), A::Indexed(a, b)) => Some(I::$idx(LoadIdx {
                     dst: x.dst,
                     a,
                     b,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $((I::$plain(x), Addend::Imm(disp)) => Some(I::$disp(LoadDisp {
+                $((I::$plain(x), A::Disp(a, disp)) => Some(I::$disp(LoadDisp {
                     dst: x.dst,
                     a,
                     disp,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $((I::$st(x), Addend::Slot(b)) => Some(I::$sti(StoreIdx {
+                $((I::$plain(x), A::Const(c)) => Some(I::$abs(LoadAbs {
+                    dst: x.dst,
+                    ea: c.checked_add(x.offset)?,
+                })),)*
+                $((I::$st(x), A::Indexed(a, b)) => Some(I::$sti(StoreIdx {
                     a,
                     b,
                     val: x.val,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $((I::$st(x), Addend::Imm(disp)) => Some(I::$std(StoreDisp {
+                $((I::$st(x), A::Disp(a, disp)) => Some(I::$std(StoreDisp {
                     a,
                     disp,
                     val: x.val,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $((I::$imm(x), Addend::Slot(b)) => Some(I::$immi(StoreImmIdx {
+                $((I::$st(x), A::Const(c)) => Some(I::$sta(StoreAbs {
+                    val: x.val,
+                    ea: c.checked_add(x.offset)?,
+                })),)*
+                $((I::$imm(x), A::Indexed(a, b)) => Some(I::$immi(StoreImmIdx {
                     a,
                     b,
                     value: x.value,
                     offset: u16::try_from(x.offset).ok()?,
                 })),)*
-                $((I::$imm(x), Addend::Imm(disp)) => Some(I::$immd(StoreImmDisp {
+                $((I::$imm(x), A::Disp(a, disp)) => Some(I::$immd(StoreImmDisp {
                     a,
                     disp,
                     value: x.value,
                     offset: u16::try_from(x.offset).ok()?,
+                })),)*
+                $((I::$imm(x), A::Const(c)) => Some(I::$imma(StoreImmAbs {
+                    value: x.value,
+                    ea: c.checked_add(x.offset)?,
                 })),)*
                 _ => None,
             }
         };
     }
-    pairs!(
-        I32Load => I32LoadIdx / I32LoadDisp, I64Load => I64LoadIdx / I64LoadDisp,
-        F64Load => F64LoadIdx / F64LoadDisp, I32Load8S => I32Load8SIdx / I32Load8SDisp,
-        I32Load8U => I32Load8UIdx / I32Load8UDisp, I32Load16S => I32Load16SIdx / I32Load16SDisp,
-        I32Load16U => I32Load16UIdx / I32Load16UDisp, I64Load8S => I64Load8SIdx / I64Load8SDisp,
-        I64Load8U => I64Load8UIdx / I64Load8UDisp, I64Load16S => I64Load16SIdx / I64Load16SDisp,
-        I64Load16U => I64Load16UIdx / I64Load16UDisp, I64Load32S => I64Load32SIdx / I64Load32SDisp,
-        I64Load32U => I64Load32UIdx / I64Load32UDisp;
-        I32Store => I32StoreIdx / I32StoreDisp, I64Store => I64StoreIdx / I64StoreDisp,
-        F64Store => F64StoreIdx / F64StoreDisp, I32Store8 => I32Store8Idx / I32Store8Disp,
-        I32Store16 => I32Store16Idx / I32Store16Disp;
-        I32StoreImm => I32StoreImmIdx / I32StoreImmDisp,
-        I64StoreImm => I64StoreImmIdx / I64StoreImmDisp,
-        I32Store8Imm => I32Store8ImmIdx / I32Store8ImmDisp,
-        I32Store16Imm => I32Store16ImmIdx / I32Store16ImmDisp
+    forms!(
+        I32Load => I32LoadIdx / I32LoadDisp / I32LoadAbs,
+        I64Load => I64LoadIdx / I64LoadDisp / I64LoadAbs,
+        F64Load => F64LoadIdx / F64LoadDisp / F64LoadAbs,
+        I32Load8S => I32Load8SIdx / I32Load8SDisp / I32Load8SAbs,
+        I32Load8U => I32Load8UIdx / I32Load8UDisp / I32Load8UAbs,
+        I32Load16S => I32Load16SIdx / I32Load16SDisp / I32Load16SAbs,
+        I32Load16U => I32Load16UIdx / I32Load16UDisp / I32Load16UAbs,
+        I64Load8S => I64Load8SIdx / I64Load8SDisp / I64Load8SAbs,
+        I64Load8U => I64Load8UIdx / I64Load8UDisp / I64Load8UAbs,
+        I64Load16S => I64Load16SIdx / I64Load16SDisp / I64Load16SAbs,
+        I64Load16U => I64Load16UIdx / I64Load16UDisp / I64Load16UAbs,
+        I64Load32S => I64Load32SIdx / I64Load32SDisp / I64Load32SAbs,
+        I64Load32U => I64Load32UIdx / I64Load32UDisp / I64Load32UAbs;
+        I32Store => I32StoreIdx / I32StoreDisp / I32StoreAbs,
+        I64Store => I64StoreIdx / I64StoreDisp / I64StoreAbs,
+        F64Store => F64StoreIdx / F64StoreDisp / F64StoreAbs,
+        I32Store8 => I32Store8Idx / I32Store8Disp / I32Store8Abs,
+        I32Store16 => I32Store16Idx / I32Store16Disp / I32Store16Abs;
+        I32StoreImm => I32StoreImmIdx / I32StoreImmDisp / I32StoreImmAbs,
+        I64StoreImm => I64StoreImmIdx / I64StoreImmDisp / I64StoreImmAbs,
+        I32Store8Imm => I32Store8ImmIdx / I32Store8ImmDisp / I32Store8ImmAbs,
+        I32Store16Imm => I32Store16ImmIdx / I32Store16ImmDisp / I32Store16ImmAbs
     )
 }
 
@@ -958,8 +983,9 @@ pub(crate) struct CompiledFunc {
 }
 
 /// The conditional branch that jumps (to `target`) exactly when `br` does
-/// not: integer comparisons and `BrIf*` only (a float comparison has no
-/// negation among them, because of NaN).
+/// not. A float comparison's negation is its `Not` form (with a NaN both
+/// `a < b` and `a >= b` are false), except `eq`/`ne`, which negate each
+/// other.
 pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
     use Instr as I;
     macro_rules! pairs {
@@ -995,43 +1021,6 @@ pub(crate) fn negate_branch(br: Instr, target: u32) -> Option<Instr> {
         BrF64EqImm <=> BrF64NeImm, BrF64LtImm <=> BrF64NotLtImm,
         BrF64GtImm <=> BrF64NotGtImm, BrF64LeImm <=> BrF64NotLeImm,
         BrF64GeImm <=> BrF64NotGeImm,
-    )
-}
-
-/// Turns a memory-0 access (as the compiler built it, with a placeholder
-/// address slot) whose address is the constant `addr` into the access at
-/// the constant address `addr + offset`, if that fits 32 bits.
-pub(crate) fn absolute(access: Instr, addr: u32) -> Option<Instr> {
-    use Instr as I;
-    macro_rules! pairs {
-        ($($plain:ident => $abs:ident),* ; $($st:ident => $sta:ident),* ; $($imm:ident => $imma:ident),*) => {
-            match access {
-                $(I::$plain(x) => Some(I::$abs(LoadAbs {
-                    dst: x.dst,
-                    ea: addr.checked_add(x.offset)?,
-                })),)*
-                $(I::$st(x) => Some(I::$sta(StoreAbs {
-                    val: x.val,
-                    ea: addr.checked_add(x.offset)?,
-                })),)*
-                $(I::$imm(x) => Some(I::$imma(StoreImmAbs {
-                    value: x.value,
-                    ea: addr.checked_add(x.offset)?,
-                })),)*
-                _ => None,
-            }
-        };
-    }
-    pairs!(
-        I32Load => I32LoadAbs, I64Load => I64LoadAbs, F64Load => F64LoadAbs,
-        I32Load8S => I32Load8SAbs, I32Load8U => I32Load8UAbs, I32Load16S => I32Load16SAbs,
-        I32Load16U => I32Load16UAbs, I64Load8S => I64Load8SAbs, I64Load8U => I64Load8UAbs,
-        I64Load16S => I64Load16SAbs, I64Load16U => I64Load16UAbs, I64Load32S => I64Load32SAbs,
-        I64Load32U => I64Load32UAbs;
-        I32Store => I32StoreAbs, I64Store => I64StoreAbs, F64Store => F64StoreAbs,
-        I32Store8 => I32Store8Abs, I32Store16 => I32Store16Abs;
-        I32StoreImm => I32StoreImmAbs, I64StoreImm => I64StoreImmAbs,
-        I32Store8Imm => I32Store8ImmAbs, I32Store16Imm => I32Store16ImmAbs
     )
 }
 

@@ -21,7 +21,7 @@
 //! - Code after an unconditional branch is validated but not translated.
 
 use crate::code::{
-    ACC, ACC_A, ACC_B, Addend, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store,
+    ACC, ACC_A, ACC_B, Address, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store,
     StoreImm, Un, V128LoadKind,
 };
 use crate::error::{ModuleError, Result};
@@ -1079,13 +1079,13 @@ impl Translator<'_> {
         }
         let off = mem_offset(m, offset)?;
         if let Some(addr) = self.const_addr(self.stack.len() - 1)
-            && let Some(ins) = crate::code::absolute(
+            && let Some(ins) = crate::code::fold_address(
                 f(Load {
                     dst: 0,
                     addr: 0,
                     offset: off,
                 }),
-                addr,
+                Address::Const(addr),
             )
         {
             self.stack.pop();
@@ -1122,17 +1122,17 @@ impl Translator<'_> {
 
     /// If the operand at stack position `pos` is the result of the last
     /// instruction and that is an `i32.add` of two slots or of a slot and a
-    /// constant: its pc and the two addends.
-    fn add_result(&self, pos: usize) -> Option<(usize, Slot, Addend)> {
+    /// constant: its pc and the sum as an address.
+    fn add_result(&self, pos: usize) -> Option<(usize, Address)> {
         let e = *self.stack.get(pos)?;
         let pc = self.last_result?;
         if e.opd != Opd::Temp || pc + 1 != self.code.len() {
             return None;
         }
         match self.code[pc] {
-            Instr::I32Add(Bin { dst, a, b }) if dst == e.slot => Some((pc, a, Addend::Slot(b))),
+            Instr::I32Add(Bin { dst, a, b }) if dst == e.slot => Some((pc, Address::Indexed(a, b))),
             Instr::I32AddImm(BinImm { dst, a, imm }) if dst == e.slot => {
-                Some((pc, a, Addend::Imm(imm)))
+                Some((pc, Address::Disp(a, imm)))
             }
             _ => None,
         }
@@ -1140,29 +1140,26 @@ impl Translator<'_> {
 
     /// Replaces the `i32.add` found by [`Self::add_result`] with the memory
     /// access `ins` at the sum (when its offset allows); returns its pc.
-    fn fuse_indexed(&mut self, sum: Option<(usize, Slot, Addend)>, ins: Instr) -> Option<usize> {
-        let (pc, a, b) = sum?;
+    fn fuse_indexed(&mut self, sum: Option<(usize, Address)>, ins: Instr) -> Option<usize> {
+        let (pc, addr) = sum?;
         // Popping the other operands may have emitted code (a constant
         // stored from a slot) that must still run before the access.
         if pc + 1 != self.code.len() {
             return None;
         }
-        let b = match b {
-            Addend::Slot(b) => b,
-            // `*Disp` accesses read `a` from the accumulator as the add did.
-            Addend::Imm(_) => {
-                self.code[pc] = crate::code::fuse_indexed(ins, a, b)?;
-                return Some(pc);
-            }
+        // `*Disp` accesses read `a` from the accumulator as the add did; the
+        // indexed ones read both addends from slots, so an addend the add
+        // took from the accumulator is read from its writer's slot.
+        let Address::Indexed(a, b) = addr else {
+            self.code[pc] = crate::code::fold_address(ins, addr)?;
+            return Some(pc);
         };
-        // The indexed accesses read both addends from slots: an addend the
-        // add took from the accumulator is read from its writer's slot.
         let from_acc = self.acc_source(pc);
         let addend = |s: Slot| match from_acc {
             Some(t) if s == ACC => t,
             _ => s,
         };
-        self.code[pc] = crate::code::fuse_indexed(ins, addend(a), Addend::Slot(addend(b)))?;
+        self.code[pc] = crate::code::fold_address(ins, Address::Indexed(addend(a), addend(b)))?;
         self.unlink_acc(pc);
         Some(pc)
     }
@@ -1202,7 +1199,9 @@ impl Translator<'_> {
                         offset: off,
                     })
                 };
-                if let Some(ins) = at.and_then(|ea| crate::code::absolute(plain(0), ea)) {
+                if let Some(ins) =
+                    at.and_then(|c| crate::code::fold_address(plain(0), Address::Const(c)))
+                {
                     self.stack.pop();
                     self.emit(ins);
                     return Ok(());
@@ -1225,7 +1224,7 @@ impl Translator<'_> {
                 offset: off,
             })
         };
-        if let Some(ins) = at.and_then(|ea| crate::code::absolute(plain(0), ea)) {
+        if let Some(ins) = at.and_then(|c| crate::code::fold_address(plain(0), Address::Const(c))) {
             self.stack.pop();
             self.emit(ins);
             return Ok(());

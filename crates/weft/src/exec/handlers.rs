@@ -628,7 +628,7 @@ macro_rules! imm_family {
         ($regs.arg($x.a, acc!(ACC_A)).get(), i64::from($x.imm) as u64)
     };
     (@operands f32, $regs:ident, $fa:ident, $x:ident) => {
-        ($regs.arg($x.a, acc!(ACC_A)).f32(), f32::from_bits($x.imm as u32))
+        ($regs.arg($x.a, acc!(ACC_A)).f32(), f32_imm($x.imm))
     };
     (@operands f64, $regs:ident, $fa:ident, $x:ident) => {
         (arg!(f64, $regs, $fa, $x.a, acc!(ACC_A)), f64_imm($x.imm))
