@@ -38,7 +38,8 @@ enum Command {
         /// Enable or disable a WebAssembly feature: `-W NAME=n` (or `=y`),
         /// comma-separated or repeated. NAME is one of multi-value,
         /// sign-extension, saturating-float-to-int, mutable-global,
-        /// reference-types, bulk-memory, simd, relaxed-simd, multi-memory.
+        /// reference-types, bulk-memory, simd, relaxed-simd, multi-memory,
+        /// extended-const, wide-arithmetic, tail-call.
         /// Everything weft supports is on by default; the spec's `wasm-v2`
         /// scripts need `-W multi-memory=n` (2.0 allows one memory).
         #[arg(

@@ -226,6 +226,66 @@ fn proposal_multi_memory() {
     );
 }
 
+#[test]
+fn proposal_extended_const() {
+    check(
+        "extended-const",
+        proposal(Proposal::ExtendedConst).collect(),
+        3,
+    );
+}
+
+#[test]
+fn proposal_tail_call() {
+    check("tail-call", proposal(Proposal::TailCall).collect(), 2);
+}
+
+#[test]
+fn proposal_wide_arithmetic() {
+    check(
+        "wide-arithmetic",
+        proposal(Proposal::WideArithmetic).collect(),
+        1,
+    );
+}
+
+/// weft's own scripts (`tests/wast/`), for what the spec suites miss.
+#[test]
+fn own_regression_scripts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wast");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/wast is readable")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wast"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scripts in {}", dir.display());
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let mut failed = Vec::new();
+            for path in &files {
+                let text = std::fs::read_to_string(path).expect("script is readable");
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                for config in [weft::Config::default(), lazy()] {
+                    let report = run_wast_str(&name, &text, &config);
+                    assert!(report.passed > 0, "{name}: no directive ran");
+                    failed.extend(report.failures.iter().map(|f| f.to_string()));
+                }
+            }
+            failed
+        })
+        .expect("failed to spawn the script thread");
+    let failed = worker.join().expect("script thread panicked");
+    assert!(failed.is_empty(), "failing directives: {failed:#?}");
+}
+
+fn lazy() -> weft::Config {
+    let mut config = weft::Config::default();
+    config.lazy_compilation(true);
+    config
+}
+
 /// Relaxed SIMD results are deterministic in weft (the choices are listed in
 /// the engine's `simd` module); the scripts accept any of the allowed ones.
 #[test]

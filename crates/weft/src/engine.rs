@@ -19,6 +19,9 @@ pub struct Config {
     pub(crate) simd: bool,
     pub(crate) multi_memory: bool,
     pub(crate) relaxed_simd: bool,
+    pub(crate) extended_const: bool,
+    pub(crate) wide_arithmetic: bool,
+    pub(crate) tail_call: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
@@ -39,6 +42,9 @@ impl Default for Config {
             simd: true,
             relaxed_simd: true,
             multi_memory: true,
+            extended_const: true,
+            wide_arithmetic: true,
+            tail_call: true,
             consume_fuel: false,
             lazy_compilation: false,
             interruptible: false,
@@ -132,6 +138,28 @@ impl Config {
         self
     }
 
+    /// Enables or disables extended constant expressions (`i32/i64.add`,
+    /// `sub`, `mul` and `global.get` of any earlier immutable global in
+    /// initialisers and segment offsets).
+    pub fn wasm_extended_const(&mut self, on: bool) -> &mut Self {
+        self.extended_const = on;
+        self
+    }
+
+    /// Enables or disables wide arithmetic (`i64.add128`, `i64.sub128`,
+    /// `i64.mul_wide_s`, `i64.mul_wide_u`).
+    pub fn wasm_wide_arithmetic(&mut self, on: bool) -> &mut Self {
+        self.wide_arithmetic = on;
+        self
+    }
+
+    /// Enables or disables tail calls (`return_call`,
+    /// `return_call_indirect`): the callee replaces the caller's frame.
+    pub fn wasm_tail_call(&mut self, on: bool) -> &mut Self {
+        self.tail_call = on;
+        self
+    }
+
     /// Compiles each function on its first call instead of with the module.
     /// The whole module is still validated up front, so an invalid module is
     /// rejected just as early; what moves is the translation to weft's code,
@@ -178,11 +206,15 @@ impl Config {
     /// A configuration with exactly the WebAssembly 2.0 features: everything
     /// in the default configuration except the 3.0 features multi-memory (2.0
     /// requires a module to have at most one memory and encodes a zero byte
-    /// where 3.0 has a memory index) and relaxed SIMD.
+    /// where 3.0 has a memory index), relaxed SIMD, extended constant
+    /// expressions, wide arithmetic and tail calls.
     pub fn wasm2() -> Self {
         Config {
             multi_memory: false,
             relaxed_simd: false,
+            extended_const: false,
+            wide_arithmetic: false,
+            tail_call: false,
             ..Config::default()
         }
     }
@@ -190,7 +222,9 @@ impl Config {
     /// Enables (`true`) or disables a feature by its command-line name:
     /// `multi-value`, `sign-extension`, `saturating-float-to-int`,
     /// `mutable-global`, `reference-types`, `bulk-memory`, `simd`,
-    /// `relaxed-simd`, `multi-memory`. Returns `false` for an unknown name.
+    /// `relaxed-simd`, `multi-memory`, `extended-const`, `wide-arithmetic`,
+    /// `tail-call`.
+    /// Returns `false` for an unknown name.
     pub fn set_feature(&mut self, name: &str, on: bool) -> bool {
         match name {
             "multi-value" => self.wasm_multi_value(on),
@@ -204,6 +238,9 @@ impl Config {
             "simd" => self.wasm_simd(on),
             "relaxed-simd" => self.wasm_relaxed_simd(on),
             "multi-memory" => self.wasm_multi_memory(on),
+            "extended-const" => self.wasm_extended_const(on),
+            "wide-arithmetic" => self.wasm_wide_arithmetic(on),
+            "tail-call" => self.wasm_tail_call(on),
             _ => return false,
         };
         true
@@ -220,6 +257,9 @@ impl Config {
             simd: false,
             relaxed_simd: false,
             multi_memory: false,
+            extended_const: false,
+            wide_arithmetic: false,
+            tail_call: false,
             mutable_global: true,
             ..Config::default()
         }
@@ -237,6 +277,9 @@ impl Config {
         f.set(F::SIMD, self.simd);
         f.set(F::RELAXED_SIMD, self.relaxed_simd);
         f.set(F::MULTI_MEMORY, self.multi_memory);
+        f.set(F::EXTENDED_CONST, self.extended_const);
+        f.set(F::WIDE_ARITHMETIC, self.wide_arithmetic);
+        f.set(F::TAIL_CALL, self.tail_call);
         f
     }
 }

@@ -303,6 +303,41 @@ impl V128LoadKind {
     }
 }
 
+/// The operation of an [`Instr::I64Wide`] (wide arithmetic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WideOp {
+    /// `i64.add128`: operands `lo1, hi1, lo2, hi2`.
+    Add128,
+    /// `i64.sub128`: operands `lo1, hi1, lo2, hi2`.
+    Sub128,
+    /// `i64.mul_wide_s`: operands `a, b`, signed.
+    MulWideS,
+    /// `i64.mul_wide_u`: operands `a, b`, unsigned.
+    MulWideU,
+}
+
+impl WideOp {
+    /// How many i64 operands it pops.
+    pub(crate) fn arity(self) -> usize {
+        match self {
+            WideOp::Add128 | WideOp::Sub128 => 4,
+            WideOp::MulWideS | WideOp::MulWideU => 2,
+        }
+    }
+
+    /// The 128-bit result (low half, high half) of the operands.
+    pub(crate) fn eval(self, x: &[u64]) -> (u64, u64) {
+        let wide = |lo: u64, hi: u64| u128::from(lo) | (u128::from(hi) << 64);
+        let r = match self {
+            WideOp::Add128 => wide(x[0], x[1]).wrapping_add(wide(x[2], x[3])),
+            WideOp::Sub128 => wide(x[0], x[1]).wrapping_sub(wide(x[2], x[3])),
+            WideOp::MulWideS => (i128::from(x[0] as i64) * i128::from(x[1] as i64)) as u128,
+            WideOp::MulWideU => u128::from(x[0]) * u128::from(x[1]),
+        };
+        (r as u64, (r >> 64) as u64)
+    }
+}
+
 /// The access a [`Instr::MemN`] makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MemOp {
@@ -416,6 +451,16 @@ macro_rules! define_instrs {
             /// Call through table `table`: the element index is in slot `index`,
             /// the expected signature is `sig` (the engine's id of the type).
             CallIndirect { sig: crate::engine::SigId, base: Slot, index: Slot, table: u16 },
+            /// Tail calls: like `Call`, `CallImport` and `CallIndirect`,
+            /// but the callee replaces the current frame (its arguments,
+            /// at `base`, move down to slot 0). A host callee is called
+            /// with its arguments at `base` and execution continues with
+            /// the next instruction, the caller's return of those results.
+            ReturnCall { func: u32, base: Slot },
+            #[allow(missing_docs)]
+            ReturnCallImport { func: u32, base: Slot },
+            #[allow(missing_docs)]
+            ReturnCallIndirect { sig: crate::engine::SigId, base: Slot, index: Slot, table: u16 },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
             /// `Copy { dst: dst0, src: src0 }`, then `Copy { dst: dst1, src:
@@ -505,6 +550,9 @@ macro_rules! define_instrs {
             /// lane operand at `args + 1`; a loaded value replaces the address
             /// at `args`. Memory 0 keeps its own fast instructions.
             MemN { op: MemOp, lane: u8, mem: u16, args: Slot, offset: u32 },
+            /// Wide arithmetic: the operands at `args..args + op.arity()`,
+            /// the result's low and high halves to `args` and `args + 1`.
+            I64Wide { op: WideOp, args: Slot },
             $(
                 #[allow(missing_docs)]
                 $brc(BrCmp),

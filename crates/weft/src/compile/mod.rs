@@ -22,7 +22,7 @@
 
 use crate::code::{
     ACC, ACC_A, ACC_B, Address, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store,
-    StoreImm, Un, V128LoadKind,
+    StoreImm, Un, V128LoadKind, WideOp,
 };
 use crate::error::{ModuleError, Result};
 use crate::simd::{self, SimdOp};
@@ -1255,6 +1255,14 @@ impl Translator<'_> {
         base
     }
 
+    /// What follows a tail call: a wasm callee never comes back here, a host
+    /// callee leaves its results where a call's results go, and they are
+    /// returned as this function's.
+    fn tail_call_return(&mut self) {
+        self.emit_return();
+        self.set_unreachable();
+    }
+
     /// Materialises the top `n` operands, pops them and returns the slot of
     /// the first (the operands then sit at consecutive slots).
     fn pop_args(&mut self, n: usize) -> Slot {
@@ -1362,6 +1370,13 @@ impl Translator<'_> {
             offset: off,
         });
         Ok(())
+    }
+
+    /// Wide arithmetic: two i64 results in the first operands' slots.
+    fn wide(&mut self, op: WideOp) {
+        let args = self.pop_args(op.arity());
+        self.push_temps(&[ValType::I64, ValType::I64]);
+        self.emit(Instr::I64Wide { op, args });
     }
 
     /// A SIMD operator that does not touch memory.
@@ -1528,6 +1543,38 @@ impl Translator<'_> {
                     index,
                     table,
                 });
+            }
+            O::ReturnCall { function_index } => {
+                let ty = self.env.funcs[function_index as usize];
+                let base = self.call_frame(ty);
+                if function_index < self.env.num_imported_funcs {
+                    self.emit(I::ReturnCallImport {
+                        func: function_index,
+                        base,
+                    });
+                } else {
+                    self.emit(I::ReturnCall {
+                        func: function_index - self.env.num_imported_funcs,
+                        base,
+                    });
+                }
+                self.tail_call_return();
+            }
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot();
+                let base = self.call_frame(type_index);
+                let table = u16::try_from(table_index)
+                    .map_err(|_| compile_err("table index too large".into(), offset))?;
+                self.emit(I::ReturnCallIndirect {
+                    sig: self.env.sig_ids[type_index as usize],
+                    base,
+                    index,
+                    table,
+                });
+                self.tail_call_return();
             }
             O::Drop => {
                 self.pop();
@@ -1727,6 +1774,10 @@ impl Translator<'_> {
             O::ElemDrop { elem_index } => {
                 self.emit(I::ElemDrop { elem: elem_index });
             }
+            O::I64Add128 => self.wide(WideOp::Add128),
+            O::I64Sub128 => self.wide(WideOp::Sub128),
+            O::I64MulWideS => self.wide(WideOp::MulWideS),
+            O::I64MulWideU => self.wide(WideOp::MulWideU),
             O::I32Const { value } => self.push_const(u64::from(value as u32)),
             O::I64Const { value } => self.push_const(value as u64),
             O::F32Const { value } => self.push_const(u64::from(value.bits())),

@@ -1187,6 +1187,9 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::Call { .. } => call,
         I::CallImport { .. } => call_import,
         I::CallIndirect { .. } => by_mode!(call_indirect, i.acc_mode(), [0, 2]),
+        I::ReturnCall { .. } => return_call,
+        I::ReturnCallImport { .. } => return_call_import,
+        I::ReturnCallIndirect { .. } => return_call_indirect,
         I::Copy { .. } => by_mode!(copy, i.acc_mode(), [0, 2]),
         I::Copy2 { .. } => copy2,
         I::CopyMany { .. } => copy_many,
@@ -1211,6 +1214,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::TableCopy { .. }
         | I::TableInit { .. }
         | I::ElemDrop { .. } => table_op,
+        I::I64Wide { .. } => i64_wide,
         I::V128Bin { op, .. } => v128_bin_handler(*op),
         I::V128Un { op, .. } => v128_un_handler(*op),
         I::V128Shift { op, .. } => v128_shift_handler(*op),
@@ -1346,23 +1350,120 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _
     let (sig, base, index, table) = operands!(ip, Instr::CallIndirect {
         sig, base, index, table
     } => (sig, base, index, table));
+    let f = tri!(indirect_callee(
+        ctx,
+        table,
+        regs.arg(index, acc!(ACC_A)).u32(),
+        sig
+    ));
+    call_store_func(f, base, ip, mem, ctx)
+}
+
+/// The store function at element `i` of table `table` of the current
+/// instance, checked against the expected signature `sig`.
+#[inline(always)]
+fn indirect_callee(
+    ctx: &Ctx<'_>,
+    table: u16,
+    i: u32,
+    sig: crate::engine::SigId,
+) -> Result<u32, TrapKind> {
     let inner = &*ctx.inner;
     let t = if table == 0 {
         ctx.table0
     } else {
         inner.instances[ctx.instance as usize].tables[table as usize]
     };
-    let i = regs.arg(index, acc!(ACC_A)).u32();
     let Some(&cell) = inner.tables[t as usize].elems.get(i as usize) else {
-        return Exit::Trap(TrapKind::UndefinedElement);
+        return Err(TrapKind::UndefinedElement);
     };
     let Some(f) = cell.checked_sub(1) else {
-        return Exit::Trap(TrapKind::UninitializedElement);
+        return Err(TrapKind::UninitializedElement);
     };
     if inner.funcs[f as usize].sig() != sig {
-        return Exit::Trap(TrapKind::BadSignature);
+        return Err(TrapKind::BadSignature);
     }
-    call_store_func(f as u32, base, ip, mem, ctx)
+    Ok(f as u32)
+}
+
+fn return_call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let (func, base) = operands!(ip, Instr::ReturnCall { func, base } => (func, base));
+    tail_enter(ctx, ctx.instance, func, base, mem)
+}
+
+fn return_call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let (func, base) = operands!(ip, Instr::ReturnCallImport { func, base } => (func, base));
+    let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
+    tail_call_store_func(f, base, ip, mem, ctx)
+}
+
+fn return_call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let (sig, base, index, table) = operands!(ip, Instr::ReturnCallIndirect {
+        sig, base, index, table
+    } => (sig, base, index, table));
+    let f = tri!(indirect_callee(ctx, table, regs.u32(index), sig));
+    tail_call_store_func(f, base, ip, mem, ctx)
+}
+
+/// A tail call of store function `f` with its arguments at slot `base`:
+/// a wasm callee replaces the current frame; a host callee is called like
+/// any other, and the op after `ip` returns its results.
+fn tail_call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    match ctx.inner.funcs[f as usize] {
+        FuncKind::Wasm {
+            instance, index, ..
+        } => tail_enter(ctx, instance, index, base, mem),
+        FuncKind::Host { .. } => call_store_func(f, base, ip, mem, ctx),
+    }
+}
+
+/// Replaces the current frame with one of defined function `func` of store
+/// instance `instance`, whose arguments are at slot `base` of the current
+/// frame: they move down to the frame's base, the callee's locals are
+/// zeroed, and the frame count stays the same, so tail recursion runs in
+/// constant space. Out of line: it may compile the callee or grow the stack.
+#[inline(never)]
+fn tail_enter(ctx: &mut Ctx<'_>, instance: u32, func: u32, base: Slot, mem: Mem) -> Exit {
+    let mem = if instance != ctx.instance {
+        switch_instance(ctx, instance)
+    } else {
+        mem
+    };
+    let (ip, params, locals, frame_size) = match ctx.module.inner.func_code(func) {
+        Ok(cf) => (
+            Ip::start(cf),
+            cf.params as usize,
+            cf.locals as usize,
+            cf.frame_size as usize,
+        ),
+        Err(e) => {
+            ctx.error = Some(e);
+            return Exit::Error;
+        }
+    };
+    let Some(top) = ctx.frames.last_mut() else {
+        return Exit::Trap(TrapKind::StackOverflow);
+    };
+    let fp = top.fp;
+    let need = fp + frame_size;
+    if need > ctx.stack.len() {
+        if need > ctx.max_cells {
+            return Exit::Trap(TrapKind::StackOverflow);
+        }
+        let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
+        ctx.stack.resize(len, 0);
+    }
+    let from = fp + base as usize;
+    ctx.stack.copy_within(from..from + params, fp);
+    ctx.stack[fp + params..fp + locals].fill(0);
+    *top = Frame {
+        instance,
+        func,
+        ip,
+        fp,
+    };
+    let regs = Regs::at(ctx.stack, fp);
+    dispatch!(ip, regs, mem, ctx, 0.0)
 }
 
 /// Calls store function `f` with its frame at slot `base` of the current
@@ -1557,6 +1658,18 @@ fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     tri!(memory_op_at(ip.instr(), regs, ctx));
     // Every one of these may have grown or written memory 0.
     let mem = Mem::new(mem_parts(ctx.inner, ctx.mem0));
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+fn i64_wide(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (op, args) = operands!(ip, Instr::I64Wide { op, args } => (op, args));
+    let mut x = [0u64; 4];
+    for (i, v) in x.iter_mut().take(op.arity()).enumerate() {
+        *v = regs.get(args + i as Slot);
+    }
+    let (lo, hi) = op.eval(&x);
+    regs.set(args, lo);
+    regs.set(args + 1, hi);
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 

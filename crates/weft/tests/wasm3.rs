@@ -1,0 +1,166 @@
+//! WebAssembly 3.0 features through the embedding API: tail calls,
+//! extended constant expressions, wide arithmetic and their switches.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use weft::{Config, Engine, ErrorKind, Linker, Module, Store, TrapKind};
+
+/// A host function in tail position is called once per wasm call and its
+/// results are the caller's; the wasm frame is gone while it runs (a
+/// million alternations of wasm -> host tail call -> wasm stay within the
+/// frame limit because each wasm call returns before the next starts).
+#[test]
+fn a_tail_call_into_a_host_function_returns_its_results() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "host" "step" (func $step (param i64) (result i64 i32)))
+             (table funcref (elem $step))
+             (func (export "direct") (param i64) (result i64 i32)
+               (return_call $step (i64.add (local.get 0) (i64.const 1))))
+             (func (export "indirect") (param i64) (result i64 i32)
+               (return_call_indirect (param i64) (result i64 i32)
+                 (local.get 0) (i32.const 0)))
+             (func $loop (export "loop") (param i64) (result i64)
+               (if (result i64) (i64.eqz (local.get 0))
+                 (then (i64.const 7))
+                 (else (return_call $loop
+                   (call $step (local.get 0)) (drop))))))"#,
+    )
+    .unwrap();
+    let calls = Arc::new(AtomicU64::new(0));
+    let seen = calls.clone();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "step", move |x: i64| {
+            seen.fetch_add(1, Ordering::Relaxed);
+            (x - 1, (x % 2) as i32)
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let direct = inst
+        .get_typed_func::<i64, (i64, i32)>(&mut store, "direct")
+        .unwrap();
+    assert_eq!(direct.call(&mut store, 10).unwrap(), (10, 1));
+    let indirect = inst
+        .get_typed_func::<i64, (i64, i32)>(&mut store, "indirect")
+        .unwrap();
+    assert_eq!(indirect.call(&mut store, 4).unwrap(), (3, 0));
+    let looped = inst.get_typed_func::<i64, i64>(&mut store, "loop").unwrap();
+    assert_eq!(looped.call(&mut store, 1_000_000).unwrap(), 7);
+    assert_eq!(calls.load(Ordering::Relaxed), 2 + 1_000_000);
+}
+
+/// Tail recursion runs in constant stack even with a small frame limit.
+#[test]
+fn tail_recursion_runs_in_constant_stack() {
+    let mut config = Config::default();
+    config.max_call_depth(8);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func $f (export "f") (param i64 i64) (result i64)
+               (if (result i64) (i64.eqz (local.get 0))
+                 (then (local.get 1))
+                 (else (return_call $f (i64.sub (local.get 0) (i64.const 1))
+                   (i64.add (local.get 1) (local.get 0))))))
+             (func $g (export "g") (param i64) (result i64)
+               (if (result i64) (i64.eqz (local.get 0))
+                 (then (i64.const 0))
+                 (else (call $g (i64.sub (local.get 0) (i64.const 1)))))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst
+        .get_typed_func::<(i64, i64), i64>(&mut store, "f")
+        .unwrap();
+    assert_eq!(f.call(&mut store, (1_000_000, 0)).unwrap(), 500_000_500_000);
+    let g = inst.get_typed_func::<i64, i64>(&mut store, "g").unwrap();
+    let e = g.call(&mut store, 100).unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Trap(t) if t.kind() == TrapKind::StackOverflow),
+        "{e}"
+    );
+}
+
+#[test]
+fn extended_constants_initialise_globals_and_offsets() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (global $g (export "g") i64
+               (i64.sub (i64.mul (i64.const 6) (i64.const 7)) (i64.const 2)))
+             (memory 1)
+             (data (i32.add (i32.mul (i32.const 4) (i32.const 4)) (i32.const 4)) "\2a")
+             (func (export "at") (param i32) (result i32)
+               (i32.load8_u (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
+    let g = inst.get_global(&mut store, "g").unwrap();
+    assert_eq!(g.get(&store).i64(), Some(40));
+    let at = inst.get_typed_func::<i32, i32>(&mut store, "at").unwrap();
+    assert_eq!(at.call(&mut store, 20).unwrap(), 42);
+    assert_eq!(at.call(&mut store, 16).unwrap(), 0);
+}
+
+#[test]
+fn wide_arithmetic_carries_between_halves() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func (export "add") (param i64 i64 i64 i64) (result i64 i64)
+               (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+             (func (export "mul_s") (param i64 i64) (result i64 i64)
+               (i64.mul_wide_s (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
+    let add = inst
+        .get_typed_func::<(i64, i64, i64, i64), (i64, i64)>(&mut store, "add")
+        .unwrap();
+    assert_eq!(add.call(&mut store, (-1, 0, 1, 0)).unwrap(), (0, 1));
+    let mul = inst
+        .get_typed_func::<(i64, i64), (i64, i64)>(&mut store, "mul_s")
+        .unwrap();
+    assert_eq!(mul.call(&mut store, (-2, 3)).unwrap(), (-6, -1));
+}
+
+/// Each 3.0 feature has its switch; off, a module using it is invalid.
+#[test]
+fn each_new_feature_can_be_switched_off() {
+    let cases = [
+        ("tail-call", "(module (func $f (return_call $f)))"),
+        (
+            "extended-const",
+            "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+        ),
+        (
+            "wide-arithmetic",
+            "(module (func (param i64 i64) (result i64 i64)
+               (i64.mul_wide_u (local.get 0) (local.get 1))))",
+        ),
+    ];
+    for (name, wat) in cases {
+        assert!(
+            Module::new(&Engine::default(), wat).is_ok(),
+            "{name} is on by default"
+        );
+        let mut config = Config::default();
+        assert!(config.set_feature(name, false), "{name} is a feature name");
+        let e = Module::new(&Engine::new(&config), wat).expect_err(name);
+        assert!(matches!(e.kind(), ErrorKind::Module(_)), "{name}: {e}");
+        assert!(
+            Module::new(&Engine::new(&Config::wasm2()), wat).is_err(),
+            "{name} is not 2.0"
+        );
+    }
+}
