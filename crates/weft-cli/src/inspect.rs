@@ -147,6 +147,9 @@ fn memory(m: &MemoryType) -> String {
     if m.shared {
         text.push_str(" shared");
     }
+    if let Some(log2) = m.page_size_log2.filter(|&l| l != 16) {
+        text.push_str(&format!(" (pagesize {})", 1u64 << log2.min(63)));
+    }
     text
 }
 

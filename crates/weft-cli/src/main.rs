@@ -39,9 +39,11 @@ enum Command {
         /// comma-separated or repeated. NAME is one of multi-value,
         /// sign-extension, saturating-float-to-int, mutable-global,
         /// reference-types, bulk-memory, simd, relaxed-simd, multi-memory,
-        /// extended-const, wide-arithmetic, tail-call.
+        /// extended-const, wide-arithmetic, tail-call, memory64,
+        /// custom-page-sizes.
         /// Everything weft supports is on by default; the spec's `wasm-v2`
-        /// scripts need `-W multi-memory=n` (2.0 allows one memory).
+        /// scripts need `-W multi-memory=n,memory64=n` (2.0 allows one
+        /// 32-bit memory).
         #[arg(
             short = 'W',
             long = "wasm",

@@ -162,7 +162,10 @@ pub fn differential(case: &TestCase) -> Result<usize, Divergence> {
 
     // wasmi
     let mut wconfig = wasmi::Config::default();
-    wconfig.consume_fuel(true);
+    wconfig
+        .consume_fuel(true)
+        .wasm_wide_arithmetic(true)
+        .wasm_custom_page_sizes(true);
     let wengine = wasmi::Engine::new(&wconfig);
     let wmodule = wasmi::Module::new(&wengine, &case.wasm[..])
         .map_err(|e| diverge("wasmi compilation (oracle)", "valid", e.to_string()))?;

@@ -249,6 +249,31 @@ fn proposal_wide_arithmetic() {
     );
 }
 
+/// Run without multi-memory: its `binary.wast`, `memory.wast` and
+/// `memory64.wast` predate multi-memory (they assert a second memory
+/// invalid and a zero byte where 3.0 has a memory index), as with
+/// `spec_wasm_v1`.
+#[test]
+fn proposal_memory64() {
+    let mut config = weft::Config::default();
+    config.wasm_multi_memory(false);
+    check_with(
+        "memory64",
+        config,
+        proposal(Proposal::Memory64).collect(),
+        14,
+    );
+}
+
+#[test]
+fn proposal_custom_page_sizes() {
+    check(
+        "custom-page-sizes",
+        proposal(Proposal::CustomPageSizes).collect(),
+        5,
+    );
+}
+
 /// weft's own scripts (`tests/wast/`), for what the spec suites miss.
 #[test]
 fn own_regression_scripts() {

@@ -22,6 +22,8 @@ pub struct Config {
     pub(crate) extended_const: bool,
     pub(crate) wide_arithmetic: bool,
     pub(crate) tail_call: bool,
+    pub(crate) memory64: bool,
+    pub(crate) custom_page_sizes: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
@@ -45,6 +47,8 @@ impl Default for Config {
             extended_const: true,
             wide_arithmetic: true,
             tail_call: true,
+            memory64: true,
+            custom_page_sizes: true,
             consume_fuel: false,
             lazy_compilation: false,
             interruptible: false,
@@ -160,6 +164,20 @@ impl Config {
         self
     }
 
+    /// Enables or disables memory64: memories with 64-bit addresses
+    /// (`(memory i64 ...)`), up to the store's memory limit.
+    pub fn wasm_memory64(&mut self, on: bool) -> &mut Self {
+        self.memory64 = on;
+        self
+    }
+
+    /// Enables or disables custom page sizes (`(pagesize 1)`: memories
+    /// counted in single bytes instead of 64 KiB pages).
+    pub fn wasm_custom_page_sizes(&mut self, on: bool) -> &mut Self {
+        self.custom_page_sizes = on;
+        self
+    }
+
     /// Compiles each function on its first call instead of with the module.
     /// The whole module is still validated up front, so an invalid module is
     /// rejected just as early; what moves is the translation to weft's code,
@@ -207,7 +225,8 @@ impl Config {
     /// in the default configuration except the 3.0 features multi-memory (2.0
     /// requires a module to have at most one memory and encodes a zero byte
     /// where 3.0 has a memory index), relaxed SIMD, extended constant
-    /// expressions, wide arithmetic and tail calls.
+    /// expressions, wide arithmetic, tail calls, memory64 and custom page
+    /// sizes.
     pub fn wasm2() -> Self {
         Config {
             multi_memory: false,
@@ -215,6 +234,8 @@ impl Config {
             extended_const: false,
             wide_arithmetic: false,
             tail_call: false,
+            memory64: false,
+            custom_page_sizes: false,
             ..Config::default()
         }
     }
@@ -223,7 +244,7 @@ impl Config {
     /// `multi-value`, `sign-extension`, `saturating-float-to-int`,
     /// `mutable-global`, `reference-types`, `bulk-memory`, `simd`,
     /// `relaxed-simd`, `multi-memory`, `extended-const`, `wide-arithmetic`,
-    /// `tail-call`.
+    /// `tail-call`, `memory64`, `custom-page-sizes`.
     /// Returns `false` for an unknown name.
     pub fn set_feature(&mut self, name: &str, on: bool) -> bool {
         match name {
@@ -241,6 +262,8 @@ impl Config {
             "extended-const" => self.wasm_extended_const(on),
             "wide-arithmetic" => self.wasm_wide_arithmetic(on),
             "tail-call" => self.wasm_tail_call(on),
+            "memory64" => self.wasm_memory64(on),
+            "custom-page-sizes" => self.wasm_custom_page_sizes(on),
             _ => return false,
         };
         true
@@ -260,6 +283,8 @@ impl Config {
             extended_const: false,
             wide_arithmetic: false,
             tail_call: false,
+            memory64: false,
+            custom_page_sizes: false,
             mutable_global: true,
             ..Config::default()
         }
@@ -280,6 +305,8 @@ impl Config {
         f.set(F::EXTENDED_CONST, self.extended_const);
         f.set(F::WIDE_ARITHMETIC, self.wide_arithmetic);
         f.set(F::TAIL_CALL, self.tail_call);
+        f.set(F::MEMORY64, self.memory64);
+        f.set(F::CUSTOM_PAGE_SIZES, self.custom_page_sizes);
         f
     }
 }

@@ -201,24 +201,49 @@ impl fmt::Display for TableType {
     }
 }
 
-/// The type of a linear memory: limits in 64 KiB pages.
+/// The type of a linear memory: limits in pages (64 KiB unless the memory
+/// declares a custom page size), and whether addresses are 64-bit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MemoryType {
     min: u64,
     max: Option<u64>,
+    memory64: bool,
+    page_size_log2: u8,
 }
 
 /// Size of a wasm page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
 
 impl MemoryType {
-    /// Creates a memory type with limits in pages.
+    /// A 32-bit memory with limits in 64 KiB pages.
     pub fn new(min: u32, max: Option<u32>) -> Self {
         MemoryType {
             min: u64::from(min),
             max: max.map(u64::from),
+            memory64: false,
+            page_size_log2: 16,
         }
     }
+
+    /// A 64-bit memory (memory64: `i64` addresses) with limits in 64 KiB
+    /// pages.
+    pub fn new64(min: u64, max: Option<u64>) -> Self {
+        MemoryType {
+            min,
+            max,
+            memory64: true,
+            page_size_log2: 16,
+        }
+    }
+
+    /// The same limits counted in pages of `2^log2` bytes (custom page
+    /// sizes: the standard allows 1 and 65,536; others are refused when
+    /// the memory is created).
+    pub fn with_page_size_log2(mut self, log2: u8) -> Self {
+        self.page_size_log2 = log2;
+        self
+    }
+
     /// Minimum size in pages.
     pub fn minimum(&self) -> u64 {
         self.min
@@ -227,13 +252,39 @@ impl MemoryType {
     pub fn maximum(&self) -> Option<u64> {
         self.max
     }
+    /// Whether addresses are 64-bit (memory64).
+    pub fn is_64(&self) -> bool {
+        self.memory64
+    }
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1u64.checked_shl(u32::from(self.page_size_log2))
+            .unwrap_or(0)
+    }
+    /// The page size as a power of two.
+    pub fn page_size_log2(&self) -> u8 {
+        self.page_size_log2
+    }
+    /// The most pages the address space allows: 2^32 or 2^64 bytes over
+    /// the page size.
+    pub(crate) fn address_space_pages(&self) -> u64 {
+        let bits = if self.memory64 { 64 } else { 32 };
+        1u64.checked_shl(bits - u32::from(self.page_size_log2).min(bits))
+            .unwrap_or(u64::MAX)
+    }
 }
 
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.memory64 {
+            write!(f, "i64 ")?;
+        }
         write!(f, "{}", self.min)?;
         if let Some(m) = self.max {
             write!(f, " {m}")?;
+        }
+        if self.page_size_log2 != 16 {
+            write!(f, " (pagesize {})", self.page_size())?;
         }
         Ok(())
     }

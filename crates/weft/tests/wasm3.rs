@@ -143,6 +143,8 @@ fn each_new_feature_can_be_switched_off() {
             "extended-const",
             "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
         ),
+        ("memory64", "(module (memory i64 1))"),
+        ("custom-page-sizes", "(module (memory 1 (pagesize 1)))"),
         (
             "wide-arithmetic",
             "(module (func (param i64 i64) (result i64 i64)
@@ -163,4 +165,59 @@ fn each_new_feature_can_be_switched_off() {
             "{name} is not 2.0"
         );
     }
+}
+
+/// A 64-bit memory made by the host: imported by wasm, grown and written
+/// from both sides, and bounded by the store's memory limit.
+#[test]
+fn a_64_bit_memory_from_the_host() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "host" "mem" (memory i64 1))
+             (func (export "get") (param i64) (result i32) (i32.load8_u (local.get 0)))
+             (func (export "put") (param i64 i32) (i32.store8 (local.get 0) (local.get 1)))
+             (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    store.limiter(weft::StoreLimits {
+        max_memory_bytes: Some(4 << 16),
+        ..weft::StoreLimits::default()
+    });
+    let ty = weft::MemoryType::new64(1, None);
+    assert!(ty.is_64());
+    let mem = weft::Memory::new(&mut store, ty).unwrap();
+    // A 32-bit import does not match it.
+    let narrow = Module::new(&engine, r#"(module (import "host" "mem" (memory 1)))"#).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define(&store, "host", "mem", mem).unwrap();
+    assert!(linker.instantiate(&mut store, &narrow).is_err());
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let get = inst.get_typed_func::<i64, i32>(&mut store, "get").unwrap();
+    let put = inst
+        .get_typed_func::<(i64, i32), ()>(&mut store, "put")
+        .unwrap();
+    let grow = inst.get_typed_func::<i64, i64>(&mut store, "grow").unwrap();
+
+    assert_eq!(mem.grow(&mut store, 1).unwrap(), 1);
+    mem.write(&mut store, 0x1_0005, &[42]).unwrap();
+    assert_eq!(get.call(&mut store, 0x1_0005).unwrap(), 42);
+    put.call(&mut store, (0x1_fffe, 7)).unwrap();
+    let mut b = [0u8];
+    mem.read(&store, 0x1_fffe, &mut b).unwrap();
+    assert_eq!(b, [7]);
+    assert_eq!(mem.ty(&store), weft::MemoryType::new64(2, None));
+    // The store's limit (4 pages) applies to 64-bit memories too.
+    assert_eq!(grow.call(&mut store, 2).unwrap(), 2);
+    assert_eq!(grow.call(&mut store, 1).unwrap(), -1);
+    assert!(mem.grow(&mut store, 1).is_err());
+    let e = get.call(&mut store, 4 << 16).unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Trap(t) if t.kind() == TrapKind::MemoryOutOfBounds),
+        "{e}"
+    );
+    // A memory64 larger than the limit is refused at creation.
+    assert!(weft::Memory::new(&mut store, weft::MemoryType::new64(1 << 40, None)).is_err());
 }

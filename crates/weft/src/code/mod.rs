@@ -545,11 +545,15 @@ macro_rules! define_instrs {
             V128LoadLane { bytes: u8, lane: u8, dst: Slot, args: Slot, offset: u32 },
             /// `v128.storeN_lane`: address at `args`, vector at `args + 1`.
             V128StoreLane { bytes: u8, lane: u8, args: Slot, offset: u32 },
-            /// A load or store on a memory other than memory 0 (instance
-            /// memory index `mem`): the address at `args`, a stored value or
+            /// A load or store on a memory other than memory 0, or on a
+            /// 64-bit memory (instance memory index `mem`; the address is
+            /// an i64 there): the address at `args`, a stored value or
             /// lane operand at `args + 1`; a loaded value replaces the address
             /// at `args`. Memory 0 keeps its own fast instructions.
             MemN { op: MemOp, lane: u8, mem: u16, args: Slot, offset: u32 },
+            /// `addr += offset` on a 64-bit address, trapping out of bounds
+            /// past 2^64: a memory64 offset too wide for `MemN`.
+            AddOffset64 { addr: Slot, offset: u64 },
             /// Wide arithmetic: the operands at `args..args + op.arity()`,
             /// the result's low and high halves to `args` and `args + 1`.
             I64Wide { op: WideOp, args: Slot },

@@ -37,6 +37,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub funcs: &'a [u32],
     /// All globals, imported first.
     pub globals: &'a [GlobalType],
+    /// All memories, imported first.
+    pub memories: &'a [crate::types::MemoryType],
     pub num_imported_funcs: u32,
     /// Emit fuel accounting per basic block.
     pub fuel: bool,
@@ -143,7 +145,8 @@ fn compile_err(message: String, offset: u64) -> crate::Error {
     .into()
 }
 
-/// A memory operator's static offset (weft's memories are 32-bit).
+/// A memory operator's static offset, on a 32-bit memory (the validator
+/// bounds it to 32 bits there).
 fn mem_offset(m: &wasmparser::MemArg, offset: u64) -> Result<u32> {
     u32::try_from(m.offset).map_err(|_| compile_err("memory offset too large".into(), offset))
 }
@@ -1074,7 +1077,7 @@ impl Translator<'_> {
         m: &wasmparser::MemArg,
         offset: u64,
     ) -> Result<()> {
-        if mem_index(m, offset)? != 0 {
+        if !self.fast_mem(m, offset)? {
             return self.mem_n(op, 0, m, offset, 1, Some(false));
         }
         let off = mem_offset(m, offset)?;
@@ -1174,7 +1177,7 @@ impl Translator<'_> {
         m: &wasmparser::MemArg,
         offset: u64,
     ) -> Result<()> {
-        if mem_index(m, offset)? != 0 {
+        if !self.fast_mem(m, offset)? {
             return self.mem_n(op, 0, m, offset, 2, None);
         }
         let off = mem_offset(m, offset)?;
@@ -1289,7 +1292,7 @@ impl Translator<'_> {
     }
 
     fn v128_load(&mut self, kind: V128LoadKind, m: &wasmparser::MemArg, offset: u64) -> Result<()> {
-        if mem_index(m, offset)? != 0 {
+        if !self.fast_mem(m, offset)? {
             return self.mem_n(MemOp::V128Load(kind), 0, m, offset, 1, Some(true));
         }
         let off = mem_offset(m, offset)?;
@@ -1313,7 +1316,7 @@ impl Translator<'_> {
         offset: u64,
         load: bool,
     ) -> Result<()> {
-        if mem_index(m, offset)? != 0 {
+        if !self.fast_mem(m, offset)? {
             let (op, result) = if load {
                 (MemOp::LoadLane(bytes), Some(true))
             } else {
@@ -1343,7 +1346,13 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// An access to a memory other than memory 0: pops `nargs` operands
+    /// Whether an access goes to the fast instructions: memory 0, 32-bit.
+    fn fast_mem(&self, m: &wasmparser::MemArg, offset: u64) -> Result<bool> {
+        let i = mem_index(m, offset)?;
+        Ok(i == 0 && self.env.memories.first().is_none_or(|t| !t.is_64()))
+    }
+
+    /// An access to a memory other than a 32-bit memory 0: pops `nargs` operands
     /// (address first) and pushes the loaded value (`result`: whether it is
     /// a `v128`) in the address's slot.
     fn mem_n(
@@ -1355,10 +1364,21 @@ impl Translator<'_> {
         nargs: usize,
         result: Option<bool>,
     ) -> Result<()> {
-        let off = mem_offset(m, offset)?;
         let mem = u16::try_from(mem_index(m, offset)?)
             .map_err(|_| compile_err("memory index too large".into(), offset))?;
         let args = self.pop_args(nargs);
+        // On a 64-bit memory an offset may not fit the instruction: it is
+        // added to the address first (a sum past 2^64 is out of bounds).
+        let off = match u32::try_from(m.offset) {
+            Ok(off) => off,
+            Err(_) => {
+                self.emit(Instr::AddOffset64 {
+                    addr: args,
+                    offset: m.offset,
+                });
+                0
+            }
+        };
         if let Some(wide) = result {
             self.push(Opd::Temp, wide);
         }
@@ -1953,7 +1973,7 @@ impl Translator<'_> {
             O::V128Load64Splat { ref memarg } => self.v128_load(K::Splat64, memarg, offset)?,
             O::V128Load32Zero { ref memarg } => self.v128_load(K::Zero32, memarg, offset)?,
             O::V128Load64Zero { ref memarg } => self.v128_load(K::Zero64, memarg, offset)?,
-            O::V128Store { ref memarg } if mem_index(memarg, offset)? != 0 => {
+            O::V128Store { ref memarg } if !self.fast_mem(memarg, offset)? => {
                 self.mem_n(MemOp::V128Store, 0, memarg, offset, 2, None)?
             }
             O::V128Store { ref memarg } => {

@@ -10,7 +10,12 @@ type R<T> = Result<T, TrapKind>;
 
 /// `start..start+n` as a range within `len`, if in bounds.
 fn range(start: u32, n: u32, len: usize) -> Option<std::ops::Range<usize>> {
-    let end = u64::from(start) + u64::from(n);
+    range64(start.into(), n.into(), len)
+}
+
+/// [`range`] for 64-bit addresses and lengths (memory64).
+fn range64(start: u64, n: u64, len: usize) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(n)?;
     (end <= len as u64).then_some(start as usize..end as usize)
 }
 
@@ -19,12 +24,12 @@ pub(crate) fn memory_copy(
     mems: &mut [MemoryData],
     dm: usize,
     sm: usize,
-    d: u32,
-    s: u32,
-    n: u32,
+    d: u64,
+    s: u64,
+    n: u64,
 ) -> R<()> {
-    let src = range(s, n, mems[sm].bytes.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
-    let dst = range(d, n, mems[dm].bytes.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+    let src = range64(s, n, mems[sm].bytes.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+    let dst = range64(d, n, mems[dm].bytes.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
     if dm == sm {
         mems[dm].bytes.copy_within(src, dst.start);
     } else if dm < sm {
@@ -37,15 +42,15 @@ pub(crate) fn memory_copy(
     Ok(())
 }
 
-pub(crate) fn memory_fill(mem: &mut [u8], d: u32, val: u8, n: u32) -> R<()> {
-    let dst = range(d, n, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+pub(crate) fn memory_fill(mem: &mut [u8], d: u64, val: u8, n: u64) -> R<()> {
+    let dst = range64(d, n, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
     mem[dst].fill(val);
     Ok(())
 }
 
-pub(crate) fn memory_init(mem: &mut [u8], seg: &[u8], d: u32, s: u32, n: u32) -> R<()> {
-    let src = range(s, n, seg.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
-    let dst = range(d, n, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+pub(crate) fn memory_init(mem: &mut [u8], seg: &[u8], d: u64, s: u64, n: u64) -> R<()> {
+    let src = range64(s, n, seg.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
+    let dst = range64(d, n, mem.len()).ok_or(TrapKind::MemoryOutOfBounds)?;
     mem[dst].copy_from_slice(&seg[src]);
     Ok(())
 }

@@ -1215,6 +1215,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::TableInit { .. }
         | I::ElemDrop { .. } => table_op,
         I::I64Wide { .. } => i64_wide,
+        I::AddOffset64 { .. } => add_offset64,
         I::V128Bin { op, .. } => v128_bin_handler(*op),
         I::V128Un { op, .. } => v128_un_handler(*op),
         I::V128Shift { op, .. } => v128_shift_handler(*op),
@@ -1673,51 +1674,69 @@ fn i64_wide(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
+fn add_offset64(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (addr, offset) = operands!(ip, Instr::AddOffset64 { addr, offset } => (addr, offset));
+    let Some(a) = regs.get(addr).checked_add(offset) else {
+        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+    };
+    regs.set(addr, a);
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
 /// `memory.*` and `data.drop`, out of line.
 #[inline(never)]
 fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
     let inner = &mut *ctx.inner;
     let inst = &mut inner.instances[ctx.instance as usize];
-    let args3 = |args: Slot| (regs.u32(args), regs.u32(args + 1), regs.u32(args + 2));
+    let mems = &mut inner.memories;
+    // An address or length operand: an i64 on a 64-bit memory.
+    let addr = |s: Slot, wide: bool| {
+        if wide {
+            regs.get(s)
+        } else {
+            u64::from(regs.u32(s))
+        }
+    };
     match *ins {
         Instr::MemorySize { dst, mem } => {
             let m = inst.memories[mem as usize];
-            regs.set(dst, inner.memories[m as usize].pages());
+            regs.set(dst, mems[m as usize].pages());
         }
         Instr::MemoryGrow { dst, delta, mem } => {
-            let m = inst.memories[mem as usize];
-            let r = match inner.memories[m as usize].grow(u64::from(regs.u32(delta))) {
-                Some(old) => old as u32,
-                None => u32::MAX,
-            };
-            regs.set(dst, u64::from(r));
+            let m = &mut mems[inst.memories[mem as usize] as usize];
+            let wide = m.is_64();
+            let r = m.grow(addr(delta, wide)).unwrap_or(u64::MAX);
+            regs.set(dst, if wide { r } else { u64::from(r as u32) });
         }
         Instr::MemoryCopy {
             args,
             dst_mem,
             src_mem,
         } => {
-            let (d, s, n) = args3(args);
             let (dm, sm) = (
-                inst.memories[dst_mem as usize],
-                inst.memories[src_mem as usize],
+                inst.memories[dst_mem as usize] as usize,
+                inst.memories[src_mem as usize] as usize,
             );
-            bulk::memory_copy(&mut inner.memories, dm as usize, sm as usize, d, s, n)?;
+            let (dw, sw) = (mems[dm].is_64(), mems[sm].is_64());
+            let (d, s, n) = (addr(args, dw), addr(args + 1, sw), addr(args + 2, dw && sw));
+            bulk::memory_copy(mems, dm, sm, d, s, n)?;
         }
         Instr::MemoryFill { args, mem } => {
-            let (d, v, n) = args3(args);
-            let m = inst.memories[mem as usize];
-            bulk::memory_fill(&mut inner.memories[m as usize].bytes, d, v as u8, n)?;
+            let m = &mut mems[inst.memories[mem as usize] as usize];
+            let wide = m.is_64();
+            let (d, v, n) = (addr(args, wide), regs.u32(args + 1), addr(args + 2, wide));
+            bulk::memory_fill(&mut m.bytes, d, v as u8, n)?;
         }
         Instr::MemoryInit { data, args, mem } => {
-            let (d, s, n) = args3(args);
             let seg: &[u8] = if inst.datas_dropped[data as usize] {
                 &[]
             } else {
                 &ctx.module.inner.datas[data as usize].bytes
             };
-            let m = inst.memories[mem as usize];
-            bulk::memory_init(&mut inner.memories[m as usize].bytes, seg, d, s, n)?;
+            let m = &mut mems[inst.memories[mem as usize] as usize];
+            let d = addr(args, m.is_64());
+            let (s, n) = (regs.u32(args + 1), regs.u32(args + 2));
+            bulk::memory_init(&mut m.bytes, seg, d, s.into(), n.into())?;
         }
         Instr::DataDrop { data } => inst.datas_dropped[data as usize] = true,
         _ => unreachable!("handler attached to the wrong instruction"),
@@ -2075,7 +2094,7 @@ fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
         => (kind, dst, addr, offset));
     let n = kind.bytes();
     let mut buf = [0u8; 16];
-    match simd_ops::mem_range(mem.bytes(), regs.get(addr), offset, n) {
+    match simd_ops::mem_range(mem.bytes(), regs.u32(addr).into(), offset.into(), n) {
         Ok(bytes) => buf[..n].copy_from_slice(bytes),
         Err(k) => return Exit::Trap(k),
     }
@@ -2109,11 +2128,12 @@ fn simd_at(ins: &Instr, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Result<(), T
         }
         _ => ctx.mem0,
     };
+    let addr64 = matches!(ins, Instr::MemN { .. }) && ctx.inner.memories[m].is_64();
     let bytes: &mut [u8] = if m == ctx.mem0 {
         mem.bytes()
     } else {
         // Another memory: a separate buffer from memory 0's.
         &mut ctx.inner.memories[m].bytes
     };
-    simd_ops::exec(ins, frame, bytes)
+    simd_ops::exec(ins, frame, bytes, addr64)
 }

@@ -1,7 +1,8 @@
-//! Loads and stores on memories other than memory 0 (multi-memory).
+//! Loads and stores on memories other than memory 0 (multi-memory) and on
+//! 64-bit memories (memory64).
 //!
-//! Memory 0 has the interpreter's fast instructions with a cached base
-//! pointer; the others share one out-of-line instruction, `MemN`, whose
+//! A 32-bit memory 0 has the interpreter's fast instructions with a cached
+//! base pointer; the others share one out-of-line instruction, `MemN`, whose
 //! operands sit at consecutive frame slots. This is safe code over the
 //! memory's byte vector and the frame's cells.
 
@@ -11,12 +12,14 @@ use crate::error::TrapKind;
 
 /// Performs `op` on `mem`: `frame[0]` holds the address, `frame[1..]` the
 /// stored value or the lane operand; a loaded value replaces `frame[0..]`.
+/// The address is an i64 when `addr64` (memory64), else an i32.
 pub(super) fn access(
     op: MemOp,
     lane: u8,
     mem: &mut [u8],
     frame: &mut [u64],
     offset: u32,
+    addr64: bool,
 ) -> Result<(), TrapKind> {
     let n = match op {
         MemOp::I32Load8S | MemOp::I32Load8U | MemOp::I64Load8S | MemOp::I64Load8U => 1,
@@ -31,7 +34,12 @@ pub(super) fn access(
         MemOp::V128Store => 16,
         MemOp::LoadLane(b) | MemOp::StoreLane(b) => usize::from(b),
     };
-    let bytes = mem_range(mem, frame[0], offset, n)?;
+    let addr = if addr64 {
+        frame[0]
+    } else {
+        u64::from(frame[0] as u32)
+    };
+    let bytes = mem_range(mem, addr, offset.into(), n)?;
     let mut buf = [0u8; 16];
     buf[..n].copy_from_slice(bytes);
     let lo = u64::from_le_bytes([

@@ -31,16 +31,22 @@ pub(super) fn setv(frame: &mut [u64], s: Slot, v: u128) {
 pub(super) fn mem_range(
     mem: &mut [u8],
     addr: u64,
-    offset: u32,
+    offset: u64,
     n: usize,
 ) -> Result<&mut [u8], TrapKind> {
-    let start = (addr as u32 as usize)
-        .checked_add(offset as usize)
+    let start = addr
+        .checked_add(offset)
+        .and_then(|a| usize::try_from(a).ok())
         .ok_or(TrapKind::MemoryOutOfBounds)?;
     start
         .checked_add(n)
         .and_then(|end| mem.get_mut(start..end))
         .ok_or(TrapKind::MemoryOutOfBounds)
+}
+
+/// The i32 address in slot `s`.
+fn addr32(frame: &[u64], s: u32) -> u64 {
+    u64::from(get(frame, s) as u32)
 }
 
 /// Executes one SIMD instruction without a handler of its own (the common
@@ -50,7 +56,12 @@ pub(super) fn mem_range(
 /// (`frame` starts at the frame base). Safe code, out of line: these shapes
 /// are rare in real programs.
 #[inline(never)]
-pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(), TrapKind> {
+pub(super) fn exec(
+    ins: &Instr,
+    frame: &mut [u64],
+    mem: &mut [u8],
+    addr64: bool,
+) -> Result<(), TrapKind> {
     use Instr as I;
     match *ins {
         I::SelectEqzV128 { dst, cond, src } => {
@@ -85,7 +96,7 @@ pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(),
         } => {
             let n = usize::from(bytes);
             let mut buf = [0u8; 8];
-            buf[..n].copy_from_slice(mem_range(mem, get(frame, args), offset, n)?);
+            buf[..n].copy_from_slice(mem_range(mem, addr32(frame, args), offset.into(), n)?);
             let v = load_lane(getv(frame, args + 1), bytes, lane, u64::from_le_bytes(buf));
             setv(frame, dst, v);
         }
@@ -97,7 +108,7 @@ pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(),
         } => {
             let n = usize::from(bytes);
             let x = lane_bytes(getv(frame, args + 1), bytes, lane).to_le_bytes();
-            mem_range(mem, get(frame, args), offset, n)?.copy_from_slice(&x[..n]);
+            mem_range(mem, addr32(frame, args), offset.into(), n)?.copy_from_slice(&x[..n]);
         }
         I::MemN {
             op,
@@ -105,7 +116,7 @@ pub(super) fn exec(ins: &Instr, frame: &mut [u64], mem: &mut [u8]) -> Result<(),
             args,
             offset,
             ..
-        } => super::memn::access(op, lane, mem, &mut frame[args as usize..], offset)?,
+        } => super::memn::access(op, lane, mem, &mut frame[args as usize..], offset, addr64)?,
         _ => unreachable!("not a SIMD or MemN instruction: {ins:?}"),
     }
     Ok(())

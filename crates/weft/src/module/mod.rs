@@ -179,6 +179,7 @@ impl ModuleInner {
             sig_ids: &self.sig_ids,
             funcs: &self.funcs,
             globals: &self.globals,
+            memories: &self.memories,
             num_imported_funcs: self.num_imported_funcs,
             fuel: config.consume_fuel,
             interruptible: config.interruptible,

@@ -64,13 +64,16 @@ fn table_type(ty: &wasmparser::TableType, offset: u64) -> Result<TableType> {
 }
 
 fn memory_type(ty: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType> {
-    if ty.memory64 || ty.shared || ty.page_size_log2.is_some() {
-        return Err(unsupported("this memory type", offset));
+    if ty.shared {
+        return Err(unsupported("shared memory", offset));
     }
-    Ok(MemoryType::new(
-        ty.initial as u32,
-        ty.maximum.map(|m| m as u32),
-    ))
+    let t = if ty.memory64 {
+        MemoryType::new64(ty.initial, ty.maximum)
+    } else {
+        // The validator bounds a 32-bit memory's limits to 32 bits.
+        MemoryType::new(ty.initial as u32, ty.maximum.map(|m| m as u32))
+    };
+    Ok(t.with_page_size_log2(ty.page_size_log2.map_or(16, |l| l as u8)))
 }
 
 fn global_type(ty: &wasmparser::GlobalType, offset: u64) -> Result<GlobalType> {

@@ -138,7 +138,9 @@ fn check_import(m: &crate::module::ModuleInner, kind: &ImportKind, got: &ExternT
                 )
         }
         (ImportKind::Memory(t), ExternType::Memory(g)) => {
-            limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
+            t.is_64() == g.is_64()
+                && t.page_size_log2() == g.page_size_log2()
+                && limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
         }
         _ => false,
     }
@@ -273,7 +275,8 @@ pub(crate) fn instantiate<T>(
     let mut data_inits = Vec::new();
     for (i, seg) in m.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
-            let off = offset.eval(global_val, |f| funcref(&data, f)) as u32;
+            // An i32 offset, or an i64 one for a 64-bit memory.
+            let off = offset.eval(global_val, |f| funcref(&data, f)) as u64;
             data_inits.push((data.memories[*memory as usize], off, i));
         }
     }
@@ -306,7 +309,7 @@ pub(crate) fn instantiate<T>(
     for (mem, off, seg) in data_inits {
         let bytes = &m.datas[seg].bytes;
         let mem = &mut inner.memories[mem as usize].bytes;
-        let start = off as usize;
+        let start = usize::try_from(off).unwrap_or(usize::MAX);
         match start.checked_add(bytes.len()) {
             Some(end) if end <= mem.len() => mem[start..end].copy_from_slice(bytes),
             _ => return Err(trap(TrapKind::MemoryOutOfBounds)),
@@ -325,7 +328,7 @@ fn check_segments_fit(
     inner: &super::store::StoreInner,
     data: &InstanceData,
     elem_inits: &[(u32, u32, usize)],
-    data_inits: &[(u32, u32, usize)],
+    data_inits: &[(u32, u64, usize)],
     m: &crate::module::ModuleInner,
 ) -> Result<()> {
     for &(table, off, seg) in elem_inits {
@@ -337,7 +340,7 @@ fn check_segments_fit(
         }
     }
     for &(mem, off, seg) in data_inits {
-        let end = u64::from(off) + m.datas[seg].bytes.len() as u64;
+        let end = off.saturating_add(m.datas[seg].bytes.len() as u64);
         if end > inner.memories[mem as usize].bytes.len() as u64 {
             return Err(Error::new(ErrorKind::Instantiate(format!(
                 "data segment does not fit (segment {seg})"

@@ -2,17 +2,15 @@
 
 use super::store::{AsContext, AsContextMut, StoreLimits, Stored};
 use crate::error::{Error, ErrorKind, Result};
-use crate::types::{MemoryType, WASM_PAGE_SIZE};
-
-/// Largest number of pages a 32-bit memory can have.
-const MAX_PAGES_32: u64 = 65536;
+use crate::types::MemoryType;
 
 /// A linear memory's bytes and limits.
 #[derive(Debug)]
 pub(crate) struct MemoryData {
     pub bytes: Vec<u8>,
-    /// Declared maximum in pages, if any.
-    pub max: Option<u64>,
+    /// The type it was created with (limits in pages, address width, page
+    /// size); its minimum is not updated as the memory grows.
+    ty: MemoryType,
     /// The store's limit on this memory's size in bytes, if any.
     pub limit_bytes: Option<u64>,
 }
@@ -27,7 +25,16 @@ impl MemoryData {
                 "the store's limit of {count} memories is reached"
             )));
         }
-        let bytes = ty.minimum().saturating_mul(WASM_PAGE_SIZE);
+        if !matches!(ty.page_size_log2(), 0 | 16) {
+            return Err(fail(format!(
+                "page size {} is not supported (1 or 65536 bytes)",
+                ty.page_size()
+            )));
+        }
+        if ty.minimum() > ty.address_space_pages() {
+            return Err(fail("memory larger than its address space".into()));
+        }
+        let bytes = ty.minimum().saturating_mul(ty.page_size());
         if let Some(limit) = limits.max_memory_bytes
             && bytes > limit
         {
@@ -46,18 +53,29 @@ impl MemoryData {
         v.resize(len, 0);
         Ok(MemoryData {
             bytes: v,
-            max: ty.maximum(),
+            ty: *ty,
             limit_bytes: limits.max_memory_bytes,
         })
     }
 
     /// Current size in pages.
     pub(crate) fn pages(&self) -> u64 {
-        self.bytes.len() as u64 / WASM_PAGE_SIZE
+        self.bytes.len() as u64 >> self.ty.page_size_log2()
     }
 
+    /// Whether addresses are 64-bit.
+    pub(crate) fn is_64(&self) -> bool {
+        self.ty.is_64()
+    }
+
+    /// The memory's type now: the minimum is the current size.
     pub(crate) fn ty(&self) -> MemoryType {
-        MemoryType::new(self.pages() as u32, self.max.map(|m| m as u32))
+        let t = if self.ty.is_64() {
+            MemoryType::new64(self.pages(), self.ty.maximum())
+        } else {
+            MemoryType::new(self.pages() as u32, self.ty.maximum().map(|m| m as u32))
+        };
+        t.with_page_size_log2(self.ty.page_size_log2())
     }
 
     /// Grows by `delta` pages; returns the old size, or `None` if the limit
@@ -65,17 +83,15 @@ impl MemoryData {
     pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        let limit = self.max.unwrap_or(MAX_PAGES_32).min(MAX_PAGES_32);
-        if new > limit {
+        let space = self.ty.address_space_pages();
+        if new > self.ty.maximum().unwrap_or(space).min(space) {
             return None;
         }
-        if self
-            .limit_bytes
-            .is_some_and(|limit| new * WASM_PAGE_SIZE > limit)
-        {
+        let new_bytes = new.checked_mul(self.ty.page_size())?;
+        if self.limit_bytes.is_some_and(|limit| new_bytes > limit) {
             return None;
         }
-        let new_len = usize::try_from(new * WASM_PAGE_SIZE).ok()?;
+        let new_len = usize::try_from(new_bytes).ok()?;
         let extra = new_len - self.bytes.len();
         self.bytes.try_reserve_exact(extra).ok()?;
         self.bytes.resize(new_len, 0);

@@ -1,0 +1,97 @@
+;; memory64 beyond the spec suite: addresses around 2^32 and near 2^64,
+;; offsets too wide for 32 bits, growth, bulk operations across 32- and
+;; 64-bit memories, and memories with one-byte pages.
+
+(module
+  (memory $m i64 1 3)
+  (memory $n 1)
+  (data (memory $m) (i64.const 0xfffc) "\01\02\03\04")
+  (func (export "load") (param i64) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "load32") (param i64) (result i32) (i32.load (local.get 0)))
+  (func (export "store") (param i64 i32) (i32.store8 (local.get 0) (local.get 1)))
+  ;; An address of 2^32 + 2 wraps to nothing: it is out of bounds.
+  (func (export "above4g") (result i32) (i32.load8_u (i64.const 0x1_0000_0002)))
+  ;; A static offset wider than 32 bits.
+  (func (export "wide_offset") (param i64) (result i32)
+    (i32.load8_u offset=0x1_0000_0000 (local.get 0)))
+  ;; Offsets that carry past 2^64 trap instead of wrapping to a small address.
+  (func (export "near_top") (param i64) (result i32)
+    (i32.load8_u offset=0xffff_ffff_ffff_fff0 (local.get 0)))
+  (func (export "v128_top") (param i64) (result i64)
+    (i64x2.extract_lane 0 (v128.load offset=0xfff0 (local.get 0))))
+  (func (export "size") (result i64) (memory.size $m))
+  (func (export "grow") (param i64) (result i64) (memory.grow $m (local.get 0)))
+  (func (export "fill") (param i64 i32 i64) (memory.fill $m (local.get 0) (local.get 1) (local.get 2)))
+  ;; Copies between the two: the length is an i32 when either side is 32-bit.
+  (func (export "copy_to_32") (param i32 i64 i32)
+    (memory.copy $n $m (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy_to_64") (param i64 i32 i32)
+    (memory.copy $m $n (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "load_n") (param i32) (result i32) (i32.load8_u $n (local.get 0)))
+)
+
+(assert_return (invoke "load" (i64.const 0xfffc)) (i32.const 1))
+(assert_return (invoke "load32" (i64.const 0xfffc)) (i32.const 0x04030201))
+(assert_trap (invoke "load32" (i64.const 0xfffd)) "out of bounds memory access")
+(assert_trap (invoke "load" (i64.const 0x1_0000_fffc)) "out of bounds memory access")
+(assert_trap (invoke "load" (i64.const -1)) "out of bounds memory access")
+(assert_trap (invoke "above4g") "out of bounds memory access")
+(assert_trap (invoke "wide_offset" (i64.const 0)) "out of bounds memory access")
+(assert_trap (invoke "wide_offset" (i64.const -0x1_0000_0000)) "out of bounds memory access")
+(assert_trap (invoke "near_top" (i64.const 0x10)) "out of bounds memory access")
+(assert_trap (invoke "near_top" (i64.const 0x20)) "out of bounds memory access")
+(assert_return (invoke "v128_top" (i64.const 0)) (i64.const 0))
+(assert_trap (invoke "v128_top" (i64.const 1)) "out of bounds memory access")
+(assert_return (invoke "size") (i64.const 1))
+(assert_return (invoke "grow" (i64.const 1)) (i64.const 1))
+(assert_return (invoke "size") (i64.const 2))
+(assert_return (invoke "load" (i64.const 0x1fffe)) (i32.const 0))
+;; Past the declared maximum, and a delta that no memory can reach.
+(assert_return (invoke "grow" (i64.const 2)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const 0x1_0000_0000_0000)) (i64.const -1))
+(assert_return (invoke "grow" (i64.const -1)) (i64.const -1))
+(assert_return (invoke "size") (i64.const 2))
+(invoke "fill" (i64.const 0x1fff0) (i32.const 7) (i64.const 16))
+(assert_return (invoke "load" (i64.const 0x1ffff)) (i32.const 7))
+(assert_trap (invoke "fill" (i64.const 0x1fff0) (i32.const 7) (i64.const 17)) "out of bounds memory access")
+(assert_trap (invoke "fill" (i64.const 1) (i32.const 7) (i64.const -1)) "out of bounds memory access")
+(invoke "copy_to_32" (i32.const 10) (i64.const 0xfffc) (i32.const 4))
+(assert_return (invoke "load_n" (i32.const 13)) (i32.const 4))
+(invoke "copy_to_64" (i64.const 0x1fff0) (i32.const 10) (i32.const 2))
+(assert_return (invoke "load" (i64.const 0x1fff1)) (i32.const 2))
+(assert_trap (invoke "copy_to_32" (i32.const 0) (i64.const 0x1_0000_0000) (i32.const 1)) "out of bounds memory access")
+
+;; One-byte pages: the memory is exactly as large as asked, in a 64-bit
+;; address space too.
+(module
+  (memory $b 5 8 (pagesize 1))
+  (memory $c i64 3 (pagesize 1))
+  (func (export "size_b") (result i32) (memory.size $b))
+  (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+  (func (export "store_b") (param i32 i32) (i32.store8 $b (local.get 0) (local.get 1)))
+  (func (export "load_b") (param i32) (result i32) (i32.load8_u $b (local.get 0)))
+  (func (export "load_c") (param i64) (result i32) (i32.load16_u $c (local.get 0)))
+  (func (export "grow_c") (param i64) (result i64) (memory.grow $c (local.get 0)))
+)
+(assert_return (invoke "size_b") (i32.const 5))
+(invoke "store_b" (i32.const 4) (i32.const 9))
+(assert_return (invoke "load_b" (i32.const 4)) (i32.const 9))
+(assert_trap (invoke "load_b" (i32.const 5)) "out of bounds memory access")
+(assert_return (invoke "grow_b" (i32.const 3)) (i32.const 5))
+(assert_return (invoke "load_b" (i32.const 7)) (i32.const 0))
+(assert_return (invoke "grow_b" (i32.const 1)) (i32.const -1))
+(assert_return (invoke "load_c" (i64.const 1)) (i32.const 0))
+(assert_trap (invoke "load_c" (i64.const 2)) "out of bounds memory access")
+(assert_return (invoke "grow_c" (i64.const 1)) (i64.const 3))
+(assert_return (invoke "load_c" (i64.const 2)) (i32.const 0))
+
+;; Imports match on address width and page size as well as limits.
+(module $exp
+  (memory (export "m64") i64 1)
+  (memory (export "small") 1 (pagesize 1)))
+(register "exp" $exp)
+(module (import "exp" "m64" (memory i64 1)))
+(module (import "exp" "small" (memory 1 (pagesize 1))))
+(assert_unlinkable (module (import "exp" "m64" (memory 1))) "incompatible import type")
+(assert_unlinkable (module (import "exp" "small" (memory 1))) "incompatible import type")
+(assert_unlinkable (module (import "exp" "small" (memory i64 1 (pagesize 1)))) "incompatible import type")
