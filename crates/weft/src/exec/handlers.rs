@@ -222,6 +222,24 @@ impl Regs {
     fn fp(self, stack: &[u64]) -> usize {
         (self.ptr as usize - stack.as_ptr() as usize) / std::mem::size_of::<u64>()
     }
+
+    /// The cells from this frame's slot 0 to the end of `stack` (the value
+    /// stack this frame lives on), as a slice made from the frame pointer
+    /// itself. Taking the slice from the stack's `Vec` instead would be a
+    /// fresh unique borrow of the whole buffer, after which the frame
+    /// pointer (derived from an earlier borrow) may no longer be used under
+    /// Rust's aliasing rules; a slice derived from the pointer is a reborrow
+    /// of it, and the pointer stays valid once the slice is gone.
+    fn frame_mut<'f>(self, stack: &[u64]) -> &'f mut [u64] {
+        let len = stack.len() - self.fp(stack);
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(len, self.len);
+        // SAFETY: by the type's invariant `ptr` points at cell `fp` of the
+        // live value stack, which has `len` cells from there; the caller
+        // uses no other reference into the stack while the slice lives (it
+        // only reads the stack's length to call this).
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, len) }
+    }
 }
 
 /// One operand's cell, read as the type an instruction works on.
@@ -2120,8 +2138,7 @@ fn simd(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
 
 #[inline(never)]
 fn simd_at(ins: &Instr, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
-    let fp = regs.fp(ctx.stack);
-    let frame = &mut ctx.stack[fp..];
+    let frame = regs.frame_mut(ctx.stack);
     let m = match *ins {
         Instr::MemN { mem, .. } => {
             ctx.inner.instances[ctx.instance as usize].memories[mem as usize] as usize
