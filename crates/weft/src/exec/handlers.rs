@@ -1369,18 +1369,31 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _
     let (sig, base, index, table) = operands!(ip, Instr::CallIndirect {
         sig, base, index, table
     } => (sig, base, index, table));
-    let f = tri!(indirect_callee(
-        ctx,
-        table,
-        regs.arg(index, acc!(ACC_A)).u32(),
-        sig
-    ));
-    call_store_func(f, base, ip, mem, ctx)
+    // The same checks as `indirect_callee`, written out: through that
+    // function's `Result` this handler ran 1.6% more instructions on the
+    // dispatch benchmark (callgrind).
+    let inner = &*ctx.inner;
+    let t = if table == 0 {
+        ctx.table0
+    } else {
+        inner.instances[ctx.instance as usize].tables[table as usize]
+    };
+    let i = regs.arg(index, acc!(ACC_A)).u32();
+    let Some(&cell) = inner.tables[t as usize].elems.get(i as usize) else {
+        return Exit::Trap(TrapKind::UndefinedElement);
+    };
+    let Some(f) = cell.checked_sub(1) else {
+        return Exit::Trap(TrapKind::UninitializedElement);
+    };
+    if inner.funcs[f as usize].sig() != sig {
+        return Exit::Trap(TrapKind::BadSignature);
+    }
+    call_store_func(f as u32, base, ip, mem, ctx)
 }
 
 /// The store function at element `i` of table `table` of the current
-/// instance, checked against the expected signature `sig`.
-#[inline(always)]
+/// instance, checked against the expected signature `sig` (for tail calls;
+/// `call_indirect` has the same checks inline).
 fn indirect_callee(
     ctx: &Ctx<'_>,
     table: u16,
