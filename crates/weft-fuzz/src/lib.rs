@@ -49,8 +49,7 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     c.compact_imports_enabled = false;
     c.multibyte_array_access_enabled = false;
     c.acquire_release_atomics_enabled = false;
-    // memory64 brings 64-bit tables (table64), which weft does not run yet.
-    c.memory64_enabled = false;
+    c.max_memory64_bytes = c.max_memory64_bytes.min(16 << 20);
     c.max_memories = c.max_memories.min(2);
     c.max_memory32_bytes = c.max_memory32_bytes.min(16 << 20);
     c.max_tables = c.max_tables.min(4);

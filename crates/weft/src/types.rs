@@ -164,35 +164,64 @@ impl fmt::Display for GlobalType {
     }
 }
 
-/// The type of a table: element type and limits (in elements).
+/// The type of a table: element type, limits (in elements), and whether
+/// its indices are 64-bit (table64).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TableType {
     element: ValType,
-    min: u32,
-    max: Option<u32>,
+    min: u64,
+    max: Option<u64>,
+    table64: bool,
 }
 
 impl TableType {
-    /// Creates a table type. `element` must be a reference type.
+    /// Creates a table type with 32-bit indices. `element` must be a
+    /// reference type.
     pub fn new(element: ValType, min: u32, max: Option<u32>) -> Self {
-        TableType { element, min, max }
+        TableType {
+            element,
+            min: u64::from(min),
+            max: max.map(u64::from),
+            table64: false,
+        }
+    }
+    /// Creates a table type with 64-bit indices (table64).
+    pub fn new64(element: ValType, min: u64, max: Option<u64>) -> Self {
+        TableType {
+            element,
+            min,
+            max,
+            table64: true,
+        }
     }
     /// Element type.
     pub fn element(&self) -> ValType {
         self.element
     }
     /// Minimum size in elements.
-    pub fn minimum(&self) -> u32 {
+    pub fn minimum(&self) -> u64 {
         self.min
     }
     /// Maximum size in elements, if bounded.
-    pub fn maximum(&self) -> Option<u32> {
+    pub fn maximum(&self) -> Option<u64> {
         self.max
+    }
+    /// Whether indices are 64-bit (table64).
+    pub fn is_64(&self) -> bool {
+        self.table64
+    }
+    /// The same type with minimum `min`.
+    pub(crate) fn with_minimum(mut self, min: u64) -> Self {
+        self.min = min;
+        self
     }
 }
 
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.table64 {
+            write!(f, "i64 ")?;
+        }
         write!(f, "{}", self.min)?;
         if let Some(m) = self.max {
             write!(f, " {m}")?;

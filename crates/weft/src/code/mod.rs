@@ -554,6 +554,11 @@ macro_rules! define_instrs {
             /// `addr += offset` on a 64-bit address, trapping out of bounds
             /// past 2^64: a memory64 offset too wide for `MemN`.
             AddOffset64 { addr: Slot, offset: u64 },
+            /// `dst = min(src, u32::MAX)`: the index of a 64-bit table
+            /// (table64) for `call_indirect`, which reads 32 bits; tables
+            /// stay below 2^32 elements, so the clamped index is out of
+            /// bounds exactly when the original one is.
+            ClampIndex64 { dst: Slot, src: Slot },
             /// Wide arithmetic: the operands at `args..args + op.arity()`,
             /// the result's low and high halves to `args` and `args + 1`.
             I64Wide { op: WideOp, args: Slot },

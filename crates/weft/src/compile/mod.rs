@@ -39,6 +39,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub globals: &'a [GlobalType],
     /// All memories, imported first.
     pub memories: &'a [crate::types::MemoryType],
+    /// All tables, imported first.
+    pub tables: &'a [crate::types::TableType],
     pub num_imported_funcs: u32,
     /// Emit fuel accounting per basic block.
     pub fuel: bool,
@@ -1346,6 +1348,30 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// Pops the element index of a `call_indirect` through table `table`:
+    /// on a 64-bit table it is clamped to 32 bits first (`ClampIndex64`).
+    fn pop_table_index(&mut self, table: u32) -> Slot {
+        if !self
+            .env
+            .tables
+            .get(table as usize)
+            .is_some_and(|t| t.is_64())
+        {
+            return self.pop_slot();
+        }
+        let e = self.pop();
+        let src = match e.opd {
+            Opd::Temp => e.slot,
+            Opd::Local(l) => l,
+            Opd::Const(c) => {
+                self.emit_const(e.slot, c);
+                e.slot
+            }
+        };
+        self.emit(Instr::ClampIndex64 { dst: e.slot, src });
+        e.slot
+    }
+
     /// Whether an access goes to the fast instructions: memory 0, 32-bit.
     fn fast_mem(&self, m: &wasmparser::MemArg, offset: u64) -> Result<bool> {
         let i = mem_index(m, offset)?;
@@ -1553,7 +1579,7 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => {
-                let index = self.pop_slot();
+                let index = self.pop_table_index(table_index);
                 let base = self.call_frame(type_index);
                 let table = u16::try_from(table_index)
                     .map_err(|_| compile_err("table index too large".into(), offset))?;
@@ -1584,7 +1610,7 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => {
-                let index = self.pop_slot();
+                let index = self.pop_table_index(table_index);
                 let base = self.call_frame(type_index);
                 let table = u16::try_from(table_index)
                     .map_err(|_| compile_err("table index too large".into(), offset))?;

@@ -1234,6 +1234,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::ElemDrop { .. } => table_op,
         I::I64Wide { .. } => i64_wide,
         I::AddOffset64 { .. } => add_offset64,
+        I::ClampIndex64 { .. } => clamp_index64,
         I::V128Bin { op, .. } => v128_bin_handler(*op),
         I::V128Un { op, .. } => v128_un_handler(*op),
         I::V128Shift { op, .. } => v128_shift_handler(*op),
@@ -1714,6 +1715,12 @@ fn add_offset64(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exi
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
+fn clamp_index64(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (dst, src) = operands!(ip, Instr::ClampIndex64 { dst, src } => (dst, src));
+    regs.set(dst, regs.get(src).min(u64::from(u32::MAX)));
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
 /// `memory.*` and `data.drop`, out of line.
 #[inline(never)]
 fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
@@ -1785,43 +1792,58 @@ fn table_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
 fn table_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
     let inner = &mut *ctx.inner;
     let inst = &mut inner.instances[ctx.instance as usize];
-    let args3 = |args: Slot| (regs.u32(args), regs.u32(args + 1), regs.u32(args + 2));
+    let tables = &mut inner.tables;
+    // An index or length operand: an i64 on a 64-bit table. Tables stay
+    // below 2^32 elements, so a wider value is clamped to `u32::MAX`, which
+    // is out of bounds (or too much to grow by) exactly as the value is.
+    let idx = |s: Slot, wide: bool| {
+        if wide {
+            u32::try_from(regs.get(s)).unwrap_or(u32::MAX)
+        } else {
+            regs.u32(s)
+        }
+    };
     match *ins {
         Instr::RefFunc { dst, func } => {
             regs.set(dst, u64::from(inst.funcs[func as usize]) + 1);
         }
         Instr::TableGet { dst, index, table } => {
-            let t = inst.tables[table as usize];
-            let elems = &inner.tables[t as usize].elems;
-            let v = elems
-                .get(regs.u32(index) as usize)
+            let t = &tables[inst.tables[table as usize] as usize];
+            let v = t
+                .elems
+                .get(idx(index, t.ty.is_64()) as usize)
                 .ok_or(TrapKind::TableOutOfBounds)?;
             regs.set(dst, *v);
         }
         Instr::TableSet { table, index, val } => {
-            let t = inst.tables[table as usize];
-            let elems = &mut inner.tables[t as usize].elems;
-            let e = elems
-                .get_mut(regs.u32(index) as usize)
+            let t = &mut tables[inst.tables[table as usize] as usize];
+            let i = idx(index, t.ty.is_64());
+            let e = t
+                .elems
+                .get_mut(i as usize)
                 .ok_or(TrapKind::TableOutOfBounds)?;
             *e = regs.get(val);
         }
         Instr::TableSize { dst, table } => {
             let t = inst.tables[table as usize];
-            regs.set(dst, inner.tables[t as usize].elems.len() as u64);
+            regs.set(dst, tables[t as usize].elems.len() as u64);
         }
         Instr::TableGrow { dst, table, args } => {
-            let t = inst.tables[table as usize];
-            let (init, delta) = (regs.get(args), regs.u32(args + 1));
-            let r = inner.tables[t as usize]
-                .grow(delta, init)
-                .unwrap_or(u32::MAX);
-            regs.set(dst, u64::from(r));
+            let t = &mut tables[inst.tables[table as usize] as usize];
+            let wide = t.ty.is_64();
+            let (init, delta) = (regs.get(args), idx(args + 1, wide));
+            let r = match t.grow(delta, init) {
+                Some(old) => u64::from(old),
+                None if wide => u64::MAX,
+                None => u64::from(u32::MAX),
+            };
+            regs.set(dst, r);
         }
         Instr::TableFill { table, args } => {
-            let t = inst.tables[table as usize];
-            let (i, v, n) = (regs.u32(args), regs.get(args + 1), regs.u32(args + 2));
-            bulk::table_fill(&mut inner.tables[t as usize].elems, i, v, n)?;
+            let t = &mut tables[inst.tables[table as usize] as usize];
+            let wide = t.ty.is_64();
+            let (i, v, n) = (idx(args, wide), regs.get(args + 1), idx(args + 2, wide));
+            bulk::table_fill(&mut t.elems, i, v, n)?;
         }
         Instr::TableCopy {
             dst_table,
@@ -1829,22 +1851,18 @@ fn table_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKin
             args,
         } => {
             let (dt, st) = (
-                inst.tables[dst_table as usize],
-                inst.tables[src_table as usize],
+                inst.tables[dst_table as usize] as usize,
+                inst.tables[src_table as usize] as usize,
             );
-            let (d, s, n) = args3(args);
-            bulk::table_copy(&mut inner.tables, dt as usize, st as usize, d, s, n)?;
+            let (dw, sw) = (tables[dt].ty.is_64(), tables[st].ty.is_64());
+            let (d, s, n) = (idx(args, dw), idx(args + 1, sw), idx(args + 2, dw && sw));
+            bulk::table_copy(tables, dt, st, d, s, n)?;
         }
         Instr::TableInit { table, elem, args } => {
-            let t = inst.tables[table as usize];
-            let (d, s, n) = args3(args);
-            bulk::table_init(
-                &mut inner.tables[t as usize].elems,
-                &inst.elems[elem as usize],
-                d,
-                s,
-                n,
-            )?;
+            let t = &mut tables[inst.tables[table as usize] as usize];
+            let d = idx(args, t.ty.is_64());
+            let (s, n) = (regs.u32(args + 1), regs.u32(args + 2));
+            bulk::table_init(&mut t.elems, &inst.elems[elem as usize], d, s, n)?;
         }
         Instr::ElemDrop { elem } => inst.elems[elem as usize] = Box::new([]),
         _ => unreachable!("handler attached to the wrong instruction"),

@@ -180,6 +180,7 @@ impl ModuleInner {
             funcs: &self.funcs,
             globals: &self.globals,
             memories: &self.memories,
+            tables: &self.tables,
             num_imported_funcs: self.num_imported_funcs,
             fuel: config.consume_fuel,
             interruptible: config.interruptible,

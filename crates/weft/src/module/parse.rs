@@ -53,14 +53,12 @@ fn func_type(ty: &wasmparser::FuncType, offset: u64) -> Result<FuncType> {
 
 fn table_type(ty: &wasmparser::TableType, offset: u64) -> Result<TableType> {
     let elem = val_type(wasmparser::ValType::Ref(ty.element_type), offset)?;
-    if ty.table64 {
-        return Err(unsupported("table64", offset));
-    }
-    Ok(TableType::new(
-        elem,
-        ty.initial as u32,
-        ty.maximum.map(|m| m as u32),
-    ))
+    Ok(if ty.table64 {
+        TableType::new64(elem, ty.initial, ty.maximum)
+    } else {
+        // The validator bounds a 32-bit table's limits to 32 bits.
+        TableType::new(elem, ty.initial as u32, ty.maximum.map(|m| m as u32))
+    })
 }
 
 fn memory_type(ty: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType> {

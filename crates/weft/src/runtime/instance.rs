@@ -130,12 +130,8 @@ fn check_import(m: &crate::module::ModuleInner, kind: &ImportKind, got: &ExternT
         (ImportKind::Global(t), ExternType::Global(g)) => t == g,
         (ImportKind::Table(t), ExternType::Table(g)) => {
             t.element() == g.element()
-                && limits_match(
-                    u64::from(g.minimum()),
-                    g.maximum().map(u64::from),
-                    u64::from(t.minimum()),
-                    t.maximum().map(u64::from),
-                )
+                && t.is_64() == g.is_64()
+                && limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
         }
         (ImportKind::Memory(t), ExternType::Memory(g)) => {
             t.is_64() == g.is_64()
@@ -266,7 +262,10 @@ pub(crate) fn instantiate<T>(
             .map(|e| e.eval(global_val, |f| funcref(&data, f)) as u64)
             .collect();
         if let ElemMode::Active { table, offset } = &seg.mode {
-            let off = offset.eval(global_val, |f| funcref(&data, f)) as u32;
+            // An i64 offset on a 64-bit table; tables stay below 2^32
+            // elements, so a larger offset is out of bounds either way.
+            let off = u32::try_from(offset.eval(global_val, |f| funcref(&data, f)) as u64)
+                .unwrap_or(u32::MAX);
             elem_inits.push((data.tables[*table as usize], off, i));
         }
         elems.push(items);

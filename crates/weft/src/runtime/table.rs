@@ -31,7 +31,7 @@ impl TableData {
                 "the store's limit of {count} tables is reached"
             )));
         }
-        let n = u64::from(ty.minimum());
+        let n = ty.minimum();
         if n > MAX_TABLE_ELEMS {
             return Err(fail(format!(
                 "table of {n} elements is larger than weft's limit"
@@ -52,18 +52,15 @@ impl TableData {
     }
 
     pub(crate) fn current_ty(&self) -> TableType {
-        TableType::new(
-            self.ty.element(),
-            self.elems.len() as u32,
-            self.ty.maximum(),
-        )
+        self.ty.with_minimum(self.elems.len() as u64)
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size.
+    /// Tables never reach 2^32 elements (`MAX_TABLE_ELEMS`).
     pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
         let old = self.elems.len() as u32;
         let new = old.checked_add(delta)?;
-        if self.ty.maximum().is_some_and(|max| new > max) {
+        if self.ty.maximum().is_some_and(|max| u64::from(new) > max) {
             return None;
         }
         if u64::from(new) > MAX_TABLE_ELEMS || self.limit.is_some_and(|l| new > l) {
