@@ -290,6 +290,11 @@ impl MemoryType {
         1u64.checked_shl(u32::from(self.page_size_log2))
             .unwrap_or(0)
     }
+    /// The same type with minimum `min` (pages).
+    pub(crate) fn with_minimum(mut self, min: u64) -> Self {
+        self.min = min;
+        self
+    }
     /// The page size as a power of two.
     pub fn page_size_log2(&self) -> u8 {
         self.page_size_log2

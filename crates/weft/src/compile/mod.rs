@@ -1260,6 +1260,67 @@ impl Translator<'_> {
         base
     }
 
+    /// `call` of module function `function_index`, or `return_call` when
+    /// `tail`.
+    fn call(&mut self, function_index: u32, tail: bool) {
+        let ty = self.env.funcs[function_index as usize];
+        let base = self.call_frame(ty);
+        let imports = self.env.num_imported_funcs;
+        self.emit(match (function_index < imports, tail) {
+            (true, false) => Instr::CallImport {
+                func: function_index,
+                base,
+            },
+            (true, true) => Instr::ReturnCallImport {
+                func: function_index,
+                base,
+            },
+            (false, false) => Instr::Call {
+                func: function_index - imports,
+                base,
+            },
+            (false, true) => Instr::ReturnCall {
+                func: function_index - imports,
+                base,
+            },
+        });
+        if tail {
+            self.tail_call_return();
+        }
+    }
+
+    /// `call_indirect`, or `return_call_indirect` when `tail`.
+    fn call_indirect(
+        &mut self,
+        type_index: u32,
+        table_index: u32,
+        offset: u64,
+        tail: bool,
+    ) -> Result<()> {
+        let index = self.pop_table_index(table_index);
+        let base = self.call_frame(type_index);
+        let table = u16::try_from(table_index)
+            .map_err(|_| compile_err("table index too large".into(), offset))?;
+        let sig = self.env.sig_ids[type_index as usize];
+        if tail {
+            self.emit(Instr::ReturnCallIndirect {
+                sig,
+                base,
+                index,
+                table,
+            });
+            self.tail_call_return();
+        } else {
+            self.emit(Instr::CallIndirect {
+                sig,
+                base,
+                index,
+                table,
+            });
+        }
+        Ok(())
+    }
+
     /// What follows a tail call: a wasm callee never comes back here, a host
     /// callee leaves its results where a call's results go, and they are
     /// returned as this function's.
@@ -1560,68 +1621,16 @@ impl Translator<'_> {
                 self.emit_return();
                 self.set_unreachable();
             }
-            O::Call { function_index } => {
-                let ty = self.env.funcs[function_index as usize];
-                let base = self.call_frame(ty);
-                if function_index < self.env.num_imported_funcs {
-                    self.emit(I::CallImport {
-                        func: function_index,
-                        base,
-                    });
-                } else {
-                    self.emit(I::Call {
-                        func: function_index - self.env.num_imported_funcs,
-                        base,
-                    });
-                }
-            }
+            O::Call { function_index } => self.call(function_index, false),
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let index = self.pop_table_index(table_index);
-                let base = self.call_frame(type_index);
-                let table = u16::try_from(table_index)
-                    .map_err(|_| compile_err("table index too large".into(), offset))?;
-                self.emit(I::CallIndirect {
-                    sig: self.env.sig_ids[type_index as usize],
-                    base,
-                    index,
-                    table,
-                });
-            }
-            O::ReturnCall { function_index } => {
-                let ty = self.env.funcs[function_index as usize];
-                let base = self.call_frame(ty);
-                if function_index < self.env.num_imported_funcs {
-                    self.emit(I::ReturnCallImport {
-                        func: function_index,
-                        base,
-                    });
-                } else {
-                    self.emit(I::ReturnCall {
-                        func: function_index - self.env.num_imported_funcs,
-                        base,
-                    });
-                }
-                self.tail_call_return();
-            }
+            } => self.call_indirect(type_index, table_index, offset, false)?,
+            O::ReturnCall { function_index } => self.call(function_index, true),
             O::ReturnCallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let index = self.pop_table_index(table_index);
-                let base = self.call_frame(type_index);
-                let table = u16::try_from(table_index)
-                    .map_err(|_| compile_err("table index too large".into(), offset))?;
-                self.emit(I::ReturnCallIndirect {
-                    sig: self.env.sig_ids[type_index as usize],
-                    base,
-                    index,
-                    table,
-                });
-                self.tail_call_return();
-            }
+            } => self.call_indirect(type_index, table_index, offset, true)?,
             O::Drop => {
                 self.pop();
             }

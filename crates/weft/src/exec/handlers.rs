@@ -1478,14 +1478,7 @@ fn tail_enter(ctx: &mut Ctx<'_>, instance: u32, func: u32, base: Slot, mem: Mem)
         return Exit::Trap(TrapKind::StackOverflow);
     };
     let fp = top.fp;
-    let need = fp + frame_size;
-    if need > ctx.stack.len() {
-        if need > ctx.max_cells {
-            return Exit::Trap(TrapKind::StackOverflow);
-        }
-        let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
-        ctx.stack.resize(len, 0);
-    }
+    tri!(grow_stack(ctx.stack, fp + frame_size, ctx.max_cells));
     let from = fp + base as usize;
     ctx.stack.copy_within(from..from + params, fp);
     ctx.stack[fp + params..fp + locals].fill(0);
@@ -1588,19 +1581,26 @@ fn enter_slow(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip, mem: Mem) ->
         return Exit::Trap(TrapKind::StackOverflow);
     };
     let need = caller.fp + base as usize + frame_size;
-    if need > ctx.stack.len() {
-        if need > ctx.max_cells {
-            return Exit::Trap(TrapKind::StackOverflow);
-        }
-        let len = need.max(ctx.stack.len() * 2).min(ctx.max_cells);
-        ctx.stack.resize(len, 0);
-    }
+    tri!(grow_stack(ctx.stack, need, ctx.max_cells));
     ctx.frames.reserve(1);
     match enter_fast(ctx, func, base, resume) {
         Some((ip, regs)) => dispatch!(ip, regs, mem, ctx, 0.0),
         // Not reached: everything `enter_fast` checks was made to hold.
         None => Exit::Trap(TrapKind::StackOverflow),
     }
+}
+
+/// Grows the value stack to at least `need` cells (doubling, up to
+/// `max_cells`), or fails with stack exhaustion past `max_cells`.
+fn grow_stack(stack: &mut Vec<u64>, need: usize, max_cells: usize) -> Result<(), TrapKind> {
+    if need > stack.len() {
+        if need > max_cells {
+            return Err(TrapKind::StackOverflow);
+        }
+        let len = need.max(stack.len() * 2).min(max_cells);
+        stack.resize(len, 0);
+    }
+    Ok(())
 }
 
 /// Makes `instance` the current one; returns its memory 0.

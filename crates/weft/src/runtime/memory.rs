@@ -70,12 +70,7 @@ impl MemoryData {
 
     /// The memory's type now: the minimum is the current size.
     pub(crate) fn ty(&self) -> MemoryType {
-        let t = if self.ty.is_64() {
-            MemoryType::new64(self.pages(), self.ty.maximum())
-        } else {
-            MemoryType::new(self.pages() as u32, self.ty.maximum().map(|m| m as u32))
-        };
-        t.with_page_size_log2(self.ty.page_size_log2())
+        self.ty.with_minimum(self.pages())
     }
 
     /// Grows by `delta` pages; returns the old size, or `None` if the limit
