@@ -95,6 +95,8 @@ fn weft_bits(v: &Val) -> u128 {
         Val::V128(x) => x,
         Val::FuncRef(f) => u128::from(f.is_some()),
         Val::ExternRef(e) => u128::from(e.is_some()),
+        Val::AnyRef(r) => u128::from(r.is_some()),
+        Val::ExnRef(r) => u128::from(r.is_some()),
     }
 }
 
@@ -310,7 +312,7 @@ fn compare_state(
                     return Err(diverge(what, a, b));
                 }
             }
-            weft::Extern::Func(_) => {}
+            weft::Extern::Func(_) | weft::Extern::Tag(_) => {}
         }
     }
     Ok(())

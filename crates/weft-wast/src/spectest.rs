@@ -28,7 +28,7 @@ pub(crate) fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(
         linker.define(&mut *store, "spectest", name, global)?;
     }
 
-    let table_ty = TableType::new(ValType::FuncRef, 10, Some(20));
+    let table_ty = TableType::new(ValType::FUNCREF, 10, Some(20));
     let table = Table::new(&mut *store, table_ty, Val::FuncRef(None))?;
     linker.define(&mut *store, "spectest", "table", table)?;
 

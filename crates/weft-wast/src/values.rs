@@ -11,6 +11,8 @@ use weft::{ExternRef, Store, Val};
 enum RefKind {
     Func,
     Extern,
+    Any,
+    Exn,
 }
 
 fn ref_kind(heap: &HeapType<'_>) -> Result<RefKind, String> {
@@ -18,6 +20,13 @@ fn ref_kind(heap: &HeapType<'_>) -> Result<RefKind, String> {
         HeapType::Abstract { shared: false, ty } => match ty {
             AbstractHeapType::Func | AbstractHeapType::NoFunc => Ok(RefKind::Func),
             AbstractHeapType::Extern | AbstractHeapType::NoExtern => Ok(RefKind::Extern),
+            AbstractHeapType::Any
+            | AbstractHeapType::Eq
+            | AbstractHeapType::I31
+            | AbstractHeapType::Struct
+            | AbstractHeapType::Array
+            | AbstractHeapType::None => Ok(RefKind::Any),
+            AbstractHeapType::Exn | AbstractHeapType::NoExn => Ok(RefKind::Exn),
             other => Err(format!("unsupported reference type {other:?}")),
         },
         other => Err(format!("unsupported reference type {other:?}")),
@@ -39,6 +48,8 @@ pub(crate) fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Strin
         WastArgCore::RefNull(heap) => match ref_kind(heap)? {
             RefKind::Func => Val::FuncRef(None),
             RefKind::Extern => Val::ExternRef(None),
+            RefKind::Any => Val::AnyRef(None),
+            RefKind::Exn => Val::ExnRef(None),
         },
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(&mut *store, *n))),
         WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
@@ -87,11 +98,12 @@ fn matches(store: &Store<()>, val: &Val, expected: &WastRetCore<'_>) -> Result<b
         (WastRetCore::F32(pattern), Val::F32(bits)) => f32_matches(pattern, *bits),
         (WastRetCore::F64(pattern), Val::F64(bits)) => f64_matches(pattern, *bits),
         (WastRetCore::V128(pattern), Val::V128(bits)) => v128_matches(pattern, *bits),
-        (WastRetCore::RefNull(None), Val::FuncRef(r)) => r.is_none(),
-        (WastRetCore::RefNull(None), Val::ExternRef(r)) => r.is_none(),
+        (WastRetCore::RefNull(None), val) => is_null(val),
         (WastRetCore::RefNull(Some(heap)), val) => match (ref_kind(heap)?, val) {
-            (RefKind::Func, Val::FuncRef(r)) => r.is_none(),
-            (RefKind::Extern, Val::ExternRef(r)) => r.is_none(),
+            (RefKind::Func, Val::FuncRef(_))
+            | (RefKind::Extern, Val::ExternRef(_))
+            | (RefKind::Any, Val::AnyRef(_))
+            | (RefKind::Exn, Val::ExnRef(_)) => is_null(val),
             _ => false,
         },
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
@@ -124,6 +136,13 @@ fn matches(store: &Store<()>, val: &Val, expected: &WastRetCore<'_>) -> Result<b
         }
         _ => false,
     })
+}
+
+fn is_null(val: &Val) -> bool {
+    matches!(
+        val,
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None)
+    )
 }
 
 fn f32_matches(pattern: &NanPattern<F32>, bits: u32) -> bool {
@@ -175,6 +194,10 @@ pub(crate) fn describe(val: &Val) -> String {
         Val::FuncRef(Some(_)) => "ref.func".to_string(),
         Val::ExternRef(None) => "ref.null extern".to_string(),
         Val::ExternRef(Some(_)) => "ref.extern".to_string(),
+        Val::AnyRef(None) => "ref.null any".to_string(),
+        Val::AnyRef(Some(_)) => "ref.any".to_string(),
+        Val::ExnRef(None) => "ref.null exn".to_string(),
+        Val::ExnRef(Some(_)) => "ref.exn".to_string(),
     }
 }
 
@@ -205,6 +228,8 @@ fn describe_expected(expected: &WastRetCore<'_>) -> String {
         WastRetCore::RefNull(Some(heap)) => match ref_kind(heap) {
             Ok(RefKind::Func) => "ref.null func".to_string(),
             Ok(RefKind::Extern) => "ref.null extern".to_string(),
+            Ok(RefKind::Any) => "ref.null any".to_string(),
+            Ok(RefKind::Exn) => "ref.null exn".to_string(),
             Err(_) => format!("ref.null {heap:?}"),
         },
         WastRetCore::RefExtern(None) => "ref.extern".to_string(),

@@ -217,6 +217,8 @@ pub enum TrapKind {
     StackOverflow,
     /// A null reference was used where a non-null one was needed.
     NullReference,
+    /// `call_ref` or `return_call_ref` of a null function reference.
+    NullFunctionReference,
     /// The store ran out of fuel.
     OutOfFuel,
     /// Execution was interrupted through an `InterruptHandle`.
@@ -238,6 +240,7 @@ impl TrapKind {
             TrapKind::BadConversionToInteger => "invalid conversion to integer",
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::NullReference => "null reference",
+            TrapKind::NullFunctionReference => "null function reference",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Interrupted => "interrupted",
         }

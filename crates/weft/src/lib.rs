@@ -52,9 +52,11 @@ pub use error::{Error, ErrorKind, FrameInfo, LinkError, ModuleError, Result, Tra
 pub use module::{ExportType, ImportType, Module};
 pub use runtime::{
     AsContext, AsContextMut, Caller, Extern, Func, Global, Instance, InterruptHandle, IntoFunc,
-    Linker, Memory, Store, StoreLimits, Table, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller,
+    Linker, Memory, Store, StoreLimits, Table, Tag, TypedFunc, WasmParams, WasmRet, WasmTy,
+    WithCaller,
 };
 pub use types::{
-    ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType, WASM_PAGE_SIZE,
+    ConcreteType, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType,
+    TableType, TagType, ValType, WASM_PAGE_SIZE,
 };
-pub use value::{ExternRef, Val};
+pub use value::{AnyRef, ExnRef, ExternRef, Val};

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::runtime::Func;
 use crate::runtime::store::{AsContext, AsContextMut, StoreInner, Stored};
-use crate::types::ValType;
+use crate::types::{ConcreteType, HeapType, RefType, Top, ValType};
 use std::any::Any;
 
 /// A wasm value. Floats are carried as their bit patterns so NaN payloads
@@ -24,23 +24,35 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// An `externref`; `None` is null.
     ExternRef(Option<ExternRef>),
+    /// A reference of the `any` hierarchy (`anyref`, `eqref`, `i31ref`,
+    /// structs, arrays); `None` is null.
+    AnyRef(Option<AnyRef>),
+    /// An `exnref`; `None` is null.
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
-    /// The value's type.
+    /// The value's type; for a reference, the nullable top type of its
+    /// hierarchy (`funcref`, `externref`, `anyref`, `exnref`): whether it
+    /// also has a more precise type is [`Val::matches`]'s question.
     pub fn ty(&self) -> ValType {
+        let top = |h| ValType::Ref(RefType::new(true, h));
         match self {
             Val::I32(_) => ValType::I32,
             Val::I64(_) => ValType::I64,
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => top(HeapType::Func),
+            Val::ExternRef(_) => top(HeapType::Extern),
+            Val::AnyRef(_) => top(HeapType::Any),
+            Val::ExnRef(_) => top(HeapType::Exn),
         }
     }
 
-    /// The zero (or null) value of a type.
+    /// The zero value of a type, or null for a reference type (of a
+    /// concrete type's hierarchy as far as the type alone tells: a concrete
+    /// type gives a null function reference).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -48,8 +60,50 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) => Val::null(r.heap_type().abstract_top().unwrap_or(Top::Func)),
+        }
+    }
+
+    /// The null reference of a hierarchy.
+    pub(crate) fn null(top: Top) -> Val {
+        match top {
+            Top::Func => Val::FuncRef(None),
+            Top::Extern => Val::ExternRef(None),
+            Top::Any => Val::AnyRef(None),
+            Top::Exn => Val::ExnRef(None),
+        }
+    }
+
+    /// Whether this value (of `store`) has type `ty`: numbers by equality,
+    /// references by subtyping (a null one only if `ty` is nullable, a
+    /// function by its defined type).
+    pub fn matches(&self, store: impl AsContext, ty: ValType) -> bool {
+        self.matches_in(&store.as_context().inner, ty)
+    }
+
+    pub(crate) fn matches_in(&self, store: &StoreInner, ty: ValType) -> bool {
+        let ValType::Ref(r) = ty else {
+            return self.ty() == ty;
+        };
+        let reg = store.engine.types();
+        let heap = r.heap_type();
+        let top = reg.heap_top(heap);
+        match *self {
+            Val::FuncRef(None) => r.is_nullable() && top == Some(Top::Func),
+            Val::ExternRef(None) => r.is_nullable() && top == Some(Top::Extern),
+            Val::AnyRef(None) => r.is_nullable() && top == Some(Top::Any),
+            Val::ExnRef(None) => r.is_nullable() && top == Some(Top::Exn),
+            Val::FuncRef(Some(f)) => match store.check(f.0, "function") {
+                Ok(i) => {
+                    let own = ConcreteType(store.funcs[i].sig());
+                    reg.heap_sub(HeapType::Concrete(own), heap)
+                }
+                Err(_) => false,
+            },
+            Val::ExternRef(Some(_)) => heap == HeapType::Extern,
+            Val::AnyRef(Some(_)) => heap == HeapType::Any,
+            Val::ExnRef(Some(_)) => heap == HeapType::Exn,
+            _ => false,
         }
     }
 
@@ -102,9 +156,11 @@ impl Val {
             Val::F32(v) => u128::from(v),
             Val::F64(v) => u128::from(v),
             Val::V128(v) => v,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => 0,
             Val::FuncRef(Some(f)) => store.check(f.0, "function")? as u128 + 1,
             Val::ExternRef(Some(e)) => store.check(e.0, "externref")? as u128 + 1,
+            Val::AnyRef(Some(r)) => u128::from(r.0),
+            Val::ExnRef(Some(r)) => u128::from(r.0),
         })
     }
 
@@ -117,13 +173,24 @@ impl Val {
             ValType::F32 => Val::F32(cell as u32),
             ValType::F64 => Val::F64(cell),
             ValType::V128 => Val::V128(bits),
-            ValType::FuncRef => {
-                Val::FuncRef(cell.checked_sub(1).map(|i| Func(store.stored(i as usize))))
+            ValType::Ref(r) => {
+                let heap = r.heap_type();
+                let top = match heap.abstract_top() {
+                    Some(t) => t,
+                    None => store.engine.types().heap_top(heap).unwrap_or(Top::Func),
+                };
+                let nonnull = std::num::NonZeroU64::new(cell);
+                match top {
+                    Top::Func => {
+                        Val::FuncRef(nonnull.map(|c| Func(store.stored(c.get() as usize - 1))))
+                    }
+                    Top::Extern => Val::ExternRef(
+                        nonnull.map(|c| ExternRef(store.stored(c.get() as usize - 1))),
+                    ),
+                    Top::Any => Val::AnyRef(nonnull.map(|c| AnyRef(c.get()))),
+                    Top::Exn => Val::ExnRef(nonnull.map(|c| ExnRef(c.get()))),
+                }
             }
-            ValType::ExternRef => Val::ExternRef(
-                cell.checked_sub(1)
-                    .map(|i| ExternRef(store.stored(i as usize))),
-            ),
         }
     }
 
@@ -217,3 +284,14 @@ impl ExternRef {
         &*s.inner.externs[s.inner.expect(self.0, "externref")]
     }
 }
+
+/// A non-null reference of the `any` hierarchy. weft does not create GC
+/// objects or `i31` values yet, so no such reference reaches the host
+/// today; the type is here so that `anyref` values (all null) have one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnyRef(u64);
+
+/// A non-null exception reference. weft does not run exception handling
+/// yet, so none reaches the host today (see [`AnyRef`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExnRef(u64);

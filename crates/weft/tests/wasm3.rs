@@ -150,6 +150,12 @@ fn each_new_feature_can_be_switched_off() {
             "(module (func (param i64 i64) (result i64 i64)
                (i64.mul_wide_u (local.get 0) (local.get 1))))",
         ),
+        (
+            "function-references",
+            "(module (type $t (func)) (func (param (ref $t)) (call_ref $t (local.get 0))))",
+        ),
+        ("gc", "(module (rec (type (func)) (type (struct))))"),
+        ("exceptions", "(module (tag (export \"e\")))"),
     ];
     for (name, wat) in cases {
         assert!(

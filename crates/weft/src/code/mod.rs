@@ -461,6 +461,14 @@ macro_rules! define_instrs {
             ReturnCallImport { func: u32, base: Slot },
             #[allow(missing_docs)]
             ReturnCallIndirect { sig: crate::engine::SigId, base: Slot, index: Slot, table: u16 },
+            /// `call_ref`: call the function referenced by slot `callee`
+            /// (its type is the one the validator checked), trapping if it
+            /// is null.
+            CallRef { base: Slot, callee: Slot },
+            /// `return_call_ref`: `CallRef` as a tail call.
+            ReturnCallRef { base: Slot, callee: Slot },
+            /// `ref.as_non_null`: trap if `src` is null.
+            RefAsNonNull { src: Slot },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
             /// `Copy { dst: dst0, src: src0 }`, then `Copy { dst: dst1, src:

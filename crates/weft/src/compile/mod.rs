@@ -1321,6 +1321,99 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// `call_ref` of a function of type `type_index`, or `return_call_ref`
+    /// when `tail`. The reference is read before the callee's frame, which
+    /// covers its slot, is set up.
+    fn call_ref(&mut self, type_index: u32, tail: bool) {
+        let callee = self.pop_slot();
+        let base = self.call_frame(type_index);
+        if tail {
+            self.emit(Instr::ReturnCallRef { base, callee });
+            self.tail_call_return();
+        } else {
+            self.emit(Instr::CallRef { base, callee });
+        }
+    }
+
+    /// Pops the top operand, a reference, into a slot that keeps it on
+    /// every path from here; returns the slot and the entry to push back
+    /// for it.
+    fn pop_ref(&mut self) -> (Slot, Entry) {
+        let e = self.pop();
+        let r = match e.opd {
+            Opd::Temp => (e.slot, e),
+            Opd::Local(l) => (l, e),
+            Opd::Const(c) => {
+                self.emit_const(e.slot, c);
+                (
+                    e.slot,
+                    Entry {
+                        opd: Opd::Temp,
+                        ..e
+                    },
+                )
+            }
+        };
+        // The reference is read again after the next instruction: no
+        // accumulator-only hand-off of it.
+        self.last_result = None;
+        r
+    }
+
+    fn ref_as_non_null(&mut self) {
+        let (src, e) = self.pop_ref();
+        self.emit(Instr::RefAsNonNull { src });
+        self.stack.push(e);
+    }
+
+    /// The branch of `br_on_null`/`br_on_non_null` to label `idx`, taken
+    /// unless `skip` (a conditional branch emitted just before, to be
+    /// patched past it) is.
+    fn br_on_branch(&mut self, idx: usize, skip: usize) {
+        if idx == 0 {
+            self.emit_return();
+        } else {
+            let (n, dest) = self.label(idx);
+            self.emit_branch_moves(n, dest);
+            let pc = self.emit(Instr::Br { target: 0 });
+            self.label_target(idx, pc);
+        }
+        let here = self.here();
+        self.patch(skip, here);
+        self.last_result = None;
+    }
+
+    /// `br_on_null` (`on_null`: branch if the reference is null, with the
+    /// values below it, else keep it) or `br_on_non_null` (branch with the
+    /// reference if it is not null, else drop it).
+    fn br_on_null(&mut self, depth: u32, on_null: bool) {
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        let (r, e) = self.pop_ref();
+        if !on_null {
+            self.stack.push(e);
+        }
+        let (n, dest) = if idx == 0 { (0, 0) } else { self.label(idx) };
+        if idx != 0 && !self.branch_needs_moves(self.stack.len(), n, dest) {
+            let pc = if on_null {
+                self.emit(Instr::BrIfEqz { cond: r, target: 0 })
+            } else {
+                self.emit(Instr::BrIfNez { cond: r, target: 0 })
+            };
+            self.label_target(idx, pc);
+        } else if on_null {
+            let skip = self.emit(Instr::BrIfNez { cond: r, target: 0 });
+            self.br_on_branch(idx, skip);
+        } else {
+            let skip = self.emit(Instr::BrIfEqz { cond: r, target: 0 });
+            self.br_on_branch(idx, skip);
+        }
+        if on_null {
+            self.stack.push(e);
+        } else {
+            self.pop();
+        }
+    }
+
     /// What follows a tail call: a wasm callee never comes back here, a host
     /// callee leaves its results where a call's results go, and they are
     /// returned as this function's.
@@ -1627,6 +1720,11 @@ impl Translator<'_> {
                 table_index,
             } => self.call_indirect(type_index, table_index, offset, false)?,
             O::ReturnCall { function_index } => self.call(function_index, true),
+            O::CallRef { type_index } => self.call_ref(type_index, false),
+            O::ReturnCallRef { type_index } => self.call_ref(type_index, true),
+            O::RefAsNonNull => self.ref_as_non_null(),
+            O::BrOnNull { relative_depth } => self.br_on_null(relative_depth, true),
+            O::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, false),
             O::ReturnCallIndirect {
                 type_index,
                 table_index,

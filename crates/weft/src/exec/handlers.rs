@@ -24,9 +24,12 @@
 
 use super::{Ctx, Exit, Frame, Op, bulk, mem_parts, ops, simd_ops, taken_branch};
 use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, CompiledFunc, Instr, Slot, V128LoadKind};
+use crate::engine::SigId;
 use crate::error::TrapKind;
 use crate::runtime::func::FuncKind;
+use crate::runtime::store::StoreInner;
 use crate::simd;
+use crate::types::ConcreteType;
 use std::sync::atomic::Ordering;
 
 /// The type of every handler.
@@ -1208,6 +1211,9 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::ReturnCall { .. } => return_call,
         I::ReturnCallImport { .. } => return_call_import,
         I::ReturnCallIndirect { .. } => return_call_indirect,
+        I::CallRef { .. } => call_ref,
+        I::ReturnCallRef { .. } => return_call_ref,
+        I::RefAsNonNull { .. } => ref_as_non_null,
         I::Copy { .. } => by_mode!(copy, i.acc_mode(), [0, 2]),
         I::Copy2 { .. } => copy2,
         I::CopyMany { .. } => copy_many,
@@ -1386,7 +1392,8 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _
     let Some(f) = cell.checked_sub(1) else {
         return Exit::Trap(TrapKind::UninitializedElement);
     };
-    if inner.funcs[f as usize].sig() != sig {
+    let own = inner.funcs[f as usize].sig();
+    if own != sig && !sig_sub(inner, own, sig) {
         return Exit::Trap(TrapKind::BadSignature);
     }
     call_store_func(f as u32, base, ip, mem, ctx)
@@ -1395,12 +1402,7 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _
 /// The store function at element `i` of table `table` of the current
 /// instance, checked against the expected signature `sig` (for tail calls;
 /// `call_indirect` has the same checks inline).
-fn indirect_callee(
-    ctx: &Ctx<'_>,
-    table: u16,
-    i: u32,
-    sig: crate::engine::SigId,
-) -> Result<u32, TrapKind> {
+fn indirect_callee(ctx: &Ctx<'_>, table: u16, i: u32, sig: SigId) -> Result<u32, TrapKind> {
     let inner = &*ctx.inner;
     let t = if table == 0 {
         ctx.table0
@@ -1413,10 +1415,22 @@ fn indirect_callee(
     let Some(f) = cell.checked_sub(1) else {
         return Err(TrapKind::UninitializedElement);
     };
-    if inner.funcs[f as usize].sig() != sig {
+    let own = inner.funcs[f as usize].sig();
+    if own != sig && !sig_sub(inner, own, sig) {
         return Err(TrapKind::BadSignature);
     }
     Ok(f as u32)
+}
+
+/// Whether function type `own` is a proper subtype of `want`: the slow
+/// path of the indirect calls' type check, after the ids differ.
+#[cold]
+#[inline(never)]
+fn sig_sub(inner: &StoreInner, own: SigId, want: SigId) -> bool {
+    inner
+        .engine
+        .types()
+        .is_subtype(ConcreteType(own), ConcreteType(want))
 }
 
 fn return_call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
@@ -1436,6 +1450,35 @@ fn return_call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64)
     } => (sig, base, index, table));
     let f = tri!(indirect_callee(ctx, table, regs.u32(index), sig));
     tail_call_store_func(f, base, ip, mem, ctx)
+}
+
+/// The store function a function reference cell names (0 is null).
+#[inline(always)]
+fn func_of_ref(cell: u64) -> Result<u32, TrapKind> {
+    match cell.checked_sub(1) {
+        Some(f) => Ok(f as u32),
+        None => Err(TrapKind::NullFunctionReference),
+    }
+}
+
+fn call_ref(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let (base, callee) = operands!(ip, Instr::CallRef { base, callee } => (base, callee));
+    let f = tri!(func_of_ref(regs.get(callee)));
+    call_store_func(f, base, ip, mem, ctx)
+}
+
+fn return_call_ref(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let (base, callee) = operands!(ip, Instr::ReturnCallRef { base, callee } => (base, callee));
+    let f = tri!(func_of_ref(regs.get(callee)));
+    tail_call_store_func(f, base, ip, mem, ctx)
+}
+
+fn ref_as_non_null(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let src = operands!(ip, Instr::RefAsNonNull { src } => src);
+    if regs.get(src) == 0 {
+        return Exit::Trap(TrapKind::NullReference);
+    }
+    dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 /// A tail call of store function `f` with its arguments at slot `base`:

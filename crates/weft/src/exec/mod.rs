@@ -171,7 +171,7 @@ fn call_host<T>(
     if results
         .iter()
         .zip(h.ty.results())
-        .any(|(v, t)| v.ty() != *t)
+        .any(|(v, t)| !v.matches_in(&store.inner, *t))
     {
         return Err(Error::usage(
             "host function returned a value of the wrong type",

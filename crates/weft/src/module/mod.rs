@@ -13,7 +13,7 @@ pub(crate) use parse::wp_err as parse_wp_err;
 use crate::code::CompiledFunc;
 use crate::engine::{Engine, SigId};
 use crate::error::Result;
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, TagType};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -25,6 +25,7 @@ pub(crate) enum EntityIndex {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 /// An import's declared type.
@@ -35,6 +36,7 @@ pub(crate) enum ImportKind {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    Tag(TagType),
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +77,10 @@ pub(crate) struct DataSegment {
 pub(crate) struct ModuleInner {
     pub engine: Engine,
     pub name: Option<String>,
+    /// The function type of each type index (empty for struct and array
+    /// types: no function has one).
     pub types: Vec<FuncType>,
+    /// The engine's canonical id of each type index.
     pub sig_ids: Vec<SigId>,
     /// Type index of every function (imports first).
     pub funcs: Vec<u32>,
@@ -83,8 +88,13 @@ pub(crate) struct ModuleInner {
     pub num_imported_tables: u32,
     pub num_imported_memories: u32,
     pub num_imported_globals: u32,
+    pub num_imported_tags: u32,
     pub imports: Vec<Import>,
     pub tables: Vec<TableType>,
+    /// Initialisers of the defined tables (`None`: every element null).
+    pub table_inits: Vec<Option<ConstExpr>>,
+    /// All tags, imported first.
+    pub tags: Vec<TagType>,
     pub memories: Vec<MemoryType>,
     pub globals: Vec<GlobalType>,
     /// Initialisers of the defined (non-imported) globals.
@@ -233,6 +243,7 @@ impl ModuleInner {
             ImportKind::Table(t) => ExternType::Table(*t),
             ImportKind::Memory(t) => ExternType::Memory(*t),
             ImportKind::Global(t) => ExternType::Global(*t),
+            ImportKind::Tag(t) => ExternType::Tag(t.clone()),
         }
     }
 
@@ -242,6 +253,7 @@ impl ModuleInner {
             EntityIndex::Table(i) => ExternType::Table(self.tables[i as usize]),
             EntityIndex::Memory(i) => ExternType::Memory(self.memories[i as usize]),
             EntityIndex::Global(i) => ExternType::Global(self.globals[i as usize]),
+            EntityIndex::Tag(i) => ExternType::Tag(self.tags[i as usize].clone()),
         }
     }
 }

@@ -6,11 +6,14 @@ use super::{
     ImportKind, LazySource, ModuleInner,
 };
 use crate::compile;
-use crate::engine::Engine;
+use crate::engine::{Composite, Engine, FieldType, GROUP_LOCAL, SigId, StorageType, SubType};
 use crate::error::{ModuleError, Result};
-use crate::types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use crate::types::{
+    ConcreteType, FuncType, GlobalType, MemoryType, Mutability, TableType, TagType, TypeMap,
+    ValType,
+};
 use std::collections::HashMap;
-use wasmparser::{Parser, Payload, ValidPayload, Validator};
+use wasmparser::{Parser, Payload, UnpackedIndex, ValidPayload, Validator};
 
 /// Converts a wasmparser error into weft's module error.
 pub(crate) fn wp_err(e: wasmparser::BinaryReaderError) -> crate::Error {
@@ -33,26 +36,111 @@ fn unsupported(what: &str, offset: u64) -> crate::Error {
     .into()
 }
 
-fn val_type(ty: wasmparser::ValType, offset: u64) -> Result<ValType> {
-    ValType::from_wasmparser(ty).ok_or_else(|| unsupported("this value type", offset))
+/// Maps the module's type indices to the engine's canonical types, for the
+/// types registered so far.
+fn type_map(ids: &[SigId]) -> impl Fn(UnpackedIndex) -> Option<ConcreteType> + '_ {
+    move |i| match i {
+        UnpackedIndex::Module(i) => ids.get(i as usize).map(|&s| ConcreteType(s)),
+        _ => None,
+    }
 }
 
-fn func_type(ty: &wasmparser::FuncType, offset: u64) -> Result<FuncType> {
+fn val_type(ty: wasmparser::ValType, map: TypeMap<'_>, offset: u64) -> Result<ValType> {
+    ValType::from_wasmparser(ty, map).ok_or_else(|| unsupported("this value type", offset))
+}
+
+fn func_type(ty: &wasmparser::FuncType, map: TypeMap<'_>, offset: u64) -> Result<FuncType> {
     let params = ty
         .params()
         .iter()
-        .map(|t| val_type(*t, offset))
+        .map(|t| val_type(*t, map, offset))
         .collect::<Result<Vec<_>>>()?;
     let results = ty
         .results()
         .iter()
-        .map(|t| val_type(*t, offset))
+        .map(|t| val_type(*t, map, offset))
         .collect::<Result<Vec<_>>>()?;
     Ok(FuncType::new(params, results))
 }
 
-fn table_type(ty: &wasmparser::TableType, offset: u64) -> Result<TableType> {
-    let elem = val_type(wasmparser::ValType::Ref(ty.element_type), offset)?;
+fn field_type(t: &wasmparser::FieldType, map: TypeMap<'_>, offset: u64) -> Result<FieldType> {
+    let storage = match t.element_type {
+        wasmparser::StorageType::I8 => StorageType::I8,
+        wasmparser::StorageType::I16 => StorageType::I16,
+        wasmparser::StorageType::Val(v) => StorageType::Val(val_type(v, map, offset)?),
+    };
+    Ok(FieldType {
+        storage,
+        mutable: t.mutable,
+    })
+}
+
+/// Registers one recursive type group with the engine and appends its
+/// types to the module's type index space.
+fn rec_group(m: &mut ModuleInner, group: &wasmparser::RecGroup, offset: u64) -> Result<()> {
+    let start = m.sig_ids.len() as u32;
+    let n = group.types().len() as u32;
+    let ids = &m.sig_ids;
+    // References to the group's own members are group-local positions.
+    let map = |i: UnpackedIndex| match i {
+        UnpackedIndex::Module(i) if i >= start => {
+            (i - start < n).then(|| ConcreteType(GROUP_LOCAL + i - start))
+        }
+        UnpackedIndex::RecGroup(k) if k < n => Some(ConcreteType(GROUP_LOCAL + k)),
+        i => type_map(ids)(i),
+    };
+    let mut subs = Vec::with_capacity(n as usize);
+    for t in group.types() {
+        let c = &t.composite_type;
+        if c.shared || c.descriptor_idx.is_some() || c.describes_idx.is_some() {
+            return Err(unsupported("this type definition", offset));
+        }
+        let composite = match &c.inner {
+            wasmparser::CompositeInnerType::Func(f) => Composite::Func(func_type(f, &map, offset)?),
+            wasmparser::CompositeInnerType::Struct(st) => Composite::Struct(
+                st.fields
+                    .iter()
+                    .map(|f| field_type(f, &map, offset))
+                    .collect::<Result<_>>()?,
+            ),
+            wasmparser::CompositeInnerType::Array(a) => {
+                Composite::Array(field_type(&a.0, &map, offset)?)
+            }
+            wasmparser::CompositeInnerType::Cont(_) => {
+                return Err(unsupported("continuation types", offset));
+            }
+        };
+        let supertype = match t.supertype_idxs.first() {
+            Some(p) => Some(map(p.unpack()).ok_or_else(|| unsupported("this supertype", offset))?),
+            None => None,
+        };
+        subs.push(SubType {
+            is_final: t.is_final,
+            supertype,
+            composite,
+        });
+    }
+    let first = m
+        .engine
+        .register_group(&subs)
+        .ok_or_else(|| unsupported("a type group this large", offset))?;
+    let reg = m.engine.types();
+    for k in 0..n {
+        let id = first + k;
+        m.sig_ids.push(id);
+        // Function types as the code uses them; struct and array types
+        // have none (no function has them as its type).
+        m.types
+            .push(match reg.get(ConcreteType(id)).map(|i| &i.sub.composite) {
+                Some(Composite::Func(f)) => f.clone(),
+                _ => FuncType::new([], []),
+            });
+    }
+    Ok(())
+}
+
+fn table_type(ty: &wasmparser::TableType, map: TypeMap<'_>, offset: u64) -> Result<TableType> {
+    let elem = val_type(wasmparser::ValType::Ref(ty.element_type), map, offset)?;
     Ok(if ty.table64 {
         TableType::new64(elem, ty.initial, ty.maximum)
     } else {
@@ -74,13 +162,19 @@ fn memory_type(ty: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType> {
     Ok(t.with_page_size_log2(ty.page_size_log2.map_or(16, |l| l as u8)))
 }
 
-fn global_type(ty: &wasmparser::GlobalType, offset: u64) -> Result<GlobalType> {
+fn global_type(ty: &wasmparser::GlobalType, map: TypeMap<'_>, offset: u64) -> Result<GlobalType> {
     let m = if ty.mutable {
         Mutability::Var
     } else {
         Mutability::Const
     };
-    Ok(GlobalType::new(val_type(ty.content_type, offset)?, m))
+    Ok(GlobalType::new(val_type(ty.content_type, map, offset)?, m))
+}
+
+/// The type of a tag whose function type is type `index` (validated).
+fn tag_type(m: &ModuleInner, index: u32) -> TagType {
+    let i = index as usize;
+    TagType::new(m.types[i].clone(), ConcreteType(m.sig_ids[i]))
 }
 
 /// `e`, an error in the body of function `func_index`, as a module error
@@ -111,8 +205,11 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         num_imported_tables: 0,
         num_imported_memories: 0,
         num_imported_globals: 0,
+        num_imported_tags: 0,
         imports: Vec::new(),
         tables: Vec::new(),
+        table_inits: Vec::new(),
+        tags: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
         global_inits: Vec::new(),
@@ -139,11 +236,9 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         let valid = validator.payload(&payload).map_err(wp_err)?;
         match &payload {
             Payload::TypeSection(reader) => {
-                for ty in reader.clone().into_iter_err_on_gc_types() {
-                    let ty = ty.map_err(wp_err)?;
-                    let ft = func_type(&ty, reader.range().start)?;
-                    m.sig_ids.push(engine.intern_sig(&ft));
-                    m.types.push(ft);
+                for group in reader.clone().into_iter_with_offsets() {
+                    let (offset, group) = group.map_err(wp_err)?;
+                    rec_group(&mut m, &group, offset)?;
                 }
             }
             Payload::ImportSection(reader) => {
@@ -157,7 +252,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                             ImportKind::Func(t)
                         }
                         wasmparser::TypeRef::Table(t) => {
-                            let t = table_type(&t, off)?;
+                            let t = table_type(&t, &type_map(&m.sig_ids), off)?;
                             m.tables.push(t);
                             m.num_imported_tables += 1;
                             ImportKind::Table(t)
@@ -169,12 +264,17 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                             ImportKind::Memory(t)
                         }
                         wasmparser::TypeRef::Global(t) => {
-                            let t = global_type(&t, off)?;
+                            let t = global_type(&t, &type_map(&m.sig_ids), off)?;
                             m.globals.push(t);
                             m.num_imported_globals += 1;
                             ImportKind::Global(t)
                         }
-                        wasmparser::TypeRef::Tag(_) => return Err(unsupported("tag import", off)),
+                        wasmparser::TypeRef::Tag(t) => {
+                            let t = tag_type(&m, t.func_type_idx);
+                            m.tags.push(t.clone());
+                            m.num_imported_tags += 1;
+                            ImportKind::Tag(t)
+                        }
                     };
                     m.imports.push(Import {
                         module: imp.module.to_string(),
@@ -191,10 +291,13 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
             Payload::TableSection(reader) => {
                 for t in reader.clone() {
                     let t = t.map_err(wp_err)?;
-                    if !matches!(t.init, wasmparser::TableInit::RefNull) {
-                        return Err(unsupported("table initialiser", reader.range().start));
-                    }
-                    m.tables.push(table_type(&t.ty, reader.range().start)?);
+                    let init = match &t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::from_wasmparser(e)?),
+                    };
+                    let ty = table_type(&t.ty, &type_map(&m.sig_ids), reader.range().start)?;
+                    m.tables.push(ty);
+                    m.table_inits.push(init);
                 }
             }
             Payload::MemorySection(reader) => {
@@ -206,7 +309,9 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
             Payload::GlobalSection(reader) => {
                 for g in reader.clone() {
                     let g = g.map_err(wp_err)?;
-                    m.globals.push(global_type(&g.ty, reader.range().start)?);
+                    let map = type_map(&m.sig_ids);
+                    let ty = global_type(&g.ty, &map, reader.range().start)?;
+                    m.globals.push(ty);
                     m.global_inits
                         .push(ConstExpr::from_wasmparser(&g.init_expr)?);
                 }
@@ -221,9 +326,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                         wasmparser::ExternalKind::Table => EntityIndex::Table(e.index),
                         wasmparser::ExternalKind::Memory => EntityIndex::Memory(e.index),
                         wasmparser::ExternalKind::Global => EntityIndex::Global(e.index),
-                        wasmparser::ExternalKind::Tag => {
-                            return Err(unsupported("tag export", reader.range().start));
-                        }
+                        wasmparser::ExternalKind::Tag => EntityIndex::Tag(e.index),
                     };
                     m.exports.push((e.name.to_string(), idx));
                 }
@@ -286,7 +389,13 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                     read_names(&mut m, names);
                 }
             }
-            Payload::TagSection(r) => return Err(unsupported("exception tags", r.range().start)),
+            Payload::TagSection(reader) => {
+                for t in reader.clone() {
+                    let t = t.map_err(wp_err)?;
+                    let t = tag_type(&m, t.func_type_idx);
+                    m.tags.push(t);
+                }
+            }
             _ => {}
         }
         if let ValidPayload::Func(func, body) = valid {

@@ -109,9 +109,9 @@ impl Func {
             )));
         }
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
-            if p.ty() != *t {
+            if !p.matches_in(&store.inner, *t) {
                 return Err(Error::usage(format!(
-                    "argument {i} has type {} but the function expects {t}",
+                    "argument {i} ({}) is not of the type the function expects, {t}",
                     p.ty()
                 )));
             }

@@ -20,7 +20,7 @@ impl Global {
     /// Creates a global owned by the host.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
         let store = store.as_context_mut();
-        if val.ty() != ty.content() {
+        if !val.matches_in(&store.inner, ty.content()) {
             return Err(Error::usage(format!(
                 "global of type {} cannot hold a {} value",
                 ty.content(),
@@ -59,7 +59,7 @@ impl Global {
         if ty.mutability() != Mutability::Var {
             return Err(Error::usage("cannot set an immutable global"));
         }
-        if val.ty() != ty.content() {
+        if !val.matches_in(&s.inner, ty.content()) {
             return Err(Error::usage("global value has the wrong type"));
         }
         s.inner.globals[i].value = val.to_bits(&s.inner)?;

@@ -5,10 +5,11 @@ use super::global::GlobalData;
 use super::memory::MemoryData;
 use super::store::{AsContextMut, Stored};
 use super::table::TableData;
-use super::{Extern, Func, Global, Memory, Table};
+use super::tag::TagData;
+use super::{Extern, Func, Global, Memory, Table, Tag};
 use crate::error::{Error, ErrorKind, LinkError, Result, TrapKind};
 use crate::module::{DataMode, ElemMode, EntityIndex, ImportKind, Module};
-use crate::types::ExternType;
+use crate::types::{ConcreteType, ExternType, Mutability};
 use std::collections::HashMap;
 
 /// An instance's view of the store: its index spaces mapped to store indices.
@@ -19,6 +20,7 @@ pub(crate) struct InstanceData {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
     pub exports: Vec<(String, Extern)>,
     pub export_index: HashMap<String, usize>,
     /// Element segments as reference cells; empty once dropped.
@@ -112,6 +114,10 @@ fn extern_type<T>(store: &super::Store<T>, e: &Extern) -> Result<ExternType> {
             let i = store.inner.check(m.0, "memory")?;
             ExternType::Memory(store.inner.memories[i].ty())
         }
+        Extern::Tag(t) => {
+            let i = store.inner.check(t.0, "tag")?;
+            ExternType::Tag(store.inner.tags[i].ty.clone())
+        }
     })
 }
 
@@ -123,21 +129,42 @@ fn limits_match(min: u64, max: Option<u64>, want_min: u64, want_max: Option<u64>
         }
 }
 
-/// Checks an import against what is given, with the spec's matching rules.
-fn check_import(m: &crate::module::ModuleInner, kind: &ImportKind, got: &ExternType) -> bool {
-    match (kind, got) {
-        (ImportKind::Func(t), ExternType::Func(g)) => m.types[*t as usize] == *g,
-        (ImportKind::Global(t), ExternType::Global(g)) => t == g,
-        (ImportKind::Table(t), ExternType::Table(g)) => {
+/// Checks an import against what is given (`got`, the type of `ext`),
+/// with the spec's matching rules: a function's type must be a subtype of
+/// the import's (equal ids are the fast path), an immutable global's
+/// content type a subtype, and everything else equal.
+fn check_import(
+    store: &super::store::StoreInner,
+    m: &crate::module::ModuleInner,
+    kind: &ImportKind,
+    ext: &Extern,
+    got: &ExternType,
+) -> bool {
+    let reg = store.engine.types();
+    match (kind, got, ext) {
+        (ImportKind::Func(t), ExternType::Func(_), Extern::Func(f)) => {
+            let own = store.funcs[f.0.index as usize].sig();
+            let want = m.sig_ids[*t as usize];
+            own == want || reg.is_subtype(ConcreteType(own), ConcreteType(want))
+        }
+        (ImportKind::Global(t), ExternType::Global(g), _) => {
+            t.mutability() == g.mutability()
+                && match t.mutability() {
+                    Mutability::Const => reg.val_sub(g.content(), t.content()),
+                    Mutability::Var => g.content() == t.content(),
+                }
+        }
+        (ImportKind::Table(t), ExternType::Table(g), _) => {
             t.element() == g.element()
                 && t.is_64() == g.is_64()
                 && limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
         }
-        (ImportKind::Memory(t), ExternType::Memory(g)) => {
+        (ImportKind::Memory(t), ExternType::Memory(g), _) => {
             t.is_64() == g.is_64()
                 && t.page_size_log2() == g.page_size_log2()
                 && limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
         }
+        (ImportKind::Tag(t), ExternType::Tag(g), _) => t.id() == g.id(),
         _ => false,
     }
 }
@@ -173,6 +200,7 @@ pub(crate) fn instantiate<T>(
         tables: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
+        tags: Vec::new(),
         exports: Vec::new(),
         export_index: HashMap::new(),
         elems: Vec::with_capacity(m.elems.len()),
@@ -180,7 +208,7 @@ pub(crate) fn instantiate<T>(
     };
     for (imp, ext) in m.imports.iter().zip(imports) {
         let got = extern_type(store, ext)?;
-        if !check_import(m, &imp.kind, &got) {
+        if !check_import(&store.inner, m, &imp.kind, ext, &got) {
             return Err(LinkError::IncompatibleImportType {
                 module: imp.module.clone(),
                 name: imp.name.clone(),
@@ -193,6 +221,7 @@ pub(crate) fn instantiate<T>(
             Extern::Table(t) => data.tables.push(t.0.index),
             Extern::Memory(x) => data.memories.push(x.0.index),
             Extern::Global(g) => data.globals.push(g.0.index),
+            Extern::Tag(t) => data.tags.push(t.0.index),
         }
     }
 
@@ -229,6 +258,21 @@ pub(crate) fn instantiate<T>(
         store.inner.globals.push(GlobalData { value, ty: *ty });
         data.globals.push((store.inner.globals.len() - 1) as u32);
     }
+    // Table initialisers may read the globals, so they come after them.
+    let defined_tables = &data.tables[m.num_imported_tables as usize..];
+    for (&t, init) in defined_tables.iter().zip(&m.table_inits) {
+        if let Some(init) = init {
+            let cell = init.eval(
+                |g| store.inner.globals[data.globals[g as usize] as usize].value,
+                |f| funcref(&data, f),
+            ) as u64;
+            store.inner.tables[t as usize].elems.fill(cell);
+        }
+    }
+    for ty in &m.tags[m.num_imported_tags as usize..] {
+        store.inner.tags.push(TagData { ty: ty.clone() });
+        data.tags.push((store.inner.tags.len() - 1) as u32);
+    }
     for (name, idx) in &m.exports {
         let e = match *idx {
             EntityIndex::Func(i) => {
@@ -243,6 +287,9 @@ pub(crate) fn instantiate<T>(
             EntityIndex::Global(i) => Extern::Global(Global(
                 store.inner.stored(data.globals[i as usize] as usize),
             )),
+            EntityIndex::Tag(i) => {
+                Extern::Tag(Tag(store.inner.stored(data.tags[i as usize] as usize)))
+            }
         };
         data.export_index.insert(name.clone(), data.exports.len());
         data.exports.push((name.clone(), e));

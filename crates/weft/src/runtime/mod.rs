@@ -8,6 +8,7 @@ pub(crate) mod linker;
 pub(crate) mod memory;
 pub(crate) mod store;
 pub(crate) mod table;
+pub(crate) mod tag;
 
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller};
 pub use global::Global;
@@ -16,6 +17,7 @@ pub use linker::Linker;
 pub use memory::Memory;
 pub use store::{AsContext, AsContextMut, Caller, InterruptHandle, Store, StoreLimits};
 pub use table::Table;
+pub use tag::Tag;
 
 use crate::error::Result;
 use store::StoreInner;
@@ -31,6 +33,8 @@ pub enum Extern {
     Table(Table),
     /// A memory.
     Memory(Memory),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -63,12 +67,21 @@ impl Extern {
         }
     }
 
+    /// The tag, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        match self {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+
     pub(crate) fn check_store(&self, store: &StoreInner) -> Result<()> {
         match self {
             Extern::Func(f) => store.check(f.0, "function"),
             Extern::Global(g) => store.check(g.0, "global"),
             Extern::Table(t) => store.check(t.0, "table"),
             Extern::Memory(m) => store.check(m.0, "memory"),
+            Extern::Tag(t) => store.check(t.0, "tag"),
         }
         .map(|_| ())
     }
@@ -92,5 +105,10 @@ impl From<Table> for Extern {
 impl From<Memory> for Extern {
     fn from(m: Memory) -> Extern {
         Extern::Memory(m)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Extern {
+        Extern::Tag(t)
     }
 }

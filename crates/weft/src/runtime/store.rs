@@ -5,6 +5,7 @@ use super::global::GlobalData;
 use super::instance::InstanceData;
 use super::memory::MemoryData;
 use super::table::TableData;
+use super::tag::TagData;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::runtime::Instance;
@@ -31,6 +32,7 @@ pub(crate) struct StoreInner {
     pub memories: Vec<MemoryData>,
     pub tables: Vec<TableData>,
     pub globals: Vec<GlobalData>,
+    pub tags: Vec<TagData>,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     /// A value stack kept for the next call (avoids reallocating).
     pub stack: Vec<u64>,
@@ -130,6 +132,7 @@ impl<T> Store<T> {
                 memories: Vec::new(),
                 tables: Vec::new(),
                 globals: Vec::new(),
+                tags: Vec::new(),
                 externs: Vec::new(),
                 stack: Vec::new(),
                 depth: 0,

@@ -80,7 +80,7 @@ impl Table {
     /// Creates a table owned by the host, every element set to `init`.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut();
-        if init.ty() != ty.element() {
+        if !init.matches_in(&store.inner, ty.element()) {
             return Err(Error::usage("table initial value has the wrong type"));
         }
         let cell = init.to_cell(&store.inner)?;
@@ -119,7 +119,7 @@ impl Table {
     pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
         let s = store.as_context_mut();
         let i = s.inner.check(self.0, "table")?;
-        if val.ty() != s.inner.tables[i].ty.element() {
+        if !val.matches_in(&s.inner, s.inner.tables[i].ty.element()) {
             return Err(Error::usage("table element has the wrong type"));
         }
         let cell = val.to_cell(&s.inner)?;
@@ -135,7 +135,7 @@ impl Table {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let s = store.as_context_mut();
         let i = s.inner.check(self.0, "table")?;
-        if init.ty() != s.inner.tables[i].ty.element() {
+        if !init.matches_in(&s.inner, s.inner.tables[i].ty.element()) {
             return Err(Error::usage("table element has the wrong type"));
         }
         let cell = init.to_cell(&s.inner)?;

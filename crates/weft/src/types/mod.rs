@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+mod refs;
+
+pub(crate) use refs::Top;
+pub use refs::{ConcreteType, HeapType, RefType};
+
 /// The type of a wasm value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
@@ -15,16 +20,31 @@ pub enum ValType {
     F64,
     /// 128-bit vector.
     V128,
-    /// Nullable function reference.
-    FuncRef,
-    /// Nullable opaque host reference.
-    ExternRef,
+    /// A reference.
+    Ref(RefType),
 }
 
+/// Maps a module's type index (as `wasmparser` gives it) to the engine's
+/// canonical type.
+pub(crate) type TypeMap<'a> = &'a dyn Fn(wasmparser::UnpackedIndex) -> Option<ConcreteType>;
+
 impl ValType {
+    /// `funcref`: a nullable reference to any function.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`: a nullable reference to any host value.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// The reference type, if this is one.
+    pub fn as_ref(self) -> Option<RefType> {
+        match self {
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// How many 64-bit value-stack cells a value of this type takes.
@@ -32,7 +52,9 @@ impl ValType {
         if self == ValType::V128 { 2 } else { 1 }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
+    /// Converts a `wasmparser` value type; `None` for what weft does not
+    /// support (shared references).
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, map: TypeMap<'_>) -> Option<ValType> {
         use wasmparser::ValType as W;
         Some(match ty {
             W::I32 => ValType::I32,
@@ -40,16 +62,35 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) => {
-                if r.is_func_ref() {
-                    ValType::FuncRef
-                } else if r.is_extern_ref() {
-                    ValType::ExternRef
-                } else {
-                    return None;
-                }
-            }
+            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r, map)?),
         })
+    }
+}
+
+impl RefType {
+    pub(crate) fn from_wasmparser(r: wasmparser::RefType, map: TypeMap<'_>) -> Option<RefType> {
+        use wasmparser::AbstractHeapType as A;
+        let heap = match r.heap_type() {
+            wasmparser::HeapType::Abstract { shared: true, .. } => return None,
+            wasmparser::HeapType::Abstract { ty, .. } => match ty {
+                A::Func => HeapType::Func,
+                A::Extern => HeapType::Extern,
+                A::Any => HeapType::Any,
+                A::None => HeapType::None,
+                A::NoExtern => HeapType::NoExtern,
+                A::NoFunc => HeapType::NoFunc,
+                A::Eq => HeapType::Eq,
+                A::Struct => HeapType::Struct,
+                A::Array => HeapType::Array,
+                A::I31 => HeapType::I31,
+                A::Exn => HeapType::Exn,
+                A::NoExn => HeapType::NoExn,
+                _ => return None,
+            },
+            wasmparser::HeapType::Concrete(i) => HeapType::Concrete(map(i)?),
+            wasmparser::HeapType::Exact(_) => return None,
+        };
+        Some(RefType::new(r.is_nullable(), heap))
     }
 }
 
@@ -61,8 +102,7 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return write!(f, "{r}"),
         })
     }
 }
@@ -324,6 +364,46 @@ impl fmt::Display for MemoryType {
     }
 }
 
+/// The type of an exception tag: the values an exception with this tag
+/// carries. Tags match by identity, and their types must be equal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagType {
+    ty: FuncType,
+    id: ConcreteType,
+}
+
+impl TagType {
+    pub(crate) fn new(ty: FuncType, id: ConcreteType) -> TagType {
+        TagType { ty, id }
+    }
+    /// The types of the values an exception with this tag carries.
+    pub fn params(&self) -> &[ValType] {
+        self.ty.params()
+    }
+    /// The tag's function type (its results are empty).
+    pub fn func_type(&self) -> &FuncType {
+        &self.ty
+    }
+    /// The engine's id of the tag's function type.
+    pub(crate) fn id(&self) -> ConcreteType {
+        self.id
+    }
+}
+
+impl fmt::Display for TagType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(tag")?;
+        if !self.params().is_empty() {
+            write!(f, " (param")?;
+            for p in self.params() {
+                write!(f, " {p}")?;
+            }
+            write!(f, ")")?;
+        }
+        write!(f, ")")
+    }
+}
+
 /// The type of anything that can be imported or exported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExternType {
@@ -335,6 +415,8 @@ pub enum ExternType {
     Table(TableType),
     /// A memory.
     Memory(MemoryType),
+    /// An exception tag.
+    Tag(TagType),
 }
 
 impl ExternType {
@@ -345,6 +427,7 @@ impl ExternType {
             ExternType::Global(_) => "global",
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
+            ExternType::Tag(_) => "tag",
         }
     }
 }
@@ -356,6 +439,7 @@ impl fmt::Display for ExternType {
             ExternType::Global(t) => write!(f, "(global {t})"),
             ExternType::Table(t) => write!(f, "(table {t})"),
             ExternType::Memory(t) => write!(f, "(memory {t})"),
+            ExternType::Tag(t) => write!(f, "{t}"),
         }
     }
 }

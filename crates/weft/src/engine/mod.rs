@@ -1,9 +1,12 @@
 //! [`Engine`] and [`Config`]: enabled features, limits, and the engine-wide
-//! registry of function signatures (so `call_indirect` compares two integers).
+//! type registry (so `call_indirect` compares two integers).
 
-use crate::types::FuncType;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod registry;
+
+pub(crate) use registry::{Composite, FieldType, GROUP_LOCAL, Registry, StorageType, SubType};
+
+use crate::types::{ConcreteType, FuncType};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 /// Which WebAssembly proposals are enabled and what limits apply.
 #[derive(Debug, Clone)]
@@ -24,6 +27,9 @@ pub struct Config {
     pub(crate) tail_call: bool,
     pub(crate) memory64: bool,
     pub(crate) custom_page_sizes: bool,
+    pub(crate) function_references: bool,
+    pub(crate) gc: bool,
+    pub(crate) exceptions: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
@@ -49,6 +55,9 @@ impl Default for Config {
             tail_call: true,
             memory64: true,
             custom_page_sizes: true,
+            function_references: true,
+            gc: true,
+            exceptions: true,
             consume_fuel: false,
             lazy_compilation: false,
             interruptible: false,
@@ -178,6 +187,42 @@ impl Config {
         self
     }
 
+    /// Enables or disables typed function references (`(ref $t)`,
+    /// `(ref null $t)`, `call_ref`, `return_call_ref`, `ref.as_non_null`,
+    /// `br_on_null`, `br_on_non_null`, non-nullable locals, tables with an
+    /// initialiser). Disabling it also disables GC.
+    pub fn wasm_function_references(&mut self, on: bool) -> &mut Self {
+        self.function_references = on;
+        if !on {
+            self.gc = false;
+        }
+        self
+    }
+
+    /// Enables or disables the GC proposal's types: recursive type groups,
+    /// subtyping (`sub`, `sub final`), struct and array types and the
+    /// abstract `any`/`eq`/`i31`/`struct`/`array`/`none` hierarchy.
+    /// weft registers and links these types, but does not run the GC
+    /// instructions yet (`struct.new`, `array.new`, casts, ...): a function
+    /// that uses one is rejected when it is compiled. Enabling it also
+    /// enables typed function references.
+    pub fn wasm_gc(&mut self, on: bool) -> &mut Self {
+        self.gc = on;
+        if on {
+            self.function_references = true;
+        }
+        self
+    }
+
+    /// Enables or disables exception handling's tags: tags can be defined,
+    /// imported and exported (and `exnref` is a type). weft does not run
+    /// `throw`, `throw_ref` or `try_table` yet: a function that uses one is
+    /// rejected when it is compiled.
+    pub fn wasm_exceptions(&mut self, on: bool) -> &mut Self {
+        self.exceptions = on;
+        self
+    }
+
     /// Compiles each function on its first call instead of with the module.
     /// The whole module is still validated up front, so an invalid module is
     /// rejected just as early; what moves is the translation to weft's code,
@@ -225,8 +270,8 @@ impl Config {
     /// in the default configuration except the 3.0 features multi-memory (2.0
     /// requires a module to have at most one memory and encodes a zero byte
     /// where 3.0 has a memory index), relaxed SIMD, extended constant
-    /// expressions, wide arithmetic, tail calls, memory64 and custom page
-    /// sizes.
+    /// expressions, wide arithmetic, tail calls, memory64, custom page
+    /// sizes, typed function references, GC types and exception tags.
     pub fn wasm2() -> Self {
         Config {
             multi_memory: false,
@@ -236,6 +281,9 @@ impl Config {
             tail_call: false,
             memory64: false,
             custom_page_sizes: false,
+            function_references: false,
+            gc: false,
+            exceptions: false,
             ..Config::default()
         }
     }
@@ -244,7 +292,8 @@ impl Config {
     /// `multi-value`, `sign-extension`, `saturating-float-to-int`,
     /// `mutable-global`, `reference-types`, `bulk-memory`, `simd`,
     /// `relaxed-simd`, `multi-memory`, `extended-const`, `wide-arithmetic`,
-    /// `tail-call`, `memory64`, `custom-page-sizes`.
+    /// `tail-call`, `memory64`, `custom-page-sizes`, `function-references`,
+    /// `gc`, `exceptions`.
     /// Returns `false` for an unknown name.
     pub fn set_feature(&mut self, name: &str, on: bool) -> bool {
         match name {
@@ -264,6 +313,9 @@ impl Config {
             "tail-call" => self.wasm_tail_call(on),
             "memory64" => self.wasm_memory64(on),
             "custom-page-sizes" => self.wasm_custom_page_sizes(on),
+            "function-references" => self.wasm_function_references(on),
+            "gc" => self.wasm_gc(on),
+            "exceptions" | "exception-handling" => self.wasm_exceptions(on),
             _ => return false,
         };
         true
@@ -285,6 +337,9 @@ impl Config {
             tail_call: false,
             memory64: false,
             custom_page_sizes: false,
+            function_references: false,
+            gc: false,
+            exceptions: false,
             mutable_global: true,
             ..Config::default()
         }
@@ -307,23 +362,21 @@ impl Config {
         f.set(F::TAIL_CALL, self.tail_call);
         f.set(F::MEMORY64, self.memory64);
         f.set(F::CUSTOM_PAGE_SIZES, self.custom_page_sizes);
+        f.set(F::FUNCTION_REFERENCES, self.function_references);
+        f.set(F::GC, self.gc);
+        f.set(F::EXCEPTIONS, self.exceptions);
         f
     }
 }
 
-/// An engine-wide signature identifier: equal ids mean equal function types.
+/// An engine-wide type id as compiled code carries it (a
+/// [`ConcreteType`]'s index): equal ids mean equal types.
 pub(crate) type SigId = u32;
-
-#[derive(Debug, Default)]
-struct SigRegistry {
-    ids: HashMap<FuncType, SigId>,
-    types: Vec<FuncType>,
-}
 
 #[derive(Debug)]
 struct EngineInner {
     config: Config,
-    sigs: Mutex<SigRegistry>,
+    types: RwLock<Registry>,
 }
 
 /// Compiles modules and owns engine-wide settings. Cheap to clone.
@@ -344,7 +397,7 @@ impl Engine {
         Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
-                sigs: Mutex::new(SigRegistry::default()),
+                types: RwLock::new(Registry::default()),
             }),
         }
     }
@@ -358,18 +411,39 @@ impl Engine {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
 
-    /// Interns a signature, returning its engine-wide id.
-    pub(crate) fn intern_sig(&self, ty: &FuncType) -> SigId {
-        let mut reg = match self.inner.sigs.lock() {
+    /// The type registry, for reading.
+    pub(crate) fn types(&self) -> RwLockReadGuard<'_, Registry> {
+        match self.inner.types.read() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+
+    /// Registers a recursive type group (see [`Registry::register`]).
+    pub(crate) fn register_group(&self, group: &[SubType]) -> Option<u32> {
+        let mut reg = match self.inner.types.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if let Some(id) = reg.ids.get(ty) {
-            return *id;
-        }
-        let id = reg.types.len() as SigId;
-        reg.types.push(ty.clone());
-        reg.ids.insert(ty.clone(), id);
-        id
+        reg.register(group)
+    }
+
+    /// The canonical id of a function type declared on its own, as a final
+    /// type without supertypes: what a host function's type is, and equal
+    /// to a module's `(type (func ...))` of the same signature.
+    pub(crate) fn intern_func(&self, ty: &FuncType) -> ConcreteType {
+        let group = [SubType {
+            is_final: true,
+            supertype: None,
+            composite: Composite::Func(ty.clone()),
+        }];
+        // Only a registry of 2^31 types refuses; the id past every real
+        // one then matches no other type.
+        ConcreteType(self.register_group(&group).unwrap_or(u32::MAX))
+    }
+
+    /// [`Engine::intern_func`], as the id compiled code compares.
+    pub(crate) fn intern_sig(&self, ty: &FuncType) -> SigId {
+        self.intern_func(ty).0
     }
 }
