@@ -326,12 +326,18 @@ fn wasi_trap_exits_with_2_and_a_backtrace() {
             "wasm backtrace:"
         ]
     );
+    // Each frame: its function and the byte offset of the instruction it
+    // is at (the trap, or the call).
+    let at = |line: &str, name: &str| {
+        line.split_once(&format!("{name} @ 0x"))
+            .is_some_and(|(_, hex)| u64::from_str_radix(hex, 16).is_ok())
+    };
     assert!(
-        lines[3].starts_with("  0: ") && lines[3].ends_with("deep_trap"),
+        lines[3].starts_with("  0: ") && at(lines[3], "deep_trap"),
         "{err}"
     );
     assert!(
-        err.contains("about_to_trap\n") && err.contains("main\n"),
+        lines.iter().any(|l| at(l, "about_to_trap")) && lines.iter().any(|l| at(l, "main")),
         "{err}"
     );
 }

@@ -262,6 +262,10 @@ pub struct FrameInfo {
     pub func_index: u32,
     /// The function's name from the name section, if any.
     pub func_name: Option<String>,
+    /// The byte offset in the module binary of the instruction this frame
+    /// is at (the trapping one in the innermost frame, the call in the
+    /// others), when known.
+    pub offset: Option<usize>,
 }
 
 impl fmt::Display for FrameInfo {
@@ -270,8 +274,12 @@ impl fmt::Display for FrameInfo {
             write!(f, "{m}!")?;
         }
         match &self.func_name {
-            Some(n) => write!(f, "{n}"),
-            None => write!(f, "<wasm function {}>", self.func_index),
+            Some(n) => write!(f, "{n}")?,
+            None => write!(f, "<wasm function {}>", self.func_index)?,
+        }
+        match self.offset {
+            Some(o) => write!(f, " @ {o:#x}"),
+            None => Ok(()),
         }
     }
 }

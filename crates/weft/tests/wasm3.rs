@@ -227,3 +227,68 @@ fn a_64_bit_memory_from_the_host() {
     // A memory64 larger than the limit is refused at creation.
     assert!(weft::Memory::new(&mut store, weft::MemoryType::new64(1 << 40, None)).is_err());
 }
+
+/// The store's call stack spans activations: a trap in wasm called by a
+/// host function called by wasm has a backtrace with the frames of both
+/// activations, each with the byte offset of its instruction; and the
+/// inner activation's frames sit above the outer one's, leaving its locals
+/// intact.
+#[test]
+fn backtraces_span_host_calls_and_name_offsets() {
+    let engine = Engine::default();
+    let wat = r#"(module $m
+          (import "host" "reenter" (func $reenter (param i32) (result i32)))
+          (func $inner (export "inner") (param i32) (result i32)
+            (local i64 i64 i64 i64)
+            (if (i32.eqz (local.get 0)) (then unreachable))
+            (i32.sub (local.get 0) (i32.const 1)))
+          (func $outer (export "outer") (param i32) (result i32)
+            (local $a i32) (local $b i32)
+            (local.set $a (i32.const 1000))
+            (local.set $b (i32.const 234))
+            (i32.add
+              (call $reenter (local.get 0))
+              (i32.add (local.get $a) (local.get $b)))))"#;
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "reenter",
+            |mut caller: weft::Caller<'_, ()>, x: i32| -> weft::Result<i32> {
+                let inner = caller
+                    .get_export("inner")
+                    .and_then(weft::Extern::into_func)
+                    .expect("inner is exported");
+                let f = inner.typed::<i32, i32>(&caller)?;
+                f.call(&mut caller, x)
+            },
+        )
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let outer = inst
+        .get_typed_func::<i32, i32>(&mut store, "outer")
+        .unwrap();
+    assert_eq!(outer.call(&mut store, 5).unwrap(), 4 + 1234);
+
+    let e = outer.call(&mut store, 0).unwrap_err();
+    let trap = e.as_trap().expect("a trap");
+    assert_eq!(trap.kind(), TrapKind::Unreachable);
+    let names: Vec<_> = trap
+        .backtrace()
+        .iter()
+        .map(|f| f.func_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["inner", "outer"], "{e}");
+    let offsets: Vec<_> = trap.backtrace().iter().map(|f| f.offset).collect();
+    let binary = wat::parse_str(wat).unwrap();
+    // The trap is at `unreachable` (0x00), the outer frame at its `call`
+    // (0x10) of the host function.
+    let at = |o: Option<usize>| binary[o.expect("an offset")];
+    assert_eq!(at(offsets[0]), 0x00, "{e}");
+    assert_eq!(at(offsets[1]), 0x10, "{e}");
+    assert!(e.to_string().contains("m!inner @ 0x"), "{e}");
+    // The stack is usable again after the trap.
+    assert_eq!(outer.call(&mut store, 3).unwrap(), 2 + 1234);
+}

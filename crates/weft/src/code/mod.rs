@@ -1045,6 +1045,76 @@ pub(crate) struct CompiledFunc {
     pub locals: u32,
     /// Slots the frame needs: locals plus the maximum operand stack height.
     pub frame_size: u32,
+    /// The wasm byte offset each instruction came from.
+    pub offsets: OffsetTable,
+}
+
+/// A side table beside a function's code: for each instruction, the byte
+/// offset (in the module binary) of the wasm operator it was translated
+/// from, for trap locations and backtraces. Consecutive instructions from
+/// one operator form a run, and runs are stored as LEB128 pairs (run
+/// length, offset change from the previous run, zigzag-signed), so a
+/// function costs about two bytes per operator that emitted code. Lookups
+/// scan the runs: they happen when a trap or backtrace is reported, not
+/// while code runs.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OffsetTable(Box<[u8]>);
+
+impl OffsetTable {
+    /// Encodes the per-instruction offsets `of`.
+    pub(crate) fn new(of: &[u32]) -> OffsetTable {
+        let mut out = Vec::new();
+        let mut prev = 0u32;
+        let mut i = 0;
+        while i < of.len() {
+            let run = of[i..].iter().take_while(|&&o| o == of[i]).count();
+            let delta = i64::from(of[i]) - i64::from(prev);
+            leb(&mut out, run as u64);
+            leb(&mut out, ((delta << 1) ^ (delta >> 63)) as u64);
+            prev = of[i];
+            i += run;
+        }
+        OffsetTable(out.into_boxed_slice())
+    }
+
+    /// The wasm offset of instruction `pc`, if it has one.
+    pub(crate) fn get(&self, pc: usize) -> Option<u32> {
+        let mut bytes = self.0.iter().copied();
+        let (mut at, mut offset) = (0u64, 0i64);
+        loop {
+            let run = read_leb(&mut bytes)?;
+            let z = read_leb(&mut bytes)?;
+            offset += ((z >> 1) as i64) ^ -((z & 1) as i64);
+            at += run;
+            if (pc as u64) < at {
+                return u32::try_from(offset).ok();
+            }
+        }
+    }
+}
+
+fn leb(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn read_leb(bytes: &mut impl Iterator<Item = u8>) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = bytes.next()?;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 /// The conditional branch that jumps (to `target`) exactly when `br` does

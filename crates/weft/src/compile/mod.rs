@@ -110,6 +110,8 @@ pub(crate) struct Scratch {
     code: Vec<Instr>,
     /// Per local index: its first slot and whether it is a `v128`.
     locals: Vec<(Slot, bool)>,
+    /// Per instruction: the wasm offset of the operator it came from.
+    offsets: Vec<u32>,
 }
 
 struct Translator<'a> {
@@ -203,6 +205,7 @@ pub(crate) fn compile_function(
     scratch.stack.clear();
     scratch.ctrls.clear();
     scratch.code.clear();
+    scratch.offsets.clear();
     let mut tr = Translator {
         env,
         code: &mut scratch.code,
@@ -239,6 +242,9 @@ pub(crate) fn compile_function(
         let (op, offset) = reader.read_with_offset().map_err(wp_err)?;
         validator.op(offset, &op).map_err(wp_err)?;
         tr.translate(&op, offset)?;
+        // What this operator emitted (an instruction it rewrote in place
+        // keeps its first operator's offset).
+        scratch.offsets.resize(tr.code.len(), offset as u32);
     }
     reader.finish().map_err(wp_err)?;
     // A trapping guard ends every function: execution can never run past the
@@ -247,6 +253,8 @@ pub(crate) fn compile_function(
     // unchecked instruction fetch relies on this.
     let frame_size = u64::from(cells) + u64::from(tr.max_cells);
     scratch.code.push(Instr::Unreachable);
+    let end = scratch.offsets.last().copied().unwrap_or(0);
+    scratch.offsets.resize(scratch.code.len(), end);
     optimize_branches(&mut scratch.code);
     fuse_add_branches(&mut scratch.code);
     let frame_size =
@@ -261,6 +269,7 @@ pub(crate) fn compile_function(
         params: param_cells,
         locals: cells,
         frame_size,
+        offsets: crate::code::OffsetTable::new(&scratch.offsets),
     })
 }
 

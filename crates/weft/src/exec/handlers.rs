@@ -68,8 +68,21 @@ impl Ip {
     }
 
     #[inline(always)]
-    fn next(self) -> Ip {
+    pub(super) fn next(self) -> Ip {
         Ip(self.0.wrapping_add(1))
+    }
+
+    /// The op before this one.
+    fn back(self) -> Ip {
+        Ip(self.0.wrapping_sub(1))
+    }
+
+    /// This op's index in `cf`'s code, if it is one of its ops (address
+    /// arithmetic only: nothing is dereferenced).
+    pub(super) fn pc_in(self, cf: &CompiledFunc) -> Option<usize> {
+        let start = cf.code.as_ptr() as usize;
+        let at = (self.0 as usize).checked_sub(start)? / std::mem::size_of::<Op>();
+        (at < cf.code.len()).then_some(at)
     }
 
     /// The op `rel` (a relative branch offset, two's complement) away.
@@ -388,12 +401,20 @@ macro_rules! operands {
 
 /// Unwraps a `Result<_, TrapKind>`, exiting with the trap.
 macro_rules! tri {
-    ($e:expr) => {
+    ($ip:expr, $ctx:expr, $e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(k) => return Exit::Trap(k),
+            Err(k) => return trap_at($ip, $ctx, k),
         }
     };
+}
+
+/// A trap of `kind` at the op at `ip` (recorded for the backtrace).
+#[cold]
+#[inline(never)]
+fn trap_at(ip: Ip, ctx: &mut Ctx<'_>, kind: TrapKind) -> Exit {
+    ctx.trap_ip = ip;
+    Exit::Trap(kind)
 }
 
 // Result writers: how a computed value becomes a cell.
@@ -492,13 +513,13 @@ macro_rules! acc {
 /// the operands as `x` and evaluates to `()` after writing its result; the
 /// dispatch follows.
 macro_rules! family {
-    ($map:ident $modes:tt: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $x:ident, $fa:ident| $body:expr;)*) => {
+    ($map:ident $modes:tt: $($v:ident => |$ip:ident, $regs:ident, $mem:ident, $ctx:ident, $x:ident, $fa:ident| $body:expr;)*) => {
         $(
             #[allow(non_snake_case, unused_mut, unused_assignments)]
-            fn $v<const M: u8>($ip: Ip, mut $regs: Regs, $mem: Mem, ctx: &mut Ctx<'_>, mut $fa: f64) -> Exit {
+            fn $v<const M: u8>($ip: Ip, mut $regs: Regs, $mem: Mem, $ctx: &mut Ctx<'_>, mut $fa: f64) -> Exit {
                 let $x = operands!($ip, Instr::$v(x) => x);
                 $body;
-                dispatch!($ip.next(), $regs, $mem, ctx, $fa)
+                dispatch!($ip.next(), $regs, $mem, $ctx, $fa)
             }
         )*
         fn $map(i: &Instr) -> Option<Handler> {
@@ -511,9 +532,9 @@ macro_rules! family {
 }
 
 macro_rules! bin_family {
-    ($($v:ident($rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr);)*) => {
+    (|$ipn:ident, $ctxn:ident| $($v:ident($rd:ident, $wr:ident, |$a:ident, $b:ident| $e:expr);)*) => {
         family! { bin_handler [0, 1, 2, 3, 4, 5, 6, 7]: $(
-            $v => |ip, regs, mem, x, fa| {
+            $v => |$ipn, regs, mem, $ctxn, x, fa| {
                 let $a = arg!($rd, regs, fa, x.a, acc!(ACC_A));
                 let $b = arg!($rd, regs, fa, x.b, acc!(ACC_B));
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
@@ -528,14 +549,14 @@ macro_rules! bin_family {
     };
 }
 
-bin_family! {
+bin_family! { |ip, ctx|
     I32Add(u32, w32, |a, b| a.wrapping_add(b));
     I32Sub(u32, w32, |a, b| a.wrapping_sub(b));
     I32Mul(u32, w32, |a, b| a.wrapping_mul(b));
-    I32DivS(i32, w32, |a, b| tri!(ops::i32_div_s(a, b)));
-    I32DivU(u32, w32, |a, b| tri!(ops::i32_div_u(a, b)));
-    I32RemS(i32, w32, |a, b| tri!(ops::i32_rem_s(a, b)));
-    I32RemU(u32, w32, |a, b| tri!(ops::i32_rem_u(a, b)));
+    I32DivS(i32, w32, |a, b| tri!(ip, ctx, ops::i32_div_s(a, b)));
+    I32DivU(u32, w32, |a, b| tri!(ip, ctx, ops::i32_div_u(a, b)));
+    I32RemS(i32, w32, |a, b| tri!(ip, ctx, ops::i32_rem_s(a, b)));
+    I32RemU(u32, w32, |a, b| tri!(ip, ctx, ops::i32_rem_u(a, b)));
     I32And(u32, w32, |a, b| a & b);
     I32Or(u32, w32, |a, b| a | b);
     I32Xor(u32, w32, |a, b| a ^ b);
@@ -558,10 +579,10 @@ bin_family! {
     I64Add(get, raw, |a, b| a.wrapping_add(b));
     I64Sub(get, raw, |a, b| a.wrapping_sub(b));
     I64Mul(get, raw, |a, b| a.wrapping_mul(b));
-    I64DivS(i64, raw, |a, b| tri!(ops::i64_div_s(a, b)) as u64);
-    I64DivU(get, raw, |a, b| tri!(ops::i64_div_u(a, b)));
-    I64RemS(i64, raw, |a, b| tri!(ops::i64_rem_s(a, b)) as u64);
-    I64RemU(get, raw, |a, b| tri!(ops::i64_rem_u(a, b)));
+    I64DivS(i64, raw, |a, b| tri!(ip, ctx, ops::i64_div_s(a, b)) as u64);
+    I64DivU(get, raw, |a, b| tri!(ip, ctx, ops::i64_div_u(a, b)));
+    I64RemS(i64, raw, |a, b| tri!(ip, ctx, ops::i64_rem_s(a, b)) as u64);
+    I64RemU(get, raw, |a, b| tri!(ip, ctx, ops::i64_rem_u(a, b)));
     I64And(get, raw, |a, b| a & b);
     I64Or(get, raw, |a, b| a | b);
     I64Xor(get, raw, |a, b| a ^ b);
@@ -616,7 +637,7 @@ bin_family! {
 macro_rules! imm_family {
     ($map:ident / $float_map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
         family! { $map [0, 1, 2, 3]: $(
-            $v => |ip, regs, mem, x, fa| {
+            $v => |ip, regs, mem, ctx, x, fa| {
                 let ($a, $b) = imm_family!(@operands $w, regs, fa, x);
                 imm_family!(@put $w, regs, fa, x.dst, $e)
             };
@@ -746,9 +767,9 @@ imm_family! { bin_imm_handler / bin_imm_float_acc:
 }
 
 macro_rules! un_family {
-    ($($v:ident($rd:ident, $wr:ident, |$a:ident| $e:expr);)*) => {
+    (|$ipn:ident, $ctxn:ident| $($v:ident($rd:ident, $wr:ident, |$a:ident| $e:expr);)*) => {
         family! { un_handler [0, 1, 2, 3]: $(
-            $v => |ip, regs, mem, x, fa| {
+            $v => |$ipn, regs, mem, $ctxn, x, fa| {
                 let $a = arg!($rd, regs, fa, x.src, acc!(ACC_A));
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
@@ -762,7 +783,7 @@ macro_rules! un_family {
     };
 }
 
-un_family! {
+un_family! { |ip, ctx|
     I32Eqz(u32, w32, |a| a == 0);
     I32Clz(u32, w32, |a| a.leading_zeros());
     I32Ctz(u32, w32, |a| a.trailing_zeros());
@@ -786,16 +807,16 @@ un_family! {
     F64Nearest(f64, wf64, |a| ops::quiet_f64(a.round_ties_even()));
     F64Sqrt(f64, wf64, |a| a.sqrt());
     I32WrapI64(get, w32, |a| a);
-    I32TruncF32S(f32, w32, |a| tri!(ops::i32_trunc_f32_s(a)));
-    I32TruncF32U(f32, w32, |a| tri!(ops::i32_trunc_f32_u(a)));
-    I32TruncF64S(f64, w32, |a| tri!(ops::i32_trunc_f64_s(a)));
-    I32TruncF64U(f64, w32, |a| tri!(ops::i32_trunc_f64_u(a)));
+    I32TruncF32S(f32, w32, |a| tri!(ip, ctx, ops::i32_trunc_f32_s(a)));
+    I32TruncF32U(f32, w32, |a| tri!(ip, ctx, ops::i32_trunc_f32_u(a)));
+    I32TruncF64S(f64, w32, |a| tri!(ip, ctx, ops::i32_trunc_f64_s(a)));
+    I32TruncF64U(f64, w32, |a| tri!(ip, ctx, ops::i32_trunc_f64_u(a)));
     I64ExtendI32S(i32, raw, |a| i64::from(a) as u64);
     I64ExtendI32U(u32, raw, |a| u64::from(a));
-    I64TruncF32S(f32, raw, |a| tri!(ops::i64_trunc_f32_s(a)) as u64);
-    I64TruncF32U(f32, raw, |a| tri!(ops::i64_trunc_f32_u(a)));
-    I64TruncF64S(f64, raw, |a| tri!(ops::i64_trunc_f64_s(a)) as u64);
-    I64TruncF64U(f64, raw, |a| tri!(ops::i64_trunc_f64_u(a)));
+    I64TruncF32S(f32, raw, |a| tri!(ip, ctx, ops::i64_trunc_f32_s(a)) as u64);
+    I64TruncF32U(f32, raw, |a| tri!(ip, ctx, ops::i64_trunc_f32_u(a)));
+    I64TruncF64S(f64, raw, |a| tri!(ip, ctx, ops::i64_trunc_f64_s(a)) as u64);
+    I64TruncF64U(f64, raw, |a| tri!(ip, ctx, ops::i64_trunc_f64_u(a)));
     F32ConvertI32S(i32, wf32, |a| a as f32);
     F32ConvertI32U(u32, wf32, |a| a as f32);
     F32ConvertI64S(i64, wf32, |a| a as f32);
@@ -826,37 +847,37 @@ un_family! {
 macro_rules! load_family {
     ($($v:ident / $vi:ident / $vd:ident / $va:ident ($n:literal, $wr:ident, |$b:ident| $e:expr);)*) => {
         family! { load_handler [0, 1, 2, 3]: $(
-            $v => |ip, regs, mem, x, fa| {
+            $v => |ip, regs, mem, ctx, x, fa| {
                 let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 };
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
         family! { load_idx_handler [0, 1]: $(
-            $vi => |ip, regs, mem, x, fa| {
+            $vi => |ip, regs, mem, ctx, x, fa| {
                 let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b))) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 };
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
         family! { load_disp_handler [0, 1, 2, 3]: $(
-            $vd => |ip, regs, mem, x, fa| {
+            $vd => |ip, regs, mem, ctx, x, fa| {
                 let a = regs.arg(x.a, acc!(ACC_A)).u32();
                 let ea = u64::from(a.wrapping_add(x.disp as u32)) + u64::from(x.offset);
                 let Some($b) = mem.load::<$n>(ea) else {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 };
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
         )* }
         family! { load_abs_handler [0, 1]: $(
-            $va => |ip, regs, mem, x, fa| {
+            $va => |ip, regs, mem, ctx, x, fa| {
                 let Some($b) = mem.load::<$n>(u64::from(x.ea)) else {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 };
                 put!($wr, regs, fa, x.dst, $e, acc!(ACC_DST))
             };
@@ -892,39 +913,39 @@ load_family! {
 macro_rules! store_family {
     ($map:ident / $mapi:ident / $mapd:ident / $mapa:ident / $float_map:ident, $src:ident: $($v:ident / $vi:ident / $vd:ident / $va:ident ($rd:ident, |$val:ident| $e:expr);)*) => {
         family! { $map [0, 2, 4]: $(
-            $v => |ip, regs, mem, x, fa| {
+            $v => |ip, regs, mem, ctx, x, fa| {
                 let ea = u64::from(regs.arg(x.addr, acc!(ACC_A)).u32()) + u64::from(x.offset);
                 let $val = store_family!(@$src regs, fa, x, $rd, acc!(ACC_B));
                 if mem.store(ea, $e).is_none() {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
         family! { $mapi [0]: $(
-            $vi => |ip, regs, mem, x, fa| {
+            $vi => |ip, regs, mem, ctx, x, fa| {
                 let ea = u64::from(regs.u32(x.a).wrapping_add(regs.u32(x.b)))
                     + u64::from(x.offset);
                 let $val = store_family!(@$src regs, fa, x, $rd, false);
                 if mem.store(ea, $e).is_none() {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
         family! { $mapd [0, 2, 4]: $(
-            $vd => |ip, regs, mem, x, fa| {
+            $vd => |ip, regs, mem, ctx, x, fa| {
                 let a = regs.arg(x.a, acc!(ACC_A)).u32();
                 let ea = u64::from(a.wrapping_add(x.disp as u32)) + u64::from(x.offset);
                 let $val = store_family!(@$src regs, fa, x, $rd, acc!(ACC_B));
                 if mem.store(ea, $e).is_none() {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
         family! { $mapa [0, 4]: $(
-            $va => |ip, regs, mem, x, fa| {
+            $va => |ip, regs, mem, ctx, x, fa| {
                 let $val = store_family!(@$src regs, fa, x, $rd, acc!(ACC_B));
                 if mem.store(u64::from(x.ea), $e).is_none() {
-                    return Exit::Trap(TrapKind::MemoryOutOfBounds);
+                    return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
                 }
             };
         )* }
@@ -1283,15 +1304,15 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
     }
 }
 
-fn unreachable_(_: Ip, _: Regs, _: Mem, _: &mut Ctx<'_>, _: f64) -> Exit {
-    Exit::Trap(TrapKind::Unreachable)
+fn unreachable_(ip: Ip, _: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    trap_at(ip, ctx, TrapKind::Unreachable)
 }
 
 fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let amount = operands!(ip, Instr::ConsumeFuel { amount } => amount);
     let fuel = &mut ctx.inner.fuel;
     if *fuel < u64::from(amount) {
-        return Exit::Trap(TrapKind::OutOfFuel);
+        return trap_at(ip, ctx, TrapKind::OutOfFuel);
     }
     *fuel -= u64::from(amount);
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -1299,7 +1320,7 @@ fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exi
 
 fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     if ctx.inner.interrupt.swap(false, Ordering::Relaxed) {
-        return Exit::Trap(TrapKind::Interrupted);
+        return trap_at(ip, ctx, TrapKind::Interrupted);
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
@@ -1340,6 +1361,9 @@ fn br_table<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f6
 
 fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     ctx.frames.pop();
+    if ctx.frames.len() <= ctx.entry {
+        return Exit::Done;
+    }
     let Some(&caller) = ctx.frames.last() else {
         return Exit::Done;
     };
@@ -1387,14 +1411,14 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _
     };
     let i = regs.arg(index, acc!(ACC_A)).u32();
     let Some(&cell) = inner.tables[t as usize].elems.get(i as usize) else {
-        return Exit::Trap(TrapKind::UndefinedElement);
+        return trap_at(ip, ctx, TrapKind::UndefinedElement);
     };
     let Some(f) = cell.checked_sub(1) else {
-        return Exit::Trap(TrapKind::UninitializedElement);
+        return trap_at(ip, ctx, TrapKind::UninitializedElement);
     };
     let own = inner.funcs[f as usize].sig();
     if own != sig && !sig_sub(inner, own, sig) {
-        return Exit::Trap(TrapKind::BadSignature);
+        return trap_at(ip, ctx, TrapKind::BadSignature);
     }
     call_store_func(f as u32, base, ip, mem, ctx)
 }
@@ -1448,7 +1472,7 @@ fn return_call_indirect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64)
     let (sig, base, index, table) = operands!(ip, Instr::ReturnCallIndirect {
         sig, base, index, table
     } => (sig, base, index, table));
-    let f = tri!(indirect_callee(ctx, table, regs.u32(index), sig));
+    let f = tri!(ip, ctx, indirect_callee(ctx, table, regs.u32(index), sig));
     tail_call_store_func(f, base, ip, mem, ctx)
 }
 
@@ -1463,20 +1487,20 @@ fn func_of_ref(cell: u64) -> Result<u32, TrapKind> {
 
 fn call_ref(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     let (base, callee) = operands!(ip, Instr::CallRef { base, callee } => (base, callee));
-    let f = tri!(func_of_ref(regs.get(callee)));
+    let f = tri!(ip, ctx, func_of_ref(regs.get(callee)));
     call_store_func(f, base, ip, mem, ctx)
 }
 
 fn return_call_ref(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     let (base, callee) = operands!(ip, Instr::ReturnCallRef { base, callee } => (base, callee));
-    let f = tri!(func_of_ref(regs.get(callee)));
+    let f = tri!(ip, ctx, func_of_ref(regs.get(callee)));
     tail_call_store_func(f, base, ip, mem, ctx)
 }
 
 fn ref_as_non_null(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let src = operands!(ip, Instr::RefAsNonNull { src } => src);
     if regs.get(src) == 0 {
-        return Exit::Trap(TrapKind::NullReference);
+        return trap_at(ip, ctx, TrapKind::NullReference);
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
@@ -1517,11 +1541,15 @@ fn tail_enter(ctx: &mut Ctx<'_>, instance: u32, func: u32, base: Slot, mem: Mem)
             return Exit::Error;
         }
     };
+    // A trap here has no op of its own to name: the caller's frame is
+    // the one being replaced.
     let Some(top) = ctx.frames.last_mut() else {
         return Exit::Trap(TrapKind::StackOverflow);
     };
     let fp = top.fp;
-    tri!(grow_stack(ctx.stack, fp + frame_size, ctx.max_cells));
+    if let Err(k) = grow_stack(ctx.stack, fp + frame_size, ctx.max_cells) {
+        return Exit::Trap(k);
+    }
     let from = fp + base as usize;
     ctx.stack.copy_within(from..from + params, fp);
     ctx.stack[fp + params..fp + locals].fill(0);
@@ -1610,8 +1638,10 @@ fn enter_fast(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip) -> Option<(I
 /// their limits), then enters it the one way.
 #[inline(never)]
 fn enter_slow(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip, mem: Mem) -> Exit {
-    if ctx.depth_base + ctx.frames.len() >= ctx.max_depth {
-        return Exit::Trap(TrapKind::StackOverflow);
+    // Traps here are at the call op.
+    let ip = resume.back();
+    if ctx.frames.len() >= ctx.frame_room {
+        return trap_at(ip, ctx, TrapKind::StackOverflow);
     }
     let frame_size = match ctx.module.inner.func_code(func) {
         Ok(cf) => cf.frame_size as usize,
@@ -1621,10 +1651,10 @@ fn enter_slow(ctx: &mut Ctx<'_>, func: u32, base: Slot, resume: Ip, mem: Mem) ->
         }
     };
     let Some(caller) = ctx.frames.last() else {
-        return Exit::Trap(TrapKind::StackOverflow);
+        return trap_at(ip, ctx, TrapKind::StackOverflow);
     };
     let need = caller.fp + base as usize + frame_size;
-    tri!(grow_stack(ctx.stack, need, ctx.max_cells));
+    tri!(ip, ctx, grow_stack(ctx.stack, need, ctx.max_cells));
     ctx.frames.reserve(1);
     match enter_fast(ctx, func, base, resume) {
         Some((ip, regs)) => dispatch!(ip, regs, mem, ctx, 0.0),
@@ -1731,7 +1761,7 @@ fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit
 }
 
 fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    tri!(memory_op_at(ip.instr(), regs, ctx));
+    tri!(ip, ctx, memory_op_at(ip.instr(), regs, ctx));
     // Every one of these may have grown or written memory 0.
     let mem = Mem::new(mem_parts(ctx.inner, ctx.mem0));
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -1752,7 +1782,7 @@ fn i64_wide(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
 fn add_offset64(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (addr, offset) = operands!(ip, Instr::AddOffset64 { addr, offset } => (addr, offset));
     let Some(a) = regs.get(addr).checked_add(offset) else {
-        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+        return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
     };
     regs.set(addr, a);
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -1826,7 +1856,7 @@ fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKi
 }
 
 fn table_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    tri!(table_op_at(ip.instr(), regs, ctx));
+    tri!(ip, ctx, table_op_at(ip.instr(), regs, ctx));
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
@@ -2174,7 +2204,7 @@ fn v128_load_plain(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> 
         operands!(ip, Instr::V128Load { dst, addr, offset, .. } => (dst, addr, offset));
     let ea = u64::from(regs.u32(addr)) + u64::from(offset);
     let Some(bytes) = mem.load::<16>(ea) else {
-        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+        return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
     };
     regs.set_bytes16(dst, bytes);
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -2188,7 +2218,7 @@ fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let mut buf = [0u8; 16];
     match simd_ops::mem_range(mem.bytes(), regs.u32(addr).into(), offset.into(), n) {
         Ok(bytes) => buf[..n].copy_from_slice(bytes),
-        Err(k) => return Exit::Trap(k),
+        Err(k) => return trap_at(ip, ctx, k),
     }
     regs.setv(dst, simd_ops::load(kind, buf));
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -2198,7 +2228,7 @@ fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit 
     let x = operands!(ip, Instr::V128Store(x) => x);
     let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
     if mem.store(ea, regs.bytes16(x.val)).is_none() {
-        return Exit::Trap(TrapKind::MemoryOutOfBounds);
+        return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
@@ -2206,7 +2236,7 @@ fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit 
 /// The other SIMD instructions and every access to a memory other than 0,
 /// in safe code out of line (`simd_ops::exec`).
 fn simd(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    tri!(simd_at(ip.instr(), regs, mem, ctx));
+    tri!(ip, ctx, simd_at(ip.instr(), regs, mem, ctx));
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 

@@ -39,7 +39,7 @@ use handlers::{Handler, Ip, Mem, Regs};
 
 /// One active wasm call.
 #[derive(Debug, Clone, Copy)]
-struct Frame {
+pub(crate) struct Frame {
     /// Store index of the instance.
     instance: u32,
     /// Defined-function index within the instance's module.
@@ -49,6 +49,27 @@ struct Frame {
     ip: Ip,
     /// Frame base on the value stack.
     fp: usize,
+}
+
+/// The store's call stack: the frames and value cells of every wasm
+/// activation in progress. A host function called from wasm that calls
+/// into wasm again starts a new activation above the suspended one's
+/// frames and cells, so one walk over `frames` sees every wasm frame of
+/// every activation, innermost last. The vectors are moved out of the
+/// store while an activation runs and put back before each host call.
+#[derive(Debug, Default)]
+pub(crate) struct CallStack {
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) cells: Vec<u64>,
+}
+
+/// Where the next activation's cells may start: above the live cells of
+/// the innermost frame of the suspended activations, if any.
+fn stack_top(inner: &StoreInner) -> usize {
+    inner.call_stack.frames.last().map_or(0, |f| {
+        let m = &inner.instances[f.instance as usize].module.inner;
+        f.fp + m.compiled(f.func).map_or(0, |cf| cf.frame_size as usize)
+    })
 }
 
 /// Calls store function `idx` (of type `ty`) with checked `params`.
@@ -74,51 +95,44 @@ pub(crate) fn invoke<T>(
         FuncKind::Wasm {
             instance, index, ..
         } => {
-            let mut stack = std::mem::take(&mut store.inner.stack);
+            let config = store.inner.engine.config();
+            let (max_depth, max_cells) = (config.max_call_depth, config.max_stack_cells);
             let module = store.inner.instances[instance as usize].module.clone();
-            let cf = match module.inner.func_code(index) {
-                Ok(cf) => cf,
-                Err(e) => {
-                    store.inner.stack = stack;
-                    return Err(e);
-                }
-            };
+            let cf = module.inner.func_code(index)?;
             let cells = |tys: &[crate::ValType]| tys.iter().map(|t| t.cells() as usize).sum();
-            let need = (cf.frame_size as usize)
-                .max(cells(ty.params()))
-                .max(cells(ty.results()));
-            if need > store.inner.engine.config().max_stack_cells {
-                store.inner.stack = stack;
+            let fp = stack_top(&store.inner);
+            let need = fp
+                + (cf.frame_size as usize)
+                    .max(cells(ty.params()))
+                    .max(cells(ty.results()));
+            let entry = store.inner.call_stack.frames.len();
+            if need > max_cells || entry >= max_depth {
                 return Err(Trap::from(TrapKind::StackOverflow).into());
             }
+            let stack = &mut store.inner.call_stack.cells;
             if stack.len() < need {
                 stack.resize(need.max(1024), 0);
             }
-            write_cells(params, &mut stack, &store.inner)?;
-            stack[cf.params as usize..cf.locals as usize].fill(0);
-            let mut frames = vec![Frame {
+            let mut args = std::mem::take(stack);
+            let written = write_cells(params, &mut args[fp..], &store.inner);
+            store.inner.call_stack.cells = args;
+            written?;
+            store.inner.call_stack.cells[fp + cf.params as usize..fp + cf.locals as usize].fill(0);
+            store.inner.call_stack.frames.push(Frame {
                 instance,
                 func: index,
                 ip: Ip::start(cf),
-                fp: 0,
-            }];
-            let r = if store.inner.depth >= store.inner.engine.config().max_call_depth {
-                Err(Trap::from(TrapKind::StackOverflow).into())
-            } else {
-                run(store, &mut stack, &mut frames)
-            };
-            if r.is_ok() {
-                for (r, v) in results
-                    .iter_mut()
-                    .zip(read_cells(ty.results(), &stack, &store.inner))
-                {
-                    *r = v;
-                }
+                fp,
+            });
+            run(store, entry)?;
+            let cells = &store.inner.call_stack.cells[fp..];
+            for (r, v) in results
+                .iter_mut()
+                .zip(read_cells(ty.results(), cells, &store.inner))
+            {
+                *r = v;
             }
-            if stack.len() > store.inner.stack.len() {
-                store.inner.stack = stack;
-            }
-            r
+            Ok(())
         }
     }
 }
@@ -130,44 +144,39 @@ fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
         .map(|f| {
             let m = &store.inner.instances[f.instance as usize].module.inner;
             let func_index = m.num_imported_funcs + f.func;
+            let offset = m.compiled(f.func).and_then(|cf| {
+                let pc = f.ip.pc_in(cf)?.checked_sub(1)?;
+                cf.offsets.get(pc)
+            });
             FrameInfo {
                 module_name: m.name.clone(),
                 func_index,
                 func_name: m.func_names.get(&func_index).cloned(),
+                offset: offset.map(|o| o as usize),
             }
         })
         .collect()
 }
 
-/// Calls a host function with arguments at `stack[args..]`, writing its
-/// results to the same place.
-fn call_host<T>(
-    store: &mut Store<T>,
-    host: u32,
-    instance: u32,
-    stack: &mut [u64],
-    args: usize,
-    depth: usize,
-) -> Result<()> {
+/// Calls a host function with arguments at cell `args` of the store's
+/// value stack, writing its results to the same place.
+fn call_host<T>(store: &mut Store<T>, host: u32, instance: u32, args: usize) -> Result<()> {
     let h = store.hosts[host as usize].clone();
-    let params: Vec<Val> = read_cells(h.ty.params(), &stack[args..], &store.inner).collect();
+    let cells = &store.inner.call_stack.cells[args..];
+    let params: Vec<Val> = read_cells(h.ty.params(), cells, &store.inner).collect();
     let mut results: Vec<Val> =
         h.ty.results()
             .iter()
             .map(|t| Val::default_for(*t))
             .collect();
-    let saved = store.inner.depth;
-    store.inner.depth = depth;
-    let r = (h.f)(
+    (h.f)(
         Caller {
             instance: Some(Instance(store.inner.stored(instance as usize))),
             store: &mut *store,
         },
         &params,
         &mut results,
-    );
-    store.inner.depth = saved;
-    r?;
+    )?;
     if results
         .iter()
         .zip(h.ty.results())
@@ -177,7 +186,10 @@ fn call_host<T>(
             "host function returned a value of the wrong type",
         ));
     }
-    write_cells(&results, &mut stack[args..], &store.inner)
+    let mut cells = std::mem::take(&mut store.inner.call_stack.cells);
+    let r = write_cells(&results, &mut cells[args..], &store.inner);
+    store.inner.call_stack.cells = cells;
+    r
 }
 
 /// Marks the taken side of a conditional wasm branch. An empty `asm!` has
@@ -268,22 +280,24 @@ enum Exit {
 struct Ctx<'a> {
     inner: &'a mut StoreInner,
     stack: &'a mut Vec<u64>,
+    /// The store's frames: this activation's start at `entry`.
     frames: &'a mut Vec<Frame>,
+    entry: usize,
     /// The current instance, its module and its memory 0 (store index).
     instance: u32,
     module: Module,
     mem0: usize,
     /// The current instance's table 0 (store index; `u32::MAX` if none).
     table0: u32,
-    depth_base: usize,
-    max_depth: usize,
-    /// How many frames `frames` may hold: `max_depth - depth_base`.
+    /// How many frames `frames` may hold (`Config::max_call_depth`).
     frame_room: usize,
     max_cells: usize,
     /// The host function and argument slot of an [`Exit::Host`].
     host: (u32, u32),
     /// The error of an [`Exit::Error`].
     error: Option<Error>,
+    /// The op an [`Exit::Trap`] trapped at (dangling if it has none).
+    trap_ip: Ip,
     /// Loop dispatch only: the state to continue with.
     #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     ip: Ip,
@@ -296,30 +310,41 @@ struct Ctx<'a> {
     fa: f64,
 }
 
-/// Runs until the first frame in `frames` returns.
-fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -> Result<()> {
+/// Runs the activation whose first frame is `frames[entry]` of the
+/// store's call stack until that frame returns. On an error, the
+/// activation's frames are dropped from the stack.
+fn run<T>(store: &mut Store<T>, entry: usize) -> Result<()> {
+    let r = run_frames(store, entry);
+    if r.is_err() {
+        store.inner.call_stack.frames.truncate(entry);
+    }
+    r
+}
+
+fn run_frames<T>(store: &mut Store<T>, entry: usize) -> Result<()> {
     let max_depth = store.inner.engine.config().max_call_depth;
     let max_cells = store.inner.engine.config().max_stack_cells;
-    let depth_base = store.inner.depth;
     loop {
-        let Some(&top) = frames.last() else {
+        let Some(&top) = store.inner.call_stack.frames.last() else {
             return Ok(());
         };
+        let mut stack = std::mem::take(&mut store.inner.call_stack.cells);
+        let mut frames = std::mem::take(&mut store.inner.call_stack.frames);
         let module = store.inner.instances[top.instance as usize].module.clone();
         let mut ctx = Ctx {
             inner: &mut store.inner,
-            stack,
-            frames,
+            stack: &mut stack,
+            frames: &mut frames,
+            entry,
             instance: top.instance,
             module,
             mem0: usize::MAX,
             table0: u32::MAX,
-            depth_base,
-            max_depth,
-            frame_room: max_depth.saturating_sub(depth_base),
+            frame_room: max_depth,
             max_cells,
             host: (0, 0),
             error: None,
+            trap_ip: Ip::dangling(),
             ip: Ip::dangling(),
             regs: Regs::dangling(),
             mem: Mem::new((std::ptr::null_mut(), 0)),
@@ -328,25 +353,36 @@ fn run<T>(store: &mut Store<T>, stack: &mut Vec<u64>, frames: &mut Vec<Frame>) -
         let exit = handlers::execute(&mut ctx);
         let (host, base) = ctx.host;
         let error = ctx.error.take();
+        let trap_ip = ctx.trap_ip;
+        if let Exit::Trap(_) = exit
+            && let Some(top) = frames.last_mut()
+        {
+            // Every frame's `ip` then names the op after the one it is at,
+            // as the outer frames' resume points do.
+            top.ip = trap_ip.next();
+        }
+        let trap = match exit {
+            Exit::Trap(kind) => Some(make_trap(store, &frames, kind)),
+            _ => None,
+        };
+        let top = frames.last().copied();
+        store.inner.call_stack = CallStack {
+            frames,
+            cells: stack,
+        };
         match exit {
             Exit::Done => return Ok(()),
-            Exit::Trap(kind) => return Err(make_trap(store, frames, kind)),
+            Exit::Trap(_) => {
+                return Err(trap.unwrap_or_else(|| Error::usage("execution trapped")));
+            }
             Exit::Error => {
                 return Err(error.unwrap_or_else(|| Error::usage("execution failed")));
             }
             Exit::Host => {
-                let Some(&top) = frames.last() else {
+                let Some(top) = top else {
                     return Ok(());
                 };
-                let depth = depth_base + frames.len();
-                call_host(
-                    store,
-                    host,
-                    top.instance,
-                    stack,
-                    top.fp + base as usize,
-                    depth,
-                )?;
+                call_host(store, host, top.instance, top.fp + base as usize)?;
             }
             Exit::Continue => unreachable!("execute returns only final exits"),
         }

@@ -34,10 +34,9 @@ pub(crate) struct StoreInner {
     pub globals: Vec<GlobalData>,
     pub tags: Vec<TagData>,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
-    /// A value stack kept for the next call (avoids reallocating).
-    pub stack: Vec<u64>,
-    /// Frames active in outer invocations (host functions calling back into wasm).
-    pub depth: usize,
+    /// The wasm call stack of every activation in progress (see
+    /// [`crate::exec::CallStack`]).
+    pub call_stack: crate::exec::CallStack,
     /// Fuel left (used only by code compiled with `Config::consume_fuel`).
     pub fuel: u64,
     /// Set by an [`InterruptHandle`]; cleared when running code observes it.
@@ -134,8 +133,7 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 tags: Vec::new(),
                 externs: Vec::new(),
-                stack: Vec::new(),
-                depth: 0,
+                call_stack: Default::default(),
                 fuel: 0,
                 interrupt: Arc::new(AtomicBool::new(false)),
                 limits: StoreLimits::default(),
