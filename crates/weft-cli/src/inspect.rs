@@ -44,8 +44,19 @@ fn summarize(bytes: &[u8]) -> Result<Summary, wasmparser::BinaryReaderError> {
         match payload {
             Payload::TypeSection(reader) => {
                 for group in reader {
-                    for ty in group?.into_types() {
-                        s.types.push(format!("type[{}]: {ty}", s.types.len()));
+                    let group = group?;
+                    let rec = group.is_explicit_rec_group();
+                    let n = group.types().len();
+                    for (k, ty) in group.into_types().enumerate() {
+                        // Members of an explicit `rec` group are marked with
+                        // their place in it.
+                        let mark = if rec {
+                            format!(" (rec {}/{n})", k + 1)
+                        } else {
+                            String::new()
+                        };
+                        s.types
+                            .push(format!("type[{}]:{mark} {}", s.types.len(), sub_type(&ty)));
                     }
                 }
             }
@@ -136,7 +147,105 @@ fn limits(min: u64, max: Option<u64>) -> String {
 }
 
 fn table(t: &TableType) -> String {
-    format!("{} {}", t.element_type, limits(t.initial, t.maximum))
+    format!(
+        "{} {}",
+        ref_type(t.element_type),
+        limits(t.initial, t.maximum)
+    )
+}
+
+/// A type index as the text format writes it.
+fn index(i: wasmparser::PackedIndex) -> String {
+    match i.unpack() {
+        wasmparser::UnpackedIndex::Module(i) => i.to_string(),
+        wasmparser::UnpackedIndex::RecGroup(i) => format!("(rec-relative {i})"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A reference type in the text format's spelling: the short forms
+/// (`funcref`, `anyref`, ...) for nullable abstract types, `(ref null? HT)`
+/// otherwise, with concrete types by index.
+fn ref_type(r: wasmparser::RefType) -> String {
+    let heap = match r.heap_type() {
+        wasmparser::HeapType::Concrete(i) => index_unpacked(i),
+        wasmparser::HeapType::Exact(i) => format!("(exact {})", index_unpacked(i)),
+        wasmparser::HeapType::Abstract { .. } => return r.to_string(),
+    };
+    if r.is_nullable() {
+        format!("(ref null {heap})")
+    } else {
+        format!("(ref {heap})")
+    }
+}
+
+fn index_unpacked(i: wasmparser::UnpackedIndex) -> String {
+    match i {
+        wasmparser::UnpackedIndex::Module(i) => i.to_string(),
+        wasmparser::UnpackedIndex::RecGroup(i) => format!("(rec-relative {i})"),
+        other => format!("{other:?}"),
+    }
+}
+
+fn val_type(t: wasmparser::ValType) -> String {
+    match t {
+        wasmparser::ValType::Ref(r) => ref_type(r),
+        t => t.to_string(),
+    }
+}
+
+fn storage(f: &wasmparser::FieldType) -> String {
+    let t = match f.element_type {
+        wasmparser::StorageType::I8 => "i8".to_string(),
+        wasmparser::StorageType::I16 => "i16".to_string(),
+        wasmparser::StorageType::Val(v) => val_type(v),
+    };
+    if f.mutable { format!("(mut {t})") } else { t }
+}
+
+fn list(kw: &str, tys: &[wasmparser::ValType]) -> String {
+    if tys.is_empty() {
+        return String::new();
+    }
+    let items: Vec<String> = tys.iter().map(|t| val_type(*t)).collect();
+    format!(" ({kw} {})", items.join(" "))
+}
+
+/// A type definition in the text format's spelling.
+fn sub_type(t: &wasmparser::SubType) -> String {
+    use wasmparser::CompositeInnerType as C;
+    let body = match &t.composite_type.inner {
+        C::Func(f) => format!(
+            "(func{}{})",
+            list("param", f.params()),
+            list("result", f.results())
+        ),
+        C::Struct(st) => {
+            let fields: Vec<String> = st
+                .fields
+                .iter()
+                .map(|f| format!(" (field {})", storage(f)))
+                .collect();
+            format!("(struct{})", fields.concat())
+        }
+        C::Array(a) => format!("(array {})", storage(&a.0)),
+        C::Cont(c) => format!("(cont {})", index(c.0)),
+    };
+    let shared = if t.composite_type.shared {
+        format!("(shared {body})")
+    } else {
+        body
+    };
+    if t.is_final && t.supertype_idxs.is_empty() {
+        return shared;
+    }
+    let supers: String = t
+        .supertype_idxs
+        .iter()
+        .map(|i| format!(" {}", index(*i)))
+        .collect();
+    let fin = if t.is_final { " final" } else { "" };
+    format!("(sub{fin}{supers} {shared})")
 }
 
 fn memory(m: &MemoryType) -> String {
@@ -155,9 +264,9 @@ fn memory(m: &MemoryType) -> String {
 
 fn global(g: &GlobalType) -> String {
     if g.mutable {
-        format!("mut {}", g.content_type)
+        format!("mut {}", val_type(g.content_type))
     } else {
-        format!("const {}", g.content_type)
+        format!("const {}", val_type(g.content_type))
     }
 }
 

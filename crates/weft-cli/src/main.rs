@@ -40,7 +40,7 @@ enum Command {
         /// sign-extension, saturating-float-to-int, mutable-global,
         /// reference-types, bulk-memory, simd, relaxed-simd, multi-memory,
         /// extended-const, wide-arithmetic, tail-call, memory64,
-        /// custom-page-sizes.
+        /// custom-page-sizes, function-references, gc, exceptions.
         /// Everything weft supports is on by default; the spec's `wasm-v2`
         /// scripts need `-W multi-memory=n,memory64=n` (2.0 allows one
         /// 32-bit memory).

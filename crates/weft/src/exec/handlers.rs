@@ -56,6 +56,17 @@ impl Ip {
         Ip(std::ptr::null())
     }
 
+    /// The resume point of an activation's marker frame: returning to it
+    /// ends the activation.
+    pub(super) fn activation_end() -> Ip {
+        Ip(&ACTIVATION_END)
+    }
+
+    /// Whether this is [`Ip::activation_end`].
+    pub(super) fn is_activation_end(self) -> bool {
+        std::ptr::eq(self.0, &ACTIVATION_END)
+    }
+
     #[inline(always)]
     fn op(&self) -> &Op {
         // SAFETY: by the type's invariant `self.0` points at a live op.
@@ -337,6 +348,14 @@ impl Mem {
         // caller holds no other reference to it.
         unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
     }
+}
+
+/// The one op every activation's marker frame resumes at.
+static ACTIVATION_END: Op = Op::with_handler(activation_end, Instr::Unreachable);
+
+/// The outermost frame of an activation returned to its marker.
+fn activation_end(_: Ip, _: Regs, _: Mem, _: &mut Ctx<'_>, _: f64) -> Exit {
+    Exit::Done
 }
 
 /// Runs from the innermost frame of `ctx` until the outermost one returns,
@@ -1361,9 +1380,6 @@ fn br_table<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f6
 
 fn return_(_: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     ctx.frames.pop();
-    if ctx.frames.len() <= ctx.entry {
-        return Exit::Done;
-    }
     let Some(&caller) = ctx.frames.last() else {
         return Exit::Done;
     };
@@ -1416,11 +1432,29 @@ fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _
     let Some(f) = cell.checked_sub(1) else {
         return trap_at(ip, ctx, TrapKind::UninitializedElement);
     };
-    let own = inner.funcs[f as usize].sig();
-    if own != sig && !sig_sub(inner, own, sig) {
-        return trap_at(ip, ctx, TrapKind::BadSignature);
+    if inner.funcs[f as usize].sig() != sig {
+        return call_indirect_subtype(f as u32, sig, base, ip, mem, ctx);
     }
     call_store_func(f as u32, base, ip, mem, ctx)
+}
+
+/// `call_indirect` of store function `f` whose type id is not `sig`: the
+/// call goes ahead if its type is a declared subtype of `sig`. Out of line,
+/// so the equal-ids path stays a compare and a call.
+#[cold]
+#[inline(never)]
+fn call_indirect_subtype(
+    f: u32,
+    sig: SigId,
+    base: Slot,
+    ip: Ip,
+    mem: Mem,
+    ctx: &mut Ctx<'_>,
+) -> Exit {
+    if !sig_sub(ctx.inner, ctx.inner.funcs[f as usize].sig(), sig) {
+        return trap_at(ip, ctx, TrapKind::BadSignature);
+    }
+    call_store_func(f, base, ip, mem, ctx)
 }
 
 /// The store function at element `i` of table `table` of the current

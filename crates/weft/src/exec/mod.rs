@@ -55,8 +55,12 @@ pub(crate) struct Frame {
 /// activation in progress. A host function called from wasm that calls
 /// into wasm again starts a new activation above the suspended one's
 /// frames and cells, so one walk over `frames` sees every wasm frame of
-/// every activation, innermost last. The vectors are moved out of the
-/// store while an activation runs and put back before each host call.
+/// every activation, innermost last. Each activation begins with a marker
+/// frame whose resume point is [`Ip::activation_end`]: the entry
+/// function's return lands there and ends the activation, so returns need
+/// no test of their own, and a walk can tell where host code sits between
+/// two activations. The vectors are moved out of the store while an
+/// activation runs and put back before each host call.
 #[derive(Debug, Default)]
 pub(crate) struct CallStack {
     pub(crate) frames: Vec<Frame>,
@@ -106,7 +110,7 @@ pub(crate) fn invoke<T>(
                     .max(cells(ty.params()))
                     .max(cells(ty.results()));
             let entry = store.inner.call_stack.frames.len();
-            if need > max_cells || entry >= max_depth {
+            if need > max_cells || entry + 1 >= max_depth {
                 return Err(Trap::from(TrapKind::StackOverflow).into());
             }
             let stack = &mut store.inner.call_stack.cells;
@@ -118,7 +122,14 @@ pub(crate) fn invoke<T>(
             store.inner.call_stack.cells = args;
             written?;
             store.inner.call_stack.cells[fp + cf.params as usize..fp + cf.locals as usize].fill(0);
-            store.inner.call_stack.frames.push(Frame {
+            let frames = &mut store.inner.call_stack.frames;
+            frames.push(Frame {
+                instance,
+                func: index,
+                ip: Ip::activation_end(),
+                fp,
+            });
+            frames.push(Frame {
                 instance,
                 func: index,
                 ip: Ip::start(cf),
@@ -141,6 +152,7 @@ fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
     frames
         .iter()
         .rev()
+        .filter(|f| !f.ip.is_activation_end())
         .map(|f| {
             let m = &store.inner.instances[f.instance as usize].module.inner;
             let func_index = m.num_imported_funcs + f.func;
@@ -230,6 +242,11 @@ pub(crate) struct Op {
 }
 
 impl Op {
+    /// An op with a given handler (for ops outside any function's code).
+    const fn with_handler(handler: Handler, instr: Instr) -> Op {
+        Op { handler, instr }
+    }
+
     /// The op for `instr` at index `pc` of its function's code.
     pub(crate) fn new(mut instr: Instr, pc: usize) -> Op {
         if let Some(target) = instr.branch_target_mut() {
@@ -280,9 +297,8 @@ enum Exit {
 struct Ctx<'a> {
     inner: &'a mut StoreInner,
     stack: &'a mut Vec<u64>,
-    /// The store's frames: this activation's start at `entry`.
+    /// The store's frames, this activation's innermost last.
     frames: &'a mut Vec<Frame>,
-    entry: usize,
     /// The current instance, its module and its memory 0 (store index).
     instance: u32,
     module: Module,
@@ -310,18 +326,16 @@ struct Ctx<'a> {
     fa: f64,
 }
 
-/// Runs the activation whose first frame is `frames[entry]` of the
-/// store's call stack until that frame returns. On an error, the
-/// activation's frames are dropped from the stack.
+/// Runs the activation whose marker frame is `frames[entry]` of the
+/// store's call stack until its entry function returns, then drops the
+/// activation's frames from the stack (also on an error).
 fn run<T>(store: &mut Store<T>, entry: usize) -> Result<()> {
-    let r = run_frames(store, entry);
-    if r.is_err() {
-        store.inner.call_stack.frames.truncate(entry);
-    }
+    let r = run_frames(store);
+    store.inner.call_stack.frames.truncate(entry);
     r
 }
 
-fn run_frames<T>(store: &mut Store<T>, entry: usize) -> Result<()> {
+fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
     let max_depth = store.inner.engine.config().max_call_depth;
     let max_cells = store.inner.engine.config().max_stack_cells;
     loop {
@@ -335,7 +349,6 @@ fn run_frames<T>(store: &mut Store<T>, entry: usize) -> Result<()> {
             inner: &mut store.inner,
             stack: &mut stack,
             frames: &mut frames,
-            entry,
             instance: top.instance,
             module,
             mem0: usize::MAX,
