@@ -8,18 +8,20 @@
 //! and takes over when they stop for a host call, a trap or the end.
 //!
 //! # Unsafe code
-//! This module and [`handlers`] are the places with `unsafe`: unchecked op
-//! fetch, frame-slot access through a raw frame pointer, and linear-memory
-//! access through a cached base pointer. Each block states the invariant it
-//! relies on; all of them rest on facts the compiler guarantees (slot
-//! operands below `frame_size`, branch offsets inside the code, a trapping
-//! guard op at the end of every function) and on the handlers re-deriving
-//! their cached pointers after anything that can move the value stack or
-//! linear memory. Debug builds (and so the test suite and the fuzz smoke
-//! tests) check every slot access as well.
-#![allow(unsafe_code)]
+//! All of the interpreter's `unsafe` is in [`view`] (the crate denies it
+//! everywhere else but `simd::xmm`): unchecked op fetch, frame-slot access
+//! through a raw frame pointer, and linear-memory access through a cached
+//! base pointer. Each block states the invariant it relies on; all of them
+//! rest on facts the compiler guarantees (slot operands below
+//! `frame_size`, branch offsets inside the code, a trapping guard op at
+//! the end of every function) and on the handlers re-deriving their cached
+//! views after anything that can move the value stack or linear memory.
+//! Debug builds (and so the test suite and the fuzz smoke tests) check
+//! every slot access as well.
 
 mod bulk;
+#[macro_use]
+pub(crate) mod view;
 mod handlers;
 mod memn;
 pub(crate) mod ops;
@@ -202,20 +204,6 @@ fn call_host<T>(store: &mut Store<T>, host: u32, instance: u32, args: usize) -> 
     let r = write_cells(&results, &mut cells[args..], &store.inner);
     store.inner.call_stack.cells = cells;
     r
-}
-
-/// Marks the taken side of a conditional wasm branch. An empty `asm!` has
-/// no effect at run time, but LLVM cannot if-convert around it, so the
-/// branch stays a predicted jump instead of a `cmov` on `pc` (which would
-/// make every following instruction fetch wait for the comparison).
-#[inline(always)]
-fn taken_branch() {
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    // SAFETY: an empty assembly block with no operands reads and writes
-    // nothing.
-    unsafe {
-        std::arch::asm!("", options(nomem, nostack, preserves_flags));
-    }
 }
 
 /// Builds the error for a trap of `kind` in the innermost frame.
