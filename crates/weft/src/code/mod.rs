@@ -32,6 +32,9 @@
 
 use crate::simd;
 
+mod table;
+pub(crate) use table::instruction_table;
+
 /// A frame slot index.
 pub(crate) type Slot = u32;
 
@@ -819,119 +822,48 @@ macro_rules! define_instrs {
     };
 }
 
-define_instrs! {
-    // Fused compare-and-branch: `Br<Type><Cmp>[Imm]` jumps when the
-    // comparison (as in the plain instruction of the same name) holds;
-    // `BrI32And[Imm]` when `a & b` is nonzero, `BrI32AndZ[Imm]` when zero.
-    // A float comparison is false when either operand is NaN, so its
-    // negation is not the opposite comparison: `BrF64NotLt` jumps when
-    // `a < b` does not hold (`==` and `!=` are each other's negation). The
-    // immediate of `BrF32*Imm` is the f32's bits, of `BrF64*Imm` an f32 that
-    // widens exactly to the constant, as in the `*Imm` arithmetic.
-    br_cmp: [
-        BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU,
-        BrI32LeS, BrI32LeU, BrI32GeS, BrI32GeU,
-        BrI64Eq, BrI64Ne, BrI64LtS, BrI64LtU, BrI64GtS, BrI64GtU,
-        BrI64LeS, BrI64LeU, BrI64GeS, BrI64GeU,
-        BrI32And, BrI32AndZ,
-        BrF32Eq, BrF32Ne, BrF32Lt, BrF32Gt, BrF32Le, BrF32Ge,
-        BrF32NotLt, BrF32NotGt, BrF32NotLe, BrF32NotGe,
-        BrF64Eq, BrF64Ne, BrF64Lt, BrF64Gt, BrF64Le, BrF64Ge,
-        BrF64NotLt, BrF64NotGt, BrF64NotLe, BrF64NotGe,
-    ],
-    br_cmp_imm: [
-        BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
-        BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
-        BrI64EqImm, BrI64NeImm, BrI64LtSImm, BrI64LtUImm, BrI64GtSImm, BrI64GtUImm,
-        BrI64LeSImm, BrI64LeUImm, BrI64GeSImm, BrI64GeUImm,
-        BrI32AndImm, BrI32AndZImm,
-        BrF32EqImm, BrF32NeImm, BrF32LtImm, BrF32GtImm, BrF32LeImm, BrF32GeImm,
-        BrF32NotLtImm, BrF32NotGtImm, BrF32NotLeImm, BrF32NotGeImm,
-        BrF64EqImm, BrF64NeImm, BrF64LtImm, BrF64GtImm, BrF64LeImm, BrF64GeImm,
-        BrF64NotLtImm, BrF64NotGtImm, BrF64NotLeImm, BrF64NotGeImm,
-    ],
-    bin: [
-        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
-        I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
-        I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
-        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
-        I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
-        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
-        F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
-        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
-        F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
-        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
-    ],
-    bin_imm: [
-        I32AddImm, I32SubImm, I32MulImm, I32AndImm, I32OrImm, I32XorImm,
-        I32ShlImm, I32ShrSImm, I32ShrUImm, I32RotlImm, I32RotrImm,
-        I32EqImm, I32NeImm, I32LtSImm, I32LtUImm, I32GtSImm, I32GtUImm,
-        I32LeSImm, I32LeUImm, I32GeSImm, I32GeUImm,
-        I64AddImm, I64SubImm, I64MulImm, I64AndImm, I64OrImm, I64XorImm,
-        I64ShlImm, I64ShrSImm, I64ShrUImm, I64RotlImm, I64RotrImm,
-        I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm,
-        I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
-        F32AddImm, F32SubImm, F32MulImm, F32DivImm,
-        F32EqImm, F32NeImm, F32LtImm, F32GtImm, F32LeImm, F32GeImm,
-        F64AddImm, F64SubImm, F64MulImm, F64DivImm,
-        F64EqImm, F64NeImm, F64LtImm, F64GtImm, F64LeImm, F64GeImm,
-    ],
-    un: [
-        I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,
-        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
-        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
-        I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
-        I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
-        F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
-        F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
-        I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
-        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
-        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
-    ],
-    load: [
-        I32Load, I64Load, F64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
-        I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
-    ],
-    // Narrow stores take the low bits of the cell, so i64.store8/16/32 share
-    // the i32 instructions.
-    store: [I32Store, I64Store, F64Store, I32Store8, I32Store16],
-    store_imm: [I32StoreImm, I64StoreImm, I32Store8Imm, I32Store16Imm],
-    // The same accesses with the address `a + b` of an `i32.add` folded in
-    // (`base + index` addressing); see `fold_address`.
-    load_idx: [
-        I32LoadIdx, I64LoadIdx, F64LoadIdx, I32Load8SIdx, I32Load8UIdx, I32Load16SIdx, I32Load16UIdx,
-        I64Load8SIdx, I64Load8UIdx, I64Load16SIdx, I64Load16UIdx, I64Load32SIdx, I64Load32UIdx,
-    ],
-    store_idx: [I32StoreIdx, I64StoreIdx, F64StoreIdx, I32Store8Idx, I32Store16Idx],
-    store_imm_idx: [I32StoreImmIdx, I64StoreImmIdx, I32Store8ImmIdx, I32Store16ImmIdx],
-    // And with the address `a + disp` of an `i32.add` of a constant (a
-    // static array indexed by a variable).
-    load_disp: [
-        I32LoadDisp, I64LoadDisp, F64LoadDisp, I32Load8SDisp, I32Load8UDisp, I32Load16SDisp,
-        I32Load16UDisp, I64Load8SDisp, I64Load8UDisp, I64Load16SDisp, I64Load16UDisp,
-        I64Load32SDisp, I64Load32UDisp,
-    ],
-    store_disp: [I32StoreDisp, I64StoreDisp, F64StoreDisp, I32Store8Disp, I32Store16Disp],
-    store_imm_disp: [I32StoreImmDisp, I64StoreImmDisp, I32Store8ImmDisp, I32Store16ImmDisp],
-    // And at a constant address (a global variable).
-    load_abs: [
-        I32LoadAbs, I64LoadAbs, F64LoadAbs, I32Load8SAbs, I32Load8UAbs, I32Load16SAbs,
-        I32Load16UAbs, I64Load8SAbs, I64Load8UAbs, I64Load16SAbs, I64Load16UAbs,
-        I64Load32SAbs, I64Load32UAbs,
-    ],
-    store_abs: [I32StoreAbs, I64StoreAbs, F64StoreAbs, I32Store8Abs, I32Store16Abs],
-    store_imm_abs: [I32StoreImmAbs, I64StoreImmAbs, I32Store8ImmAbs, I32Store16ImmAbs],
-    // A loop's counter step and test in one: `AddBr<Cmp>[Imm]` adds and
-    // branches when `sum <Cmp> b` holds (see `fuse_add_branch`).
-    add_br: [
-        AddBrI32Eq, AddBrI32Ne, AddBrI32LtS, AddBrI32LtU, AddBrI32GtS, AddBrI32GtU,
-        AddBrI32LeS, AddBrI32LeU, AddBrI32GeS, AddBrI32GeU,
-    ],
-    add_br_imm: [
-        AddBrI32EqImm, AddBrI32NeImm, AddBrI32LtSImm, AddBrI32LtUImm, AddBrI32GtSImm,
-        AddBrI32GtUImm, AddBrI32LeSImm, AddBrI32LeUImm, AddBrI32GeSImm, AddBrI32GeUImm,
-    ],
+/// The operand families' variants, from the instruction table
+/// ([`table`]); the address forms of each access (`*Idx`, `*Disp`, `*Abs`)
+/// come from its row.
+macro_rules! instrs_from_table {
+    (
+        names: |$ip:ident, $ctx:ident|,
+        bin: { $($bin:ident $bs:tt;)* }
+        bin_imm: { $($bimm:ident $bis:tt;)* }
+        un: { $($un:ident $us:tt;)* }
+        load: { $($ld:ident / $ldi:ident / $ldd:ident / $lda:ident $ls:tt;)* }
+        store: { $($st:ident / $sti:ident / $std:ident / $sta:ident $ss:tt;)* }
+        store_imm: { $($si:ident / $sii:ident / $sid:ident / $sia:ident $sis:tt;)* }
+        br_cmp: { $($brc:ident $bcs:tt;)* }
+        br_cmp_imm: { $($brci:ident $bcis:tt;)* }
+        add_br: { $($abr:ident $abs:tt;)* }
+        add_br_imm: { $($abri:ident $abis:tt;)* }
+    ) => {
+        define_instrs! {
+            br_cmp: [$($brc),*],
+            br_cmp_imm: [$($brci),*],
+            bin: [$($bin),*],
+            bin_imm: [$($bimm),*],
+            un: [$($un),*],
+            load: [$($ld),*],
+            store: [$($st),*],
+            store_imm: [$($si),*],
+            load_idx: [$($ldi),*],
+            store_idx: [$($sti),*],
+            store_imm_idx: [$($sii),*],
+            load_disp: [$($ldd),*],
+            store_disp: [$($std),*],
+            store_imm_disp: [$($sid),*],
+            load_abs: [$($lda),*],
+            store_abs: [$($sta),*],
+            store_imm_abs: [$($sia),*],
+            add_br: [$($abr),*],
+            add_br_imm: [$($abri),*],
+        }
+    };
 }
+
+instruction_table!(instrs_from_table);
 
 /// An address computation folded into a memory-0 access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1008,30 +940,26 @@ pub(crate) fn fold_address(access: Instr, addr: Address) -> Option<Instr> {
             }
         };
     }
-    forms!(
-        I32Load => I32LoadIdx / I32LoadDisp / I32LoadAbs,
-        I64Load => I64LoadIdx / I64LoadDisp / I64LoadAbs,
-        F64Load => F64LoadIdx / F64LoadDisp / F64LoadAbs,
-        I32Load8S => I32Load8SIdx / I32Load8SDisp / I32Load8SAbs,
-        I32Load8U => I32Load8UIdx / I32Load8UDisp / I32Load8UAbs,
-        I32Load16S => I32Load16SIdx / I32Load16SDisp / I32Load16SAbs,
-        I32Load16U => I32Load16UIdx / I32Load16UDisp / I32Load16UAbs,
-        I64Load8S => I64Load8SIdx / I64Load8SDisp / I64Load8SAbs,
-        I64Load8U => I64Load8UIdx / I64Load8UDisp / I64Load8UAbs,
-        I64Load16S => I64Load16SIdx / I64Load16SDisp / I64Load16SAbs,
-        I64Load16U => I64Load16UIdx / I64Load16UDisp / I64Load16UAbs,
-        I64Load32S => I64Load32SIdx / I64Load32SDisp / I64Load32SAbs,
-        I64Load32U => I64Load32UIdx / I64Load32UDisp / I64Load32UAbs;
-        I32Store => I32StoreIdx / I32StoreDisp / I32StoreAbs,
-        I64Store => I64StoreIdx / I64StoreDisp / I64StoreAbs,
-        F64Store => F64StoreIdx / F64StoreDisp / F64StoreAbs,
-        I32Store8 => I32Store8Idx / I32Store8Disp / I32Store8Abs,
-        I32Store16 => I32Store16Idx / I32Store16Disp / I32Store16Abs;
-        I32StoreImm => I32StoreImmIdx / I32StoreImmDisp / I32StoreImmAbs,
-        I64StoreImm => I64StoreImmIdx / I64StoreImmDisp / I64StoreImmAbs,
-        I32Store8Imm => I32Store8ImmIdx / I32Store8ImmDisp / I32Store8ImmAbs,
-        I32Store16Imm => I32Store16ImmIdx / I32Store16ImmDisp / I32Store16ImmAbs
-    )
+    // The rows of the instruction table's loads and stores.
+    macro_rules! rows {
+        (
+            names: |$ip:ident, $ctx:ident|,
+            bin: $bin:tt
+            bin_imm: $bimm:tt
+            un: $un:tt
+            load: { $($ld:ident / $ldi:ident / $ldd:ident / $lda:ident $ls:tt;)* }
+            store: { $($st:ident / $sti:ident / $std:ident / $sta:ident $ss:tt;)* }
+            store_imm: { $($si:ident / $sii:ident / $sid:ident / $sia:ident $sis:tt;)* }
+            $($rest:tt)*
+        ) => {
+            forms!(
+                $($ld => $ldi / $ldd / $lda),* ;
+                $($st => $sti / $std / $sta),* ;
+                $($si => $sii / $sid / $sia),*
+            )
+        };
+    }
+    instruction_table!(rows)
 }
 
 /// A compiled function body.
