@@ -962,21 +962,6 @@ pub(crate) fn fold_address(access: Instr, addr: Address) -> Option<Instr> {
     instruction_table!(rows)
 }
 
-/// A compiled function body.
-#[derive(Debug)]
-pub(crate) struct CompiledFunc {
-    /// The instructions, each with its handler.
-    pub code: Box<[crate::exec::Op]>,
-    /// Number of parameters (slots `0..params`).
-    pub params: u32,
-    /// Number of locals including parameters (slots `params..locals` are zeroed on entry).
-    pub locals: u32,
-    /// Slots the frame needs: locals plus the maximum operand stack height.
-    pub frame_size: u32,
-    /// The wasm byte offset each instruction came from.
-    pub offsets: OffsetTable,
-}
-
 /// A side table beside a function's code: for each instruction, the byte
 /// offset (in the module binary) of the wasm operator it was translated
 /// from, for trap locations and backtraces. Consecutive instructions from

@@ -21,10 +21,11 @@
 //! - Code after an unconditional branch is validated but not translated.
 
 use crate::code::{
-    ACC, ACC_A, ACC_B, Address, Bin, BinImm, CompiledFunc, Instr, Load, MemOp, Slot, Store,
-    StoreImm, Un, V128LoadKind, WideOp,
+    ACC, ACC_A, ACC_B, Address, Bin, BinImm, Instr, Load, MemOp, Slot, Store, StoreImm, Un,
+    V128LoadKind, WideOp,
 };
 use crate::error::{ModuleError, Result};
+use crate::exec::CompiledFunc;
 use crate::simd::{self, SimdOp};
 use crate::types::{FuncType, GlobalType, ValType};
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};

@@ -29,9 +29,7 @@ use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, Instr, Slot, V128LoadKind};
 use crate::engine::SigId;
 use crate::error::TrapKind;
 use crate::runtime::func::FuncKind;
-use crate::runtime::store::StoreInner;
 use crate::simd;
-use crate::types::ConcreteType;
 use std::sync::atomic::Ordering;
 
 /// The type of every handler.
@@ -762,87 +760,69 @@ fn call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
 
 fn call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     let (func, base) = operands!(ip, Instr::CallImport { func, base } => (func, base));
-    let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
+    let f = ctx.instance_func(func);
     call_store_func(f, base, ip, mem, ctx)
 }
 
-fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+fn call_indirect<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (sig, base, index, table) = operands!(ip, Instr::CallIndirect {
         sig, base, index, table
     } => (sig, base, index, table));
     // The same checks as `indirect_callee`, written out: through that
     // function's `Result` this handler ran 1.6% more instructions on the
     // dispatch benchmark (callgrind).
-    let inner = &*ctx.inner;
-    let t = if table == 0 {
-        ctx.table0
-    } else {
-        inner.instances[ctx.instance as usize].tables[table as usize]
-    };
+    let t = ctx.instance_table(table);
     let i = regs.arg(index, acc!(ACC_A)).u32();
-    let Some(&cell) = inner.tables[t as usize].elems.get(i as usize) else {
+    let Some(cell) = ctx.table_elem(t, i) else {
         return trap_at(ip, ctx, TrapKind::UndefinedElement);
     };
     let Some(f) = cell.checked_sub(1) else {
         return trap_at(ip, ctx, TrapKind::UninitializedElement);
     };
-    if inner.funcs[f as usize].sig() != sig {
-        return call_indirect_subtype(f as u32, sig, base, ip, mem, ctx);
+    if ctx.func(f as u32).sig() != sig {
+        return call_indirect_slow::<M>(ip, regs, mem, ctx, fa);
     }
     call_store_func(f as u32, base, ip, mem, ctx)
 }
 
-/// `call_indirect` of store function `f` whose type id is not `sig`: the
-/// call goes ahead if its type is a declared subtype of `sig`. Out of line,
-/// so the equal-ids path stays a compare and a call.
+/// `call_indirect` whose callee's type id is not the expected one: the
+/// call goes ahead if its type is a declared subtype. Out of line and with
+/// a handler's signature, so the mismatch branch of `call_indirect` is a
+/// jump with its arguments where they already are; it decodes the op again.
 #[cold]
 #[inline(never)]
-fn call_indirect_subtype(
-    f: u32,
-    sig: SigId,
-    base: Slot,
+fn call_indirect_slow<const M: u8>(
     ip: Ip,
+    regs: Regs,
     mem: Mem,
     ctx: &mut Ctx<'_>,
+    _: f64,
 ) -> Exit {
-    if !sig_sub(ctx.inner, ctx.inner.funcs[f as usize].sig(), sig) {
-        return trap_at(ip, ctx, TrapKind::BadSignature);
-    }
+    let (sig, base, index, table) = operands!(ip, Instr::CallIndirect {
+        sig, base, index, table
+    } => (sig, base, index, table));
+    let i = regs.arg(index, acc!(ACC_A)).u32();
+    let f = tri!(ip, ctx, indirect_callee(ctx, table, i, sig));
     call_store_func(f, base, ip, mem, ctx)
 }
 
 /// The store function at element `i` of table `table` of the current
-/// instance, checked against the expected signature `sig` (for tail calls;
-/// `call_indirect` has the same checks inline).
+/// instance, checked against the expected signature `sig`, subtypes
+/// included (for tail calls and `call_indirect`'s slow path; its fast path
+/// has the same checks inline).
 fn indirect_callee(ctx: &Ctx<'_>, table: u16, i: u32, sig: SigId) -> Result<u32, TrapKind> {
-    let inner = &*ctx.inner;
-    let t = if table == 0 {
-        ctx.table0
-    } else {
-        inner.instances[ctx.instance as usize].tables[table as usize]
-    };
-    let Some(&cell) = inner.tables[t as usize].elems.get(i as usize) else {
+    let t = ctx.instance_table(table);
+    let Some(cell) = ctx.table_elem(t, i) else {
         return Err(TrapKind::UndefinedElement);
     };
     let Some(f) = cell.checked_sub(1) else {
         return Err(TrapKind::UninitializedElement);
     };
-    let own = inner.funcs[f as usize].sig();
-    if own != sig && !sig_sub(inner, own, sig) {
+    let own = ctx.func(f as u32).sig();
+    if own != sig && !ctx.sig_sub(own, sig) {
         return Err(TrapKind::BadSignature);
     }
     Ok(f as u32)
-}
-
-/// Whether function type `own` is a proper subtype of `want`: the slow
-/// path of the indirect calls' type check, after the ids differ.
-#[cold]
-#[inline(never)]
-fn sig_sub(inner: &StoreInner, own: SigId, want: SigId) -> bool {
-    inner
-        .engine
-        .types()
-        .is_subtype(ConcreteType(own), ConcreteType(want))
 }
 
 fn return_call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
@@ -852,7 +832,7 @@ fn return_call(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
 
 fn return_call_import(ip: Ip, _: Regs, mem: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     let (func, base) = operands!(ip, Instr::ReturnCallImport { func, base } => (func, base));
-    let f = ctx.inner.instances[ctx.instance as usize].funcs[func as usize];
+    let f = ctx.instance_func(func);
     tail_call_store_func(f, base, ip, mem, ctx)
 }
 
@@ -897,7 +877,7 @@ fn ref_as_non_null(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> 
 /// a wasm callee replaces the current frame; a host callee is called like
 /// any other, and the op after `ip` returns its results.
 fn tail_call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
-    match ctx.inner.funcs[f as usize] {
+    match ctx.func(f) {
         FuncKind::Wasm {
             instance, index, ..
         } => tail_enter(ctx, instance, index, base, mem),
@@ -955,7 +935,7 @@ fn tail_enter(ctx: &mut Ctx<'_>, instance: u32, func: u32, base: Slot, mem: Mem)
 /// frame; `ip` is the call op.
 #[inline(always)]
 fn call_store_func(f: u32, base: Slot, ip: Ip, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
-    match ctx.inner.funcs[f as usize] {
+    match ctx.func(f) {
         FuncKind::Wasm {
             instance, index, ..
         } => {
@@ -1120,29 +1100,20 @@ fn select_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit 
 
 fn global_get(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, global) = operands!(ip, Instr::GlobalGet { dst, global } => (dst, global));
-    let g = ctx.inner.instances[ctx.instance as usize].globals[global as usize];
-    regs.set(dst, ctx.inner.globals[g as usize].value as u64);
+    regs.set(dst, ctx.global(global) as u64);
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 fn global_set(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (global, src) = operands!(ip, Instr::GlobalSet { global, src } => (global, src));
-    let g = ctx.inner.instances[ctx.instance as usize].globals[global as usize];
-    ctx.inner.globals[g as usize].value = u128::from(regs.get(src));
+    ctx.set_global(global, u128::from(regs.get(src)));
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
 fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    let inst = &ctx.inner.instances[ctx.instance as usize];
     match *ip.instr() {
-        Instr::GlobalGetV128 { dst, global } => {
-            let g = inst.globals[global as usize];
-            regs.setv(dst, ctx.inner.globals[g as usize].value);
-        }
-        Instr::GlobalSetV128 { global, src } => {
-            let g = inst.globals[global as usize];
-            ctx.inner.globals[g as usize].value = regs.getv(src);
-        }
+        Instr::GlobalGetV128 { dst, global } => regs.setv(dst, ctx.global(global)),
+        Instr::GlobalSetV128 { global, src } => ctx.set_global(global, regs.getv(src)),
         _ => unreachable!("handler attached to the wrong instruction"),
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)

@@ -221,6 +221,21 @@ fn mem_parts(inner: &mut StoreInner, mem: usize) -> (*mut u8, usize) {
     }
 }
 
+/// A compiled function body.
+#[derive(Debug)]
+pub(crate) struct CompiledFunc {
+    /// The instructions, each with its handler.
+    pub code: Box<[Op]>,
+    /// Number of parameters (slots `0..params`).
+    pub params: u32,
+    /// Number of locals including parameters (slots `params..locals` are zeroed on entry).
+    pub locals: u32,
+    /// Slots the frame needs: locals plus the maximum operand stack height.
+    pub frame_size: u32,
+    /// The wasm byte offset each instruction came from.
+    pub offsets: crate::code::OffsetTable,
+}
+
 /// One compiled instruction with its handler.
 #[derive(Clone, Copy)]
 pub(crate) struct Op {
@@ -312,6 +327,61 @@ struct Ctx<'a> {
     /// Loop dispatch only: the float accumulator to continue with.
     #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     fa: f64,
+}
+
+/// The store as the handlers see it: every read or write of a store
+/// object from the interpreter goes through these (bulk operations aside,
+/// which borrow several objects at once in `memory_op_at`/`table_op_at`),
+/// so the handlers do not depend on how the runtime lays its objects out.
+impl Ctx<'_> {
+    /// The store index of function `func` of the current instance.
+    #[inline(always)]
+    fn instance_func(&self, func: u32) -> u32 {
+        self.inner.instances[self.instance as usize].funcs[func as usize]
+    }
+
+    /// What store function `f` is.
+    #[inline(always)]
+    fn func(&self, f: u32) -> FuncKind {
+        self.inner.funcs[f as usize]
+    }
+
+    /// The store index of table `table` of the current instance.
+    #[inline(always)]
+    fn instance_table(&self, table: u16) -> u32 {
+        if table == 0 {
+            self.table0
+        } else {
+            self.inner.instances[self.instance as usize].tables[table as usize]
+        }
+    }
+
+    /// Element `i` of store table `t` (a reference cell), if in bounds.
+    #[inline(always)]
+    fn table_elem(&self, t: u32, i: u32) -> Option<u64> {
+        self.inner.tables[t as usize].elems.get(i as usize).copied()
+    }
+
+    /// The value bits of global `global` of the current instance.
+    #[inline(always)]
+    fn global(&self, global: u32) -> u128 {
+        let g = self.inner.instances[self.instance as usize].globals[global as usize];
+        self.inner.globals[g as usize].value
+    }
+
+    /// Sets global `global` of the current instance.
+    #[inline(always)]
+    fn set_global(&mut self, global: u32, value: u128) {
+        let g = self.inner.instances[self.instance as usize].globals[global as usize];
+        self.inner.globals[g as usize].value = value;
+    }
+
+    /// Whether function type `own` is a declared subtype of `want`.
+    fn sig_sub(&self, own: crate::engine::SigId, want: crate::engine::SigId) -> bool {
+        use crate::types::ConcreteType;
+        let reg = self.inner.engine.types();
+        reg.is_subtype(ConcreteType(own), ConcreteType(want))
+    }
 }
 
 /// Runs the activation whose marker frame is `frames[entry]` of the

@@ -7,8 +7,9 @@
 //! the interpreter is safe code built on these.
 #![allow(unsafe_code)]
 
+use super::CompiledFunc;
 use super::Op;
-use crate::code::{ACC, CompiledFunc, Instr, Slot};
+use crate::code::{ACC, Instr, Slot};
 
 /// The one op every activation's marker frame resumes at.
 static ACTIVATION_END: Op = Op::with_handler(super::handlers::activation_end, Instr::Unreachable);

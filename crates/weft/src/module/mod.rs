@@ -10,9 +10,9 @@ mod parse;
 pub(crate) use const_expr::{ConstExpr, ConstOp};
 pub(crate) use parse::wp_err as parse_wp_err;
 
-use crate::code::CompiledFunc;
 use crate::engine::{Engine, SigId};
 use crate::error::Result;
+use crate::exec::CompiledFunc;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, TagType};
 use std::collections::HashMap;
 use std::ops::Range;
