@@ -14,7 +14,7 @@ Exit status:
   0  success
   1  error: unreadable file, bad module, bad arguments, unknown export,
      invalid module, or failed wast directives
-  2  the WebAssembly code trapped (message and backtrace on stderr)
+  2  the WebAssembly code trapped or threw an exception it did not catch (message on stderr)
   A WASI program that calls proc_exit(N) exits with N modulo 256 (which
   may be 1 or 2 too: weft's own errors and traps always print `error: `
   on stderr, the guest's status does not).";
@@ -86,12 +86,17 @@ impl CliError {
     }
 
     /// Converts an engine error: traps get exit status 2 and keep their
-    /// backtrace lines, anything else is an ordinary error.
+    /// backtrace lines, and so do uncaught wasm exceptions (the guest's
+    /// failure too); anything else is an ordinary error.
     pub(crate) fn engine(err: &weft::Error) -> Self {
         match err.as_trap() {
             Some(trap) => CliError {
                 code: 2,
                 message: trap.to_string(),
+            },
+            None if err.as_exception().is_some() => CliError {
+                code: 2,
+                message: err.to_string(),
             },
             None => CliError::error(err.to_string()),
         }

@@ -104,8 +104,9 @@ impl Runner {
             | WastDirective::AssertMalformedCustom { .. } => {
                 Err("custom-section annotations are not supported".to_string())
             }
-            WastDirective::AssertException { .. } => {
-                Err("exceptions are not supported (assert_exception)".to_string())
+            WastDirective::AssertException { exec, .. } => {
+                let outcome = self.execute(exec)?;
+                expect_exception(outcome)
             }
             WastDirective::AssertSuspension { .. } => {
                 Err("stack switching is not supported (assert_suspension)".to_string())
@@ -315,6 +316,22 @@ fn expect_trap(outcome: Outcome, expected: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("expected trap {expected:?}, got trap {actual:?}"))
+    }
+}
+
+/// `assert_exception`: the action ends in a wasm exception no handler
+/// caught.
+fn expect_exception(outcome: Outcome) -> Result<(), String> {
+    match outcome {
+        Ok(vals) => Err(format!(
+            "expected an exception, got success with {}",
+            values::describe_all(&vals)
+        )),
+        Err(err) if err.as_exception().is_some() => Ok(()),
+        Err(err) => Err(format!(
+            "expected an exception, got {}",
+            describe_error(&err)
+        )),
     }
 }
 

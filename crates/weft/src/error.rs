@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Instantiate(String),
     /// Execution trapped.
     Trap(Trap),
+    /// A wasm exception was thrown and no wasm handler caught it.
+    Exception(crate::runtime::Exception),
     /// A host function returned an error.
     Host(Box<dyn std::error::Error + Send + Sync>),
     /// The embedding API was used wrongly (wrong types, foreign store handles...).
@@ -143,6 +145,14 @@ impl Error {
         &self.kind
     }
 
+    /// The uncaught wasm exception, if this error is one.
+    pub fn as_exception(&self) -> Option<&crate::runtime::Exception> {
+        match &*self.kind {
+            ErrorKind::Exception(x) => Some(x),
+            _ => None,
+        }
+    }
+
     /// The trap, if this error is one.
     pub fn as_trap(&self) -> Option<&Trap> {
         match &*self.kind {
@@ -159,6 +169,7 @@ impl fmt::Display for Error {
             ErrorKind::Link(e) => e.fmt(f),
             ErrorKind::Instantiate(m) => write!(f, "instantiation failed: {m}"),
             ErrorKind::Trap(t) => t.fmt(f),
+            ErrorKind::Exception(x) => x.fmt(f),
             ErrorKind::Host(e) => write!(f, "host error: {e}"),
             ErrorKind::Usage(m) => f.write_str(m),
         }
@@ -219,6 +230,11 @@ pub enum TrapKind {
     NullReference,
     /// `call_ref` or `return_call_ref` of a null function reference.
     NullFunctionReference,
+    /// `throw_ref` of a null exception reference.
+    NullExceptionReference,
+    /// A `throw` while the store holds its limit of live exceptions (about
+    /// a million `exnref`s kept from `_ref` catches).
+    ExceptionLimit,
     /// The store ran out of fuel.
     OutOfFuel,
     /// Execution was interrupted through an `InterruptHandle`.
@@ -241,6 +257,8 @@ impl TrapKind {
             TrapKind::StackOverflow => "call stack exhausted",
             TrapKind::NullReference => "null reference",
             TrapKind::NullFunctionReference => "null function reference",
+            TrapKind::NullExceptionReference => "null exception reference",
+            TrapKind::ExceptionLimit => "too many live exceptions",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Interrupted => "interrupted",
         }

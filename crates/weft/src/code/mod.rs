@@ -472,6 +472,11 @@ macro_rules! define_instrs {
             ReturnCallRef { base: Slot, callee: Slot },
             /// `ref.as_non_null`: trap if `src` is null.
             RefAsNonNull { src: Slot },
+            /// `throw` of module tag `tag`, its payload of `cells` cells at
+            /// `args..`.
+            Throw { tag: u32, args: Slot, cells: u32 },
+            /// `throw_ref` of the exception referenced by slot `exn`.
+            ThrowRef { exn: Slot },
             /// `dst = src`.
             Copy { dst: Slot, src: Slot },
             /// `Copy { dst: dst0, src: src0 }`, then `Copy { dst: dst1, src:
@@ -960,6 +965,42 @@ pub(crate) fn fold_address(access: Instr, addr: Address) -> Option<Instr> {
         };
     }
     instruction_table!(rows)
+}
+
+/// What a `try_table` clause catches, and whether it also gives the
+/// `exnref`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CatchKind {
+    Tag,
+    TagRef,
+    All,
+    AllRef,
+}
+
+/// One clause of a handler: where a matching exception lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Clause {
+    pub kind: CatchKind,
+    /// The module's tag index (`Tag` and `TagRef` only).
+    pub tag: u32,
+    /// The instruction to continue at (a landing pad: the branch to the
+    /// clause's label).
+    pub target: u32,
+    /// The slot where the label's values start: the payload, then the
+    /// `exnref` for the `_ref` kinds.
+    pub dest: Slot,
+}
+
+/// A side table entry: the clauses of one `try_table`, for the
+/// instructions `start..end` of its body. A function's entries are in the
+/// order their `try_table`s end, so inner ones come before the ones that
+/// enclose them and the first entry that covers an instruction and has a
+/// matching clause is the handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HandlerEntry {
+    pub start: u32,
+    pub end: u32,
+    pub clauses: Box<[Clause]>,
 }
 
 /// A side table beside a function's code: for each instruction, the byte

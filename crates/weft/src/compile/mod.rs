@@ -42,6 +42,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub memories: &'a [crate::types::MemoryType],
     /// All tables, imported first.
     pub tables: &'a [crate::types::TableType],
+    /// All tags, imported first.
+    pub tags: &'a [crate::types::TagType],
     pub num_imported_funcs: u32,
     /// Emit fuel accounting per basic block.
     pub fuel: bool,
@@ -82,6 +84,7 @@ enum CtrlKind {
     Loop,
     If,
     Else,
+    TryTable,
 }
 
 #[derive(Debug)]
@@ -101,6 +104,9 @@ struct Ctrl {
     else_fixup: Option<usize>,
     /// Whether anything reaches the end of this block.
     end_reachable: bool,
+    /// A `try_table`: where its body starts, and its clauses.
+    try_start: u32,
+    clauses: Vec<crate::code::Clause>,
 }
 
 /// Buffers reused across function compilations.
@@ -113,6 +119,8 @@ pub(crate) struct Scratch {
     locals: Vec<(Slot, bool)>,
     /// Per instruction: the wasm offset of the operator it came from.
     offsets: Vec<u32>,
+    /// The exception handlers of the function's `try_table`s.
+    handlers: Vec<crate::code::HandlerEntry>,
 }
 
 struct Translator<'a> {
@@ -120,6 +128,7 @@ struct Translator<'a> {
     code: &'a mut Vec<Instr>,
     stack: &'a mut Vec<Entry>,
     ctrls: &'a mut Vec<Ctrl>,
+    handlers: &'a mut Vec<crate::code::HandlerEntry>,
     locals: &'a [(Slot, bool)],
     /// Cells taken by the locals: the operand stack starts at this slot.
     local_cells: u32,
@@ -207,11 +216,13 @@ pub(crate) fn compile_function(
     scratch.ctrls.clear();
     scratch.code.clear();
     scratch.offsets.clear();
+    scratch.handlers.clear();
     let mut tr = Translator {
         env,
         code: &mut scratch.code,
         stack: &mut scratch.stack,
         ctrls: &mut scratch.ctrls,
+        handlers: &mut scratch.handlers,
         locals: &scratch.locals,
         local_cells: cells,
         nresults: ty.results().len() as u32,
@@ -237,6 +248,8 @@ pub(crate) fn compile_function(
         loop_pc: 0,
         else_fixup: None,
         end_reachable: false,
+        try_start: 0,
+        clauses: Vec::new(),
     });
     let mut reader = body.get_operators_reader().map_err(wp_err)?;
     while !reader.eof() {
@@ -271,6 +284,7 @@ pub(crate) fn compile_function(
         locals: cells,
         frame_size,
         offsets: crate::code::OffsetTable::new(&scratch.offsets),
+        handlers: scratch.handlers.drain(..).collect(),
     })
 }
 
@@ -943,6 +957,8 @@ impl Translator<'_> {
             loop_pc,
             else_fixup: None,
             end_reachable: false,
+            try_start: 0,
+            clauses: Vec::new(),
         });
         // Entering a block or an `if` places no label (a loop's start does,
         // in `start_block`), so the last result stays usable: an `if`'s
@@ -988,6 +1004,18 @@ impl Translator<'_> {
             let c = self.ctrls.last().expect("validated");
             (c.height, c.nresults)
         };
+        if let Some(c) = self.ctrls.last_mut()
+            && c.kind == CtrlKind::TryTable
+        {
+            // The body ends here; the entry goes after those of the
+            // `try_table`s nested in it.
+            let entry = crate::code::HandlerEntry {
+                start: c.try_start,
+                end: self.code.len() as u32,
+                clauses: std::mem::take(&mut c.clauses).into_boxed_slice(),
+            };
+            self.handlers.push(entry);
+        }
         if reachable {
             for p in height as usize..(height + nr) as usize {
                 self.materialize(p);
@@ -1424,6 +1452,62 @@ impl Translator<'_> {
         }
     }
 
+    /// `try_table`: a block whose body's instructions are covered by a
+    /// handler entry. Each clause lands at a pad emitted before the body
+    /// (and jumped over), the branch to the clause's label; the unwinder
+    /// has put the values in that label's slots by then. Clause labels are
+    /// counted from outside the `try_table`.
+    fn try_table(&mut self, t: &wasmparser::TryTable) {
+        use crate::code::{CatchKind as K, Clause};
+        use wasmparser::Catch as C;
+        let outer = self.ctrls.len() - 1;
+        self.enter_block(CtrlKind::TryTable, t.ty);
+        let over = self.emit(Instr::Br { target: 0 });
+        let mut clauses = Vec::with_capacity(t.catches.len());
+        for c in &t.catches {
+            let (kind, tag, label) = match *c {
+                C::One { tag, label } => (K::Tag, tag, label),
+                C::OneRef { tag, label } => (K::TagRef, tag, label),
+                C::All { label } => (K::All, 0, label),
+                C::AllRef { label } => (K::AllRef, 0, label),
+            };
+            let idx = outer - label as usize;
+            self.start_block();
+            let (dest, target) = if idx == 0 {
+                (0, self.emit(Instr::Return))
+            } else {
+                let dest = self.slot_at(self.ctrls[idx].height as usize);
+                let pc = self.emit(Instr::Br { target: 0 });
+                self.label_target(idx, pc);
+                (dest, pc)
+            };
+            clauses.push(Clause {
+                kind,
+                tag,
+                target: target as u32,
+                dest,
+            });
+        }
+        let here = self.here();
+        self.patch(over, here);
+        self.start_block();
+        if let Some(c) = self.ctrls.last_mut() {
+            c.try_start = here;
+            c.clauses = clauses;
+        }
+    }
+
+    /// `throw` of tag `tag`: its payload goes to consecutive slots.
+    fn throw(&mut self, tag: u32) {
+        let ty = &self.env.tags[tag as usize];
+        let n = ty.params().len();
+        let cells = ty.params().iter().map(|t| t.cells()).sum();
+        // `pop_args` counts entries, and a v128 is one entry.
+        let args = self.pop_args(n);
+        self.emit(Instr::Throw { tag, args, cells });
+        self.set_unreachable();
+    }
+
     /// What follows a tail call: a wasm callee never comes back here, a host
     /// callee leaves its results where a call's results go, and they are
     /// returned as this function's.
@@ -1659,7 +1743,9 @@ impl Translator<'_> {
         use V128LoadKind as K;
         if !self.reachable {
             match op {
-                O::Block { .. } | O::Loop { .. } | O::If { .. } => self.skip_depth += 1,
+                O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
+                    self.skip_depth += 1
+                }
                 O::Else if self.skip_depth == 0 => self.else_(),
                 O::End => {
                     if self.skip_depth > 0 {
@@ -1733,6 +1819,13 @@ impl Translator<'_> {
             O::CallRef { type_index } => self.call_ref(type_index, false),
             O::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             O::RefAsNonNull => self.ref_as_non_null(),
+            O::TryTable { ref try_table } => self.try_table(try_table),
+            O::Throw { tag_index } => self.throw(tag_index),
+            O::ThrowRef => {
+                let exn = self.pop_slot();
+                self.emit(I::ThrowRef { exn });
+                self.set_unreachable();
+            }
             O::BrOnNull { relative_depth } => self.br_on_null(relative_depth, true),
             O::BrOnNonNull { relative_depth } => self.br_on_null(relative_depth, false),
             O::ReturnCallIndirect {

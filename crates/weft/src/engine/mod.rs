@@ -214,10 +214,10 @@ impl Config {
         self
     }
 
-    /// Enables or disables exception handling's tags: tags can be defined,
-    /// imported and exported (and `exnref` is a type). weft does not run
-    /// `throw`, `throw_ref` or `try_table` yet: a function that uses one is
-    /// rejected when it is compiled.
+    /// Enables or disables exception handling: tags, `throw`, `throw_ref`,
+    /// `try_table` and `exnref`. The legacy form (`try`, `catch`,
+    /// `delegate`, `rethrow`) is not run yet: a function that uses it is
+    /// rejected.
     pub fn wasm_exceptions(&mut self, on: bool) -> &mut Self {
         self.exceptions = on;
         self

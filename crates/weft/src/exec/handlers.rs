@@ -48,21 +48,35 @@ pub(super) fn execute(ctx: &mut Ctx<'_>) -> Exit {
     };
     let mem = switch_instance(ctx, top.instance);
     let regs = Regs::at(ctx.stack, top.fp);
-    let ip = top.ip;
-    #[cfg(weft_tail_dispatch)]
-    {
-        (ip.op().handler)(ip, regs, mem, ctx, 0.0)
-    }
-    #[cfg(not(weft_tail_dispatch))]
-    {
-        let (mut ip, mut regs, mut mem, mut fa) = (ip, regs, mem, 0.0);
-        loop {
-            match (ip.op().handler)(ip, regs, mem, ctx, fa) {
-                Exit::Continue => (ip, regs, mem, fa) = (ctx.ip, ctx.regs, ctx.mem, ctx.fa),
-                exit => return exit,
-            }
+    run_from(top.ip, regs, mem, ctx)
+}
+
+/// Continues where [`resume_at`] left the state.
+pub(super) fn execute_at(ctx: &mut Ctx<'_>) -> Exit {
+    run_from(ctx.ip, ctx.regs, ctx.mem, ctx)
+}
+
+fn run_from(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    // Loop dispatch returns to this loop after every op; tail dispatch
+    // only after a caught exception (`resume_at`).
+    let (mut ip, mut regs, mut mem, mut fa) = (ip, regs, mem, 0.0);
+    loop {
+        match (ip.op().handler)(ip, regs, mem, ctx, fa) {
+            Exit::Continue => (ip, regs, mem, fa) = (ctx.ip, ctx.regs, ctx.mem, ctx.fa),
+            exit => return exit,
         }
     }
+}
+
+/// Returns to [`execute`]'s loop, which continues at `ip`: how code
+/// resumes after a caught exception in both dispatch modes, so that the
+/// unwinder's own calls never stay on the host stack.
+fn resume_at(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Exit {
+    ctx.ip = ip;
+    ctx.regs = regs;
+    ctx.mem = mem;
+    ctx.fa = 0.0;
+    Exit::Continue
 }
 
 /// Continues at `ip`: a tail call of its handler, or a return to the loop.
@@ -606,6 +620,8 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::CallRef { .. } => call_ref,
         I::ReturnCallRef { .. } => return_call_ref,
         I::RefAsNonNull { .. } => ref_as_non_null,
+        I::Throw { .. } => throw,
+        I::ThrowRef { .. } => throw_ref,
         I::Copy { .. } => by_mode!(copy, i.acc_mode(), [0, 2]),
         I::Copy2 { .. } => copy2,
         I::CopyMany { .. } => copy_many,
@@ -871,6 +887,48 @@ fn ref_as_non_null(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> 
         return trap_at(ip, ctx, TrapKind::NullReference);
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+fn throw(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let (tag, args, cells) = operands!(ip, Instr::Throw { tag, args, cells } => (tag, args, cells));
+    throw_new(ip, regs, ctx, tag, args, cells)
+}
+
+/// Makes the exception of a `throw` and unwinds with it. Out of line: it
+/// allocates.
+#[inline(never)]
+fn throw_new(ip: Ip, regs: Regs, ctx: &mut Ctx<'_>, tag: u32, args: Slot, cells: u32) -> Exit {
+    let payload: Box<[u64]> = (0..cells).map(|k| regs.get(args + k)).collect();
+    let tag = ctx.inner.instances[ctx.instance as usize].tags[tag as usize];
+    let Some(exn) = ctx.inner.exceptions.alloc(tag, payload) else {
+        return trap_at(ip, ctx, TrapKind::ExceptionLimit);
+    };
+    unwind(ctx, exn, Some(ip))
+}
+
+fn throw_ref(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    let exn = operands!(ip, Instr::ThrowRef { exn } => exn);
+    match regs.get(exn).checked_sub(1) {
+        Some(i) if ctx.inner.exceptions.get(i as u32).is_some() => unwind(ctx, i as u32, Some(ip)),
+        _ => trap_at(ip, ctx, TrapKind::NullExceptionReference),
+    }
+}
+
+/// Unwinds with exception `exn` from the innermost frame (at `at`, or at
+/// its call if `None`): continues at the handler, or leaves the activation.
+#[inline(never)]
+pub(super) fn unwind(ctx: &mut Ctx<'_>, exn: u32, at: Option<Ip>) -> Exit {
+    match super::unwind::find_handler(ctx, exn, at) {
+        Some(l) => {
+            let mem = switch_instance(ctx, l.instance);
+            let regs = Regs::at(ctx.stack, l.fp);
+            resume_at(l.ip, regs, mem, ctx)
+        }
+        None => {
+            ctx.exception = exn;
+            Exit::Exception
+        }
+    }
 }
 
 /// A tail call of store function `f` with its arguments at slot `base`:

@@ -26,6 +26,7 @@ mod handlers;
 mod memn;
 pub(crate) mod ops;
 mod simd_ops;
+mod unwind;
 
 use crate::Module;
 use crate::code::Instr;
@@ -234,6 +235,8 @@ pub(crate) struct CompiledFunc {
     pub frame_size: u32,
     /// The wasm byte offset each instruction came from.
     pub offsets: crate::code::OffsetTable,
+    /// The exception handlers of its `try_table`s (empty for most).
+    pub handlers: Box<[crate::code::HandlerEntry]>,
 }
 
 /// One compiled instruction with its handler.
@@ -291,8 +294,11 @@ enum Exit {
     /// An error that is not a trap (`Ctx::error`): a function compiled on
     /// its first call failed to compile.
     Error,
-    /// Loop dispatch only: continue at `Ctx::ip`.
-    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
+    /// An exception (`Ctx::exception`) that no frame of the activation
+    /// catches.
+    Exception,
+    /// Continue at `Ctx::ip` (after every op with loop dispatch; after a
+    /// caught exception with either).
     Continue,
 }
 
@@ -317,15 +323,13 @@ struct Ctx<'a> {
     error: Option<Error>,
     /// The op an [`Exit::Trap`] trapped at (dangling if it has none).
     trap_ip: Ip,
-    /// Loop dispatch only: the state to continue with.
-    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
+    /// The store index of the exception of an [`Exit::Exception`].
+    exception: u32,
+    /// The state to continue with after an [`Exit::Continue`].
     ip: Ip,
-    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     regs: Regs,
-    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
     mem: Mem,
-    /// Loop dispatch only: the float accumulator to continue with.
-    #[cfg_attr(weft_tail_dispatch, allow(dead_code))]
+    /// The float accumulator to continue with.
     fa: f64,
 }
 
@@ -396,6 +400,8 @@ fn run<T>(store: &mut Store<T>, entry: usize) -> Result<()> {
 fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
     let max_depth = store.inner.engine.config().max_call_depth;
     let max_cells = store.inner.engine.config().max_stack_cells;
+    // An exception a host function let through, to unwind from its call.
+    let mut pending: Option<u32> = None;
     loop {
         let Some(&top) = store.inner.call_stack.frames.last() else {
             return Ok(());
@@ -416,13 +422,21 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
             host: (0, 0),
             error: None,
             trap_ip: Ip::dangling(),
+            exception: 0,
             ip: Ip::dangling(),
             regs: Regs::dangling(),
             mem: Mem::new((std::ptr::null_mut(), 0)),
             fa: 0.0,
         };
-        let exit = handlers::execute(&mut ctx);
+        let exit = match pending.take() {
+            Some(exn) => match handlers::unwind(&mut ctx, exn, None) {
+                Exit::Continue => handlers::execute_at(&mut ctx),
+                exit => exit,
+            },
+            None => handlers::execute(&mut ctx),
+        };
         let (host, base) = ctx.host;
+        let exception = ctx.exception;
         let error = ctx.error.take();
         let trap_ip = ctx.trap_ip;
         if let Exit::Trap(_) = exit
@@ -449,11 +463,29 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
             Exit::Error => {
                 return Err(error.unwrap_or_else(|| Error::usage("execution failed")));
             }
+            Exit::Exception => {
+                let inner = &mut store.inner;
+                inner.exceptions.escape(exception);
+                let tag = inner.exceptions.get(exception).map_or(0, |x| x.tag);
+                let x = crate::runtime::Exception {
+                    store: inner.id,
+                    exn: exception,
+                    tag,
+                };
+                return Err(Error::new(crate::ErrorKind::Exception(x)));
+            }
             Exit::Host => {
                 let Some(top) = top else {
                     return Ok(());
                 };
-                call_host(store, host, top.instance, top.fp + base as usize)?;
+                if let Err(e) = call_host(store, host, top.instance, top.fp + base as usize) {
+                    // A wasm exception of this store that the host let
+                    // through goes on unwinding from the call.
+                    match e.as_exception() {
+                        Some(x) if x.store == store.inner.id => pending = Some(x.exn),
+                        _ => return Err(e),
+                    }
+                }
             }
             Exit::Continue => unreachable!("execute returns only final exits"),
         }

@@ -35,6 +35,12 @@ impl Ip {
         Ip(std::ptr::null())
     }
 
+    /// Op `pc` of `cf` (`pc` must be one of its ops).
+    pub(super) fn at(cf: &CompiledFunc, pc: usize) -> Ip {
+        debug_assert!(pc < cf.code.len());
+        Ip(cf.code.as_ptr().wrapping_add(pc))
+    }
+
     /// The resume point of an activation's marker frame: returning to it
     /// ends the activation.
     pub(super) fn activation_end() -> Ip {

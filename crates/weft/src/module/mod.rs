@@ -191,6 +191,7 @@ impl ModuleInner {
             globals: &self.globals,
             memories: &self.memories,
             tables: &self.tables,
+            tags: &self.tags,
             num_imported_funcs: self.num_imported_funcs,
             fuel: config.consume_fuel,
             interruptible: config.interruptible,

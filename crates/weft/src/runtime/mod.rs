@@ -1,6 +1,7 @@
 //! Runtime objects owned by a [`Store`]: functions, memories, tables,
 //! globals and instances, plus the [`Linker`] that wires them together.
 
+pub(crate) mod exception;
 pub(crate) mod func;
 pub(crate) mod global;
 pub(crate) mod instance;
@@ -10,6 +11,7 @@ pub(crate) mod store;
 pub(crate) mod table;
 pub(crate) mod tag;
 
+pub use exception::Exception;
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller};
 pub use global::Global;
 pub use instance::Instance;

@@ -33,6 +33,7 @@ pub(crate) struct StoreInner {
     pub tables: Vec<TableData>,
     pub globals: Vec<GlobalData>,
     pub tags: Vec<TagData>,
+    pub exceptions: super::exception::Exceptions,
     pub externs: Vec<Box<dyn Any + Send + Sync>>,
     /// The wasm call stack of every activation in progress (see
     /// [`crate::exec::CallStack`]).
@@ -132,6 +133,7 @@ impl<T> Store<T> {
                 tables: Vec::new(),
                 globals: Vec::new(),
                 tags: Vec::new(),
+                exceptions: Default::default(),
                 externs: Vec::new(),
                 call_stack: Default::default(),
                 fuel: 0,

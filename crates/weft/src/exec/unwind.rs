@@ -1,0 +1,89 @@
+//! Exception unwinding over the store's call stack.
+//!
+//! A throw looks for a handler from the innermost frame outwards: in each
+//! frame, the first entry of its function's handler table that covers the
+//! instruction the frame is at (the throw, or the call an exception came
+//! out of) and has a matching clause. Frames without one are popped. The
+//! search stops at the activation's marker frame: the exception then leaves
+//! the activation, as an error for the host (see `exec::run`). Nothing of
+//! this runs unless something is thrown.
+
+use super::view::Ip;
+use super::{Ctx, Frame};
+use crate::code::{CatchKind, Clause};
+
+/// Where a caught exception continues: op, frame and instance.
+pub(super) struct Landing {
+    pub ip: Ip,
+    pub fp: usize,
+    pub instance: u32,
+}
+
+/// Finds the handler of exception `exn` (store index), starting in the
+/// innermost frame at `at` (`None`: at the call that frame's resume point
+/// follows), and writes the clause's values into its label's slots. `None`
+/// if no frame of this activation catches it; its frames are gone then.
+pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u32, mut at: Option<Ip>) -> Option<Landing> {
+    let tag = ctx.inner.exceptions.get(exn)?.tag;
+    loop {
+        let frame: Frame = *ctx.frames.last()?;
+        if frame.ip.is_activation_end() {
+            return None;
+        }
+        let inst = &ctx.inner.instances[frame.instance as usize];
+        let module = inst.module.clone();
+        let ip = at.take().unwrap_or(frame.ip.back());
+        if let Some(cf) = module.inner.compiled(frame.func)
+            && let Some(pc) = ip.pc_in(cf)
+        {
+            let pc = pc as u32;
+            let hit = cf
+                .handlers
+                .iter()
+                .filter(|e| e.start <= pc && pc < e.end)
+                .flat_map(|e| e.clauses.iter())
+                .find(|c| match c.kind {
+                    CatchKind::All | CatchKind::AllRef => true,
+                    CatchKind::Tag | CatchKind::TagRef => {
+                        inst.tags.get(c.tag as usize) == Some(&tag)
+                    }
+                })
+                .copied();
+            if let Some(c) = hit {
+                land(ctx, exn, frame.fp, c);
+                return Some(Landing {
+                    ip: Ip::at(cf, c.target as usize),
+                    fp: frame.fp,
+                    instance: frame.instance,
+                });
+            }
+        }
+        ctx.frames.pop();
+    }
+}
+
+/// Writes what clause `c` gives (the payload, then the `exnref`, as its
+/// kind says) to the slots from `c.dest` of the frame at `fp`.
+fn land(ctx: &mut Ctx<'_>, exn: u32, fp: usize, c: Clause) {
+    let Some(x) = ctx.inner.exceptions.get(exn) else {
+        return;
+    };
+    let dest = fp + c.dest as usize;
+    let payload = match c.kind {
+        CatchKind::Tag | CatchKind::TagRef => &x.payload[..],
+        CatchKind::All | CatchKind::AllRef => &[],
+    };
+    let n = payload.len();
+    if let Some(cells) = ctx.stack.get_mut(dest..dest + n) {
+        cells.copy_from_slice(payload);
+    }
+    match c.kind {
+        CatchKind::TagRef | CatchKind::AllRef => {
+            if let Some(cell) = ctx.stack.get_mut(dest + n) {
+                *cell = u64::from(exn) + 1;
+            }
+            ctx.inner.exceptions.escape(exn);
+        }
+        CatchKind::Tag | CatchKind::All => ctx.inner.exceptions.consumed(exn),
+    }
+}

@@ -1,0 +1,157 @@
+//! Exception handling through the embedding API: exceptions that leave
+//! wasm, cross host frames in both directions, and never catch traps.
+
+use weft::{Caller, Engine, ErrorKind, Extern, Linker, Module, Store, TrapKind, Val};
+
+const WAT: &str = r#"(module
+  (import "host" "call_back" (func $call_back (param i32) (result i32)))
+  (tag $e (export "e") (param i32))
+  (tag $other (param f64))
+  (func $thrower (export "thrower") (param i32) (result i32)
+    (if (i32.eqz (local.get 0)) (then (throw $e (i32.const 42))))
+    (local.get 0))
+  ;; wasm -> host -> wasm (throws): the exception crosses the host frame
+  ;; and is caught here.
+  (func (export "through_host") (param i32) (result i32)
+    (block $caught (result i32)
+      (try_table (result i32) (catch $e $caught)
+        (call $call_back (local.get 0)))))
+  (func (export "uncaught") (result i32)
+    (call $thrower (i32.const 0)))
+  (func (export "trap_is_not_caught") (result i32)
+    (block $caught
+      (try_table (catch_all $caught) (unreachable)))
+    (i32.const 1))
+  (func (export "loop") (param $n i32) (result i32)
+    (local $sum i32)
+    (loop $l
+      (block $h (result i32)
+        (try_table (catch $e $h) (throw $e (local.get $n)))
+        (unreachable))
+      (local.set $sum (i32.add (local.get $sum)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $sum))
+  (func $deep (param i32)
+    (if (i32.eqz (local.get 0)) (then (throw $other (f64.const 1.5))))
+    (call $deep (i32.sub (local.get 0) (i32.const 1))))
+  (func (export "deep") (param i32) (result f64)
+    (block $h (result f64)
+      (try_table (catch $other $h) (call $deep (local.get 0)))
+      (f64.const 0))))"#;
+
+fn setup(host_passes: bool) -> (Store<()>, weft::Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, WAT).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "call_back",
+            move |mut caller: Caller<'_, ()>, x: i32| -> weft::Result<i32> {
+                let f = caller
+                    .get_export("thrower")
+                    .and_then(Extern::into_func)
+                    .expect("exported");
+                let r = f.typed::<i32, i32>(&caller)?.call(&mut caller, x);
+                match r {
+                    Err(e) if !host_passes && e.as_exception().is_some() => Ok(-1),
+                    r => r,
+                }
+            },
+        )
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    (store, inst)
+}
+
+#[test]
+fn an_exception_crosses_host_frames_when_the_host_lets_it() {
+    let (mut store, inst) = setup(true);
+    let f = inst
+        .get_typed_func::<i32, i32>(&mut store, "through_host")
+        .unwrap();
+    assert_eq!(f.call(&mut store, 5).unwrap(), 5);
+    assert_eq!(f.call(&mut store, 0).unwrap(), 42, "caught below the host");
+    // The store's stack is usable afterwards.
+    assert_eq!(f.call(&mut store, 7).unwrap(), 7);
+}
+
+#[test]
+fn a_host_function_can_catch_an_exception() {
+    let (mut store, inst) = setup(false);
+    let f = inst
+        .get_typed_func::<i32, i32>(&mut store, "through_host")
+        .unwrap();
+    assert_eq!(f.call(&mut store, 0).unwrap(), -1);
+}
+
+#[test]
+fn an_uncaught_exception_reaches_the_host_with_its_tag_and_payload() {
+    let (mut store, inst) = setup(true);
+    let f = inst.get_func(&mut store, "uncaught").unwrap();
+    let e = f.call(&mut store, &[], &mut [Val::I32(0)]).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Exception(_)), "{e}");
+    let x = e.as_exception().unwrap();
+    let tag = inst.get_export(&mut store, "e").and_then(Extern::into_tag);
+    assert_eq!(Some(x.tag()), tag);
+    assert_eq!(x.payload(&store), [Val::I32(42)]);
+    assert!(e.to_string().contains("uncaught wasm exception"), "{e}");
+}
+
+#[test]
+fn traps_are_never_caught() {
+    let (mut store, inst) = setup(true);
+    let f = inst
+        .get_typed_func::<(), i32>(&mut store, "trap_is_not_caught")
+        .unwrap();
+    let e = f.call(&mut store, ()).unwrap_err();
+    assert_eq!(e.as_trap().map(|t| t.kind()), Some(TrapKind::Unreachable));
+}
+
+#[test]
+fn throwing_in_a_loop_and_through_deep_recursion() {
+    let (mut store, inst) = setup(true);
+    let f = inst.get_typed_func::<i32, i32>(&mut store, "loop").unwrap();
+    let n = 200_000;
+    let want = (1..=n).fold(0i32, |a, b| a.wrapping_add(b));
+    assert_eq!(f.call(&mut store, n).unwrap(), want);
+    let deep = inst.get_typed_func::<i32, f64>(&mut store, "deep").unwrap();
+    assert_eq!(deep.call(&mut store, 5_000).unwrap(), 1.5);
+}
+
+/// `exnref`s kept from `_ref` catches stay alive (nothing traces them
+/// before weft has a collector), so their number is bounded: past the
+/// limit a throw traps instead of exhausting the host's memory. Caught
+/// without a reference, exceptions are freed as they are caught (the loop
+/// test above throws 200,000 of them).
+#[test]
+fn kept_exception_references_are_bounded() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (tag $e)
+          (table $keep 1 exnref)
+          (func (export "keep") (param $n i32)
+            (local $x exnref)
+            (loop $l
+              (block $h (result exnref)
+                (try_table (catch_all_ref $h) (throw $e))
+                (unreachable))
+              (local.set $x)
+              (table.set $keep (i32.const 0) (local.get $x))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
+    let keep = inst.get_typed_func::<i32, ()>(&mut store, "keep").unwrap();
+    keep.call(&mut store, 1000).unwrap();
+    let e = keep.call(&mut store, 1 << 21).unwrap_err();
+    assert_eq!(
+        e.as_trap().map(|t| t.kind()),
+        Some(TrapKind::ExceptionLimit),
+        "{e}"
+    );
+}
