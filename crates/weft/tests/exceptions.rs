@@ -155,3 +155,43 @@ fn kept_exception_references_are_bounded() {
         "{e}"
     );
 }
+
+/// A host function throws a wasm exception; the wasm code that called it
+/// catches it by tag and reads its payload.
+#[test]
+fn a_host_function_can_throw_a_wasm_exception() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let tag = weft::Tag::new(&mut store, &weft::FuncType::new([weft::ValType::I32], [])).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define(&store, "h", "t", tag).unwrap();
+    linker
+        .func_wrap(
+            "h",
+            "fail",
+            move |mut caller: Caller<'_, ()>, x: i32| -> weft::Result<()> {
+                if x < 0 {
+                    return Err(weft::Exception::new(&mut caller, tag, &[Val::I32(x * 10)])?.into());
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "h" "t" (tag $t (param i32)))
+          (import "h" "fail" (func $fail (param i32)))
+          (func (export "run") (param i32) (result i32)
+            (block $caught (result i32)
+              (try_table (catch $t $caught) (call $fail (local.get 0)))
+              (i32.const 0))))"#,
+    )
+    .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 1).unwrap(), 0);
+    assert_eq!(run.call(&mut store, -4).unwrap(), -40);
+    // A payload of the wrong type is refused.
+    assert!(weft::Exception::new(&mut store, tag, &[Val::I64(1)]).is_err());
+}

@@ -1,8 +1,9 @@
 //! Exceptions in flight or held as `exnref`s: a tag and the payload cells.
 
-use super::store::{AsContext, Stored};
+use super::store::{AsContext, AsContextMut, Stored};
 use super::tag::Tag;
-use crate::value::{Val, read_cells};
+use crate::error::{Result, TrapKind};
+use crate::value::{Val, read_cells, write_cells};
 
 /// An exception object in the store.
 #[derive(Debug)]
@@ -87,6 +88,40 @@ pub struct Exception {
 }
 
 impl Exception {
+    /// Makes an exception with tag `tag` carrying `payload` (one value per
+    /// tag parameter, of its type), for a host function to throw into the
+    /// wasm code that called it: return it as the function's error
+    /// (`Err(exception.into())`), and the wasm frames below the host call
+    /// can catch it.
+    pub fn new(mut store: impl AsContextMut, tag: Tag, payload: &[Val]) -> Result<Exception> {
+        let s = &mut store.as_context_mut().inner;
+        let t = s.check(tag.0, "tag")?;
+        let ty = s.tags[t].ty.clone();
+        if payload.len() != ty.params().len()
+            || payload
+                .iter()
+                .zip(ty.params())
+                .any(|(v, p)| !v.matches_in(s, *p))
+        {
+            return Err(crate::Error::usage(format!(
+                "the payload does not match the tag's type {ty}"
+            )));
+        }
+        let n: usize = ty.params().iter().map(|p| p.cells() as usize).sum();
+        let mut cells = vec![0u64; n];
+        write_cells(payload, &mut cells, s)?;
+        let exn = s
+            .exceptions
+            .alloc(t as u32, cells.into_boxed_slice())
+            .ok_or_else(|| crate::Error::from(crate::Trap::from(TrapKind::ExceptionLimit)))?;
+        s.exceptions.escape(exn);
+        Ok(Exception {
+            store: s.id,
+            exn,
+            tag: t as u32,
+        })
+    }
+
     /// The exception's tag.
     pub fn tag(&self) -> Tag {
         Tag(Stored {
@@ -106,6 +141,12 @@ impl Exception {
             return Vec::new();
         };
         read_cells(t.ty.params(), &x.payload, s).collect()
+    }
+}
+
+impl From<Exception> for crate::Error {
+    fn from(x: Exception) -> crate::Error {
+        crate::Error::new(crate::ErrorKind::Exception(x))
     }
 }
 
