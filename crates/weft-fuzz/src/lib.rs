@@ -65,6 +65,15 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     Ok(c)
 }
 
+/// [`smith_config`] with exception handling on (`try_table`, `throw`,
+/// `throw_ref`, `exnref`). wasmi does not run exceptions, so these modules
+/// are only run through weft (the no-panic check), not compared.
+pub fn smith_config_exceptions(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
+    let mut c = smith_config(u)?;
+    c.exceptions_enabled = true;
+    Ok(c)
+}
+
 /// A generated module and the arguments to call its exports with.
 pub struct TestCase {
     /// The module's binary.
@@ -75,8 +84,20 @@ pub struct TestCase {
 
 /// Builds a valid module (and argument bytes) from fuzzer input.
 pub fn test_case(data: &[u8]) -> arbitrary::Result<TestCase> {
+    test_case_with(data, smith_config)
+}
+
+/// Like [`test_case`], with exception handling in the generated modules.
+pub fn test_case_exceptions(data: &[u8]) -> arbitrary::Result<TestCase> {
+    test_case_with(data, smith_config_exceptions)
+}
+
+fn test_case_with(
+    data: &[u8],
+    config: fn(&mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config>,
+) -> arbitrary::Result<TestCase> {
     let mut u = Unstructured::new(data);
-    let config = smith_config(&mut u)?;
+    let config = config(&mut u)?;
     let module = wasm_smith::Module::new(config, &mut u)?;
     let arg_seed = u.take_rest().to_vec();
     Ok(TestCase {
@@ -123,10 +144,13 @@ pub struct ExecStats {
     pub returned: usize,
     /// Calls that trapped.
     pub trapped: usize,
+    /// Calls that ended in a wasm exception nothing caught.
+    pub thrown: usize,
 }
 
 /// Check 2: instantiate a generated module and call every exported function
-/// with fuel. Any outcome is fine except a panic or a non-trap error.
+/// with fuel. Any outcome is fine except a panic or an error that is
+/// neither a trap nor an uncaught wasm exception.
 pub fn execute(case: &TestCase) -> ExecStats {
     let mut stats = ExecStats::default();
     let engine = Engine::new(&weft_config());
@@ -153,6 +177,7 @@ pub fn execute(case: &TestCase) -> ExecStats {
         match func.call(&mut store, &args, &mut results) {
             Ok(()) => stats.returned += 1,
             Err(e) if e.as_trap().is_some() => stats.trapped += 1,
+            Err(e) if e.as_exception().is_some() => stats.thrown += 1,
             Err(e) => panic!("calling export `{name}` failed with a non-trap error: {e}"),
         }
     }

@@ -2,7 +2,9 @@
 //! so CI checks every change against wasmi. (The real fuzzers live in
 //! `fuzz/`; see `fuzz/README.md`.)
 
-use weft_fuzz::{TestCase, decode, differential, execute, seed_bytes, test_case};
+use weft_fuzz::{
+    TestCase, decode, differential, execute, seed_bytes, test_case, test_case_exceptions,
+};
 
 const MODULES: u64 = 5_000;
 
@@ -44,6 +46,27 @@ fn generated_modules_execute_without_panics() {
     println!("{n} modules, {instantiated} instantiated, {calls} calls");
     assert!(n as u64 > MODULES / 2, "too few modules generated: {n}");
     assert!(calls > n, "too few calls made: {calls}");
+}
+
+/// Modules with exception handling (which wasmi does not run, so only
+/// the no-panic check): throws, catches and rethrows in random code.
+#[test]
+fn generated_modules_with_exceptions_execute_without_panics() {
+    let (mut n, mut calls, mut thrown) = (0, 0, 0);
+    for seed in 0..MODULES / 2 {
+        let data = seed_bytes(seed ^ 0x5eed_0e4c, 1024 + (seed as usize % 7) * 1024);
+        let Ok(case) = test_case_exceptions(&data) else {
+            continue;
+        };
+        let stats = execute(&case);
+        n += 1;
+        calls += stats.returned + stats.trapped + stats.thrown;
+        thrown += stats.thrown;
+    }
+    println!("{n} modules with exceptions, {calls} calls, {thrown} uncaught exceptions");
+    assert!(n as u64 > MODULES / 4, "too few modules generated: {n}");
+    assert!(calls > n, "too few calls made: {calls}");
+    assert!(thrown > 0, "no generated code threw");
 }
 
 #[test]
