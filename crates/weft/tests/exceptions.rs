@@ -195,3 +195,42 @@ fn a_host_function_can_throw_a_wasm_exception() {
     // A payload of the wrong type is refused.
     assert!(weft::Exception::new(&mut store, tag, &[Val::I64(1)]).is_err());
 }
+
+/// A tail call leaves the caller's `try_table`: an exception thrown by a
+/// host function called in tail position is caught by the frame below,
+/// not by the handler around the `return_call`.
+#[test]
+fn a_tail_called_host_function_throws_past_its_callers_handlers() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let tag = weft::Tag::new(&mut store, &weft::FuncType::new([], [])).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define(&store, "h", "t", tag).unwrap();
+    linker
+        .func_wrap(
+            "h",
+            "fail",
+            move |mut caller: Caller<'_, ()>| -> weft::Result<i32> {
+                Err(weft::Exception::new(&mut caller, tag, &[])?.into())
+            },
+        )
+        .unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "h" "t" (tag $t))
+          (import "h" "fail" (func $fail (result i32)))
+          (func $tail (result i32)
+            (block $inner
+              (try_table (catch $t $inner) (return_call $fail)))
+            (i32.const 1))
+          (func (export "run") (result i32)
+            (block $outer
+              (try_table (catch $t $outer) (return (call $tail))))
+            (i32.const 2)))"#,
+    )
+    .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let run = inst.get_typed_func::<(), i32>(&mut store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 2);
+}

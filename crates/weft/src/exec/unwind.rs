@@ -10,7 +10,7 @@
 
 use super::view::Ip;
 use super::{Ctx, Frame};
-use crate::code::{CatchKind, Clause};
+use crate::code::{CatchKind, Clause, Instr};
 
 /// Where a caught exception continues: op, frame and instance.
 pub(super) struct Landing {
@@ -35,6 +35,7 @@ pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u32, mut at: Option<Ip>) -> O
         let ip = at.take().unwrap_or(frame.ip.back());
         if let Some(cf) = module.inner.compiled(frame.func)
             && let Some(pc) = ip.pc_in(cf)
+            && !is_tail_call(ip.instr())
         {
             let pc = pc as u32;
             let hit = cf
@@ -60,6 +61,19 @@ pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u32, mut at: Option<Ip>) -> O
         }
         ctx.frames.pop();
     }
+}
+
+/// A frame stopped at a tail call is only still there because its callee
+/// is a host function (a wasm callee replaces it): the call has left the
+/// frame's `try_table`s, so their handlers do not apply.
+fn is_tail_call(i: &Instr) -> bool {
+    matches!(
+        i,
+        Instr::ReturnCall { .. }
+            | Instr::ReturnCallImport { .. }
+            | Instr::ReturnCallIndirect { .. }
+            | Instr::ReturnCallRef { .. }
+    )
 }
 
 /// Writes what clause `c` gives (the payload, then the `exnref`, as its
