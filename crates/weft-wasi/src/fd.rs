@@ -6,7 +6,8 @@
 //! descriptor) everywhere:
 //! - `EBADF` also for reading a descriptor without the `fd_read` right or
 //!   writing one without `fd_write` (a file opened read-only, stdin...);
-//! - `EISDIR` for data operations on a directory;
+//! - `EISDIR` for data operations on a directory, `EBADF` for `seek` and
+//!   `tell` on one (it has no offset);
 //! - `ESPIPE` for positioned operations (`pread`, `pwrite`, `seek`,
 //!   `tell`, `advise`, `allocate`) on a standard stream;
 //! - `EINVAL` for a bad `whence`, `advice`, a negative resulting offset,
@@ -231,8 +232,12 @@ pub(crate) fn fd_seek(
     out: u32,
 ) -> WasiResult {
     let entry = ctx.fds.get(fd)?;
-    let Desc::File(file) = &mut entry.desc else {
-        return Err(Errno::Spipe);
+    let file = match &mut entry.desc {
+        Desc::File(file) => file,
+        // A directory has no file offset (as wasmtime and the WASI test
+        // suite expect); streams are not seekable.
+        Desc::Dir { .. } => return Err(Errno::Badf),
+        _ => return Err(Errno::Spipe),
     };
     let pos = match whence {
         0 => SeekFrom::Start(u64::try_from(offset).map_err(|_| Errno::Inval)?),

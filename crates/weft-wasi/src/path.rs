@@ -17,7 +17,8 @@
 //!   containing NUL;
 //! - `ENOTSUP` from `path_link` with `SYMLINK_FOLLOW` (links are never
 //!   made through a symlink);
-//! - `EISDIR` from `path_open` asking to write a directory;
+//! - `EISDIR` from `path_open` with `creat` or `trunc` on a directory
+//!   (writing rights alone still open it: rights are a ceiling);
 //! - the host's errno otherwise: `ENOENT`, `EEXIST`, `ENOTEMPTY`, `ELOOP`
 //!   (a symlink as last component without `SYMLINK_FOLLOW`), `EACCES`...
 
@@ -60,11 +61,13 @@ pub(crate) struct OpenArgs {
 
 /// `path_open(fd, dirflags, path, oflags, rights_base, rights_inheriting,
 /// fdflags) -> fd`. The new descriptor's rights are the requested ones
-/// limited by the directory's inheriting rights; the file is opened for
-/// reading if they include `fd_read`/`fd_readdir` and for writing if they
-/// include a writing right (or `trunc`/`append` asks for it). A
-/// non-directory path opened with `directory` is `ENOTDIR`; a directory
-/// may be opened without it (read-only).
+/// limited by the directory's inheriting rights: a ceiling, not a demand.
+/// A file is opened for reading if they include `fd_read`/`fd_readdir` and
+/// for writing if they include a writing right (or `trunc`/`append` asks
+/// for it). A directory gives a directory descriptor whatever rights are
+/// asked for, with `directory` or without it; `EISDIR` is for `creat` or
+/// `trunc` on one. A non-directory path opened with `directory` is
+/// `ENOTDIR`.
 pub(crate) fn path_open(
     ctx: &mut WasiCtx,
     mem: &mut Mem<'_>,
@@ -92,8 +95,20 @@ pub(crate) fn path_open(
     let write = base & rights::WRITING != 0 || of & oflags::TRUNC != 0 || ff & fdflags::APPEND != 0;
     let read = base & rights::READING != 0 || !write;
 
-    let desc = if of & oflags::DIRECTORY != 0 {
-        if write || of & (oflags::CREAT | oflags::TRUNC) != 0 {
+    // Rust's standard library and the WASI test suite open directories
+    // asking for the rights their preopen reports, writing ones included.
+    let is_dir = of & oflags::DIRECTORY != 0 || {
+        let meta = match follow {
+            FollowSymlinks::Yes => dir.metadata(&path),
+            FollowSymlinks::No => dir.symlink_metadata(&path),
+        };
+        meta.is_ok_and(|m| m.is_dir())
+    };
+    let desc = if is_dir {
+        if of & oflags::CREAT != 0 && of & oflags::EXCL != 0 && of & oflags::DIRECTORY == 0 {
+            return Err(Errno::Exist);
+        }
+        if of & (oflags::CREAT | oflags::TRUNC) != 0 {
             return Err(Errno::Isdir);
         }
         let opened = match follow {

@@ -259,3 +259,67 @@ fn linking_twice_is_an_error_not_a_panic() {
     weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx).expect("first");
     assert!(weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx).is_err());
 }
+
+/// Rights asked for in `path_open` are a ceiling: a directory opened with
+/// every right (as Rust's standard library and the WASI test suite open
+/// their preopens) is a directory descriptor, with or without
+/// `O_DIRECTORY`; only `O_CREAT`/`O_TRUNC` make it `EISDIR`. A directory
+/// has no file offset: `fd_seek`/`fd_tell` on one are `EBADF`.
+#[test]
+fn directories_open_with_any_rights_and_do_not_seek() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(tmp.path().join("sub")).expect("mkdir");
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_get"
+        (func $fdstat (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_seek"
+        (func $seek (param i32 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_tell" (func $tell (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) ".")
+      (data (i32.const 110) "sub")
+      ;; Opens `path` (at 100 or 110) with oflags and every right; the new
+      ;; descriptor goes to 200. 0x2 is O_DIRECTORY, 0x1 O_CREAT, 0x8 O_TRUNC.
+      (func $open (param $path i32) (param $len i32) (param $oflags i32) (result i32)
+        (call $path_open (i32.const 3) (i32.const 1) (local.get $path) (local.get $len)
+          (local.get $oflags) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 200)))
+      ;; The file type of the descriptor at 200 (3: directory), or -errno.
+      (func $filetype (result i32)
+        (local $e i32)
+        (local.set $e (call $fdstat (i32.load (i32.const 200)) (i32.const 300)))
+        (if (result i32) (local.get $e)
+          (then (i32.sub (i32.const 0) (local.get $e)))
+          (else (i32.load8_u (i32.const 300)))))
+      (func (export "dot_directory") (result i32)
+        (drop (call $open (i32.const 100) (i32.const 1) (i32.const 2)))
+        (call $filetype))
+      (func (export "dot_directory_errno") (result i32)
+        (call $open (i32.const 100) (i32.const 1) (i32.const 2)))
+      (func (export "sub_without_directory_flag") (result i32)
+        (if (result i32) (call $open (i32.const 110) (i32.const 3) (i32.const 0))
+          (then (i32.const -1))
+          (else (call $filetype))))
+      (func (export "sub_trunc") (result i32)
+        (call $open (i32.const 110) (i32.const 3) (i32.const 8)))
+      (func (export "sub_creat") (result i32)
+        (call $open (i32.const 110) (i32.const 3) (i32.const 1)))
+      (func (export "seek_dir") (result i32)
+        (call $seek (i32.const 3) (i64.const 0) (i32.const 1) (i32.const 400)))
+      (func (export "tell_dir") (result i32)
+        (call $tell (i32.const 3) (i32.const 400))))"#;
+    check(
+        wat,
+        Some(tmp.path()),
+        &[
+            ("dot_directory_errno", 0),
+            ("dot_directory", 3),
+            ("sub_without_directory_flag", 3),
+            ("sub_trunc", Errno::Isdir as i32),
+            ("sub_creat", Errno::Isdir as i32),
+            ("seek_dir", Errno::Badf as i32),
+            ("tell_dir", Errno::Badf as i32),
+        ],
+    );
+}
