@@ -53,7 +53,10 @@ pub(crate) mod rights {
     pub const FD_WRITE: u64 = 1 << 6;
     pub const FD_ADVISE: u64 = 1 << 7;
     pub const FD_ALLOCATE: u64 = 1 << 8;
+    pub const PATH_CREATE_FILE: u64 = 1 << 10;
+    pub const PATH_OPEN: u64 = 1 << 13;
     pub const FD_READDIR: u64 = 1 << 14;
+    pub const PATH_FILESTAT_SET_SIZE: u64 = 1 << 19;
     pub const FD_FILESTAT_GET: u64 = 1 << 21;
     pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
     pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;

@@ -15,8 +15,12 @@
 //! - `ENOTCAPABLE` for a path that would escape (see above);
 //! - `EINVAL` for unknown `oflags`/`fdflags`/`fstflags` bits or a path
 //!   containing NUL;
-//! - `ENOTSUP` from `path_link` with `SYMLINK_FOLLOW` (links are never
+//! - `EINVAL` from `path_link` with `SYMLINK_FOLLOW` (links are never
 //!   made through a symlink);
+//! - `ENOTCAPABLE` from `path_open` when the directory lacks
+//!   `path_open`, or `path_create_file` for `creat`, or
+//!   `path_filestat_set_size` for `trunc` (rights dropped with
+//!   `fd_fdstat_set_rights` stay dropped);
 //! - `EISDIR` from `path_open` with `creat` or `trunc` on a directory
 //!   (writing rights alone still open it: rights are a ceiling);
 //! - the host's errno otherwise: `ENOENT`, `EEXIST`, `ENOTEMPTY`, `ELOOP`
@@ -85,6 +89,18 @@ pub(crate) fn path_open(
         return Err(Errno::Inval);
     }
     mem.check_array(out, 1, 4)?;
+    // The directory's own rights bound what may be done through it (also
+    // after `fd_fdstat_set_rights` dropped some).
+    let mut need = rights::PATH_OPEN;
+    if of & oflags::CREAT != 0 {
+        need |= rights::PATH_CREATE_FILE;
+    }
+    if of & oflags::TRUNC != 0 {
+        need |= rights::PATH_FILESTAT_SET_SIZE;
+    }
+    if parent.rights_base & need != need {
+        return Err(Errno::Notcapable);
+    }
     let base = a.base & parent.rights_inheriting;
     let inheriting = a.inheriting & parent.rights_inheriting;
     let follow = if a.dirflags & LOOKUP_SYMLINK_FOLLOW != 0 {
@@ -234,7 +250,8 @@ pub(crate) fn path_link(
     let (from_dir, from) = dir_and_path(ctx, mem, old_fd, old_path, old_len)?;
     let (to_dir, to) = dir_and_path(ctx, mem, new_fd, new_path, new_len)?;
     if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
-        return Err(Errno::Notsup);
+        // Hard links to a symlink's target are refused, as wasmtime does.
+        return Err(Errno::Inval);
     }
     Ok(from_dir.hard_link(from, to_dir, to)?)
 }

@@ -2,7 +2,8 @@
 //!
 //! weft gives guests no sockets (there is no preview1 call to create
 //! one, and no listener is ever preopened), so every call fails:
-//! `EBADF` if the descriptor is not open, otherwise `ENOTSUP`.
+//! `EBADF` if the descriptor is not open, otherwise `ENOTSOCK` (no open
+//! descriptor is a socket).
 
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
@@ -10,7 +11,7 @@ use crate::mem::Mem;
 
 fn unsupported(ctx: &WasiCtx, fd: u32) -> WasiResult {
     ctx.fds.get_ref(fd)?;
-    Err(Errno::Notsup)
+    Err(Errno::Notsock)
 }
 
 /// `sock_accept(fd, flags) -> fd`.

@@ -323,3 +323,62 @@ fn directories_open_with_any_rights_and_do_not_seek() {
         ],
     );
 }
+
+/// Rights dropped from a directory with `fd_fdstat_set_rights` stay
+/// dropped: without `path_filestat_set_size`, `path_open` with `O_TRUNC`
+/// is `ENOTCAPABLE`, while a plain open still works. No descriptor is a
+/// socket (`ENOTSOCK`), and hard links through a symlink are `EINVAL`.
+#[test]
+fn dropped_rights_sockets_and_link_follow() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::write(tmp.path().join("f.txt"), b"data").expect("write");
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_set_rights"
+        (func $set_rights (param i32 i64 i64) (result i32)))
+      (import "wasi_snapshot_preview1" "sock_shutdown"
+        (func $shutdown (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_get"
+        (func $fdstat (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_link"
+        (func $link (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 100) "f.txt")
+      (data (i32.const 110) "g.txt")
+      (func $open (param $oflags i32) (result i32)
+        (call $path_open (i32.const 3) (i32.const 1) (i32.const 100) (i32.const 5)
+          (local.get $oflags) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 200)))
+      (func (export "trunc_before") (result i32) (call $open (i32.const 8)))
+      ;; The preopen's rights but path_filestat_set_size (bit 19); fdstat's
+      ;; rights_base is at offset 8, rights_inheriting at 16.
+      (func (export "drop_set_size") (result i32)
+        (drop (call $fdstat (i32.const 3) (i32.const 300)))
+        (call $set_rights (i32.const 3)
+          (i64.and (i64.load (i32.const 308)) (i64.xor (i64.const -1) (i64.const 0x80000)))
+          (i64.load (i32.const 316))))
+      (func (export "trunc_after") (result i32) (call $open (i32.const 8)))
+      (func (export "plain_after") (result i32) (call $open (i32.const 0)))
+      ;; Dropped rights cannot be taken back.
+      (func (export "regain") (result i32)
+        (call $set_rights (i32.const 3)
+          (i64.or (i64.load (i32.const 308)) (i64.const 0x80000))
+          (i64.load (i32.const 316))))
+      (func (export "shutdown_dir") (result i32) (call $shutdown (i32.const 3) (i32.const 0)))
+      (func (export "link_follow") (result i32)
+        (call $link (i32.const 3) (i32.const 1) (i32.const 100) (i32.const 5)
+          (i32.const 3) (i32.const 110) (i32.const 5))))"#;
+    check(
+        wat,
+        Some(tmp.path()),
+        &[
+            ("trunc_before", 0),
+            ("drop_set_size", 0),
+            ("trunc_after", Errno::Notcapable as i32),
+            ("plain_after", 0),
+            ("regain", Errno::Notcapable as i32),
+            ("shutdown_dir", Errno::Notsock as i32),
+            ("link_follow", Errno::Inval as i32),
+        ],
+    );
+}

@@ -372,10 +372,10 @@ poll_oneoff: errno 0 events 3
   event userdata 11 type 2 errno 0 nbytes 0
   event userdata 13 type 1 errno 8 nbytes 0
 poll_oneoff no subscriptions: errno 28
-sock_recv: errno 58
-sock_send: errno 58
-sock_shutdown: errno 58
-sock_accept: errno 58
+sock_recv: errno 57
+sock_send: errno 57
+sock_shutdown: errno 57
+sock_accept: errno 57
 sock_shutdown bad fd: errno 8
 proc_raise: errno 52
 path_symlink: errno 0
@@ -386,7 +386,7 @@ link mtime: 2000000000000000000
 set_times ATIM with ATIM_NOW: errno 28
 fd_filestat_set_times now: errno 0
 path_open nofollow on symlink: errno 32
-path_link follow: errno 58
+path_link follow: errno 28
 path_remove_directory on file: errno 54
 path_unlink_file l.txt: errno 0
 path_create_directory d: errno 0
