@@ -809,8 +809,10 @@ impl Translator<'_> {
         })
     }
 
-    fn br(&mut self, depth: u32) {
-        let idx = self.ctrls.len() - 1 - depth as usize;
+    /// The unconditional branch to label `idx` from here: its values moved
+    /// to the label's slots and a `Br`, or the return for the function's
+    /// own label.
+    fn branch_to(&mut self, idx: usize) {
         if idx == 0 {
             self.emit_return();
         } else {
@@ -819,6 +821,11 @@ impl Translator<'_> {
             let pc = self.emit(Instr::Br { target: 0 });
             self.label_target(idx, pc);
         }
+    }
+
+    fn br(&mut self, depth: u32) {
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        self.branch_to(idx);
         self.set_unreachable();
     }
 
@@ -833,37 +840,21 @@ impl Translator<'_> {
             return;
         }
         if !direct && let Some(skip) = self.fuse_condition(true) {
-            if idx == 0 {
-                self.emit_return();
-            } else {
-                self.emit_branch_moves(n, dest);
-                let pc = self.emit(Instr::Br { target: 0 });
-                self.label_target(idx, pc);
-            }
+            self.branch_to(idx);
             let here = self.here();
             self.patch(skip, here);
             self.last_result = None;
             return;
         }
         let cond = self.pop_slot();
-        if idx == 0 {
+        if idx == 0 || self.branch_needs_moves(self.stack.len(), n, dest) {
             let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
-            self.emit_return();
+            self.branch_to(idx);
             let here = self.here();
             self.patch(skip, here);
         } else {
-            let (n, dest) = self.label(idx);
-            if self.branch_needs_moves(self.stack.len(), n, dest) {
-                let skip = self.emit(Instr::BrIfEqz { cond, target: 0 });
-                self.emit_branch_moves(n, dest);
-                let pc = self.emit(Instr::Br { target: 0 });
-                self.label_target(idx, pc);
-                let here = self.here();
-                self.patch(skip, here);
-            } else {
-                let pc = self.emit(Instr::BrIfNez { cond, target: 0 });
-                self.label_target(idx, pc);
-            }
+            let pc = self.emit(Instr::BrIfNez { cond, target: 0 });
+            self.label_target(idx, pc);
         }
         self.last_result = None;
     }
@@ -1408,14 +1399,7 @@ impl Translator<'_> {
     /// unless `skip` (a conditional branch emitted just before, to be
     /// patched past it) is.
     fn br_on_branch(&mut self, idx: usize, skip: usize) {
-        if idx == 0 {
-            self.emit_return();
-        } else {
-            let (n, dest) = self.label(idx);
-            self.emit_branch_moves(n, dest);
-            let pc = self.emit(Instr::Br { target: 0 });
-            self.label_target(idx, pc);
-        }
+        self.branch_to(idx);
         let here = self.here();
         self.patch(skip, here);
         self.last_result = None;

@@ -330,18 +330,8 @@ impl Config {
             reference_types: false,
             bulk_memory: false,
             simd: false,
-            relaxed_simd: false,
-            multi_memory: false,
-            extended_const: false,
-            wide_arithmetic: false,
-            tail_call: false,
-            memory64: false,
-            custom_page_sizes: false,
-            function_references: false,
-            gc: false,
-            exceptions: false,
             mutable_global: true,
-            ..Config::default()
+            ..Config::wasm2()
         }
     }
 

@@ -140,23 +140,23 @@ impl FuncType {
     }
 }
 
+/// ` (KEYWORD t1 t2 ...)`, or nothing for no types.
+fn write_types(f: &mut fmt::Formatter<'_>, keyword: &str, tys: &[ValType]) -> fmt::Result {
+    if tys.is_empty() {
+        return Ok(());
+    }
+    write!(f, " ({keyword}")?;
+    for t in tys {
+        write!(f, " {t}")?;
+    }
+    write!(f, ")")
+}
+
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "(func")?;
-        if !self.params().is_empty() {
-            write!(f, " (param")?;
-            for p in self.params() {
-                write!(f, " {p}")?;
-            }
-            write!(f, ")")?;
-        }
-        if !self.results().is_empty() {
-            write!(f, " (result")?;
-            for r in self.results() {
-                write!(f, " {r}")?;
-            }
-            write!(f, ")")?;
-        }
+        write_types(f, "param", self.params())?;
+        write_types(f, "result", self.results())?;
         write!(f, ")")
     }
 }
@@ -393,13 +393,7 @@ impl TagType {
 impl fmt::Display for TagType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "(tag")?;
-        if !self.params().is_empty() {
-            write!(f, " (param")?;
-            for p in self.params() {
-                write!(f, " {p}")?;
-            }
-            write!(f, ")")?;
-        }
+        write_types(f, "param", self.params())?;
         write!(f, ")")
     }
 }
