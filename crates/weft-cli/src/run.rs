@@ -126,7 +126,7 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     match call(&mut store, func, &params) {
         Ok(results) => {
             for result in results {
-                println!("{}", format_val(&result));
+                println!("{}", format_val(&store, &result));
             }
             Ok(0)
         }
@@ -275,8 +275,11 @@ fn parse_int(text: &str, bits: u32) -> Result<i128, String> {
     Ok(value)
 }
 
-/// Formats a result: integers as signed decimal, floats with Rust's Display.
-fn format_val(val: &Val) -> String {
+/// Formats a result: integers as signed decimal, floats with Rust's
+/// Display, references in the spec scripts' notation (`null`,
+/// `(ref.i31 5)`, `(ref.struct)`, `(ref.array)`, `(ref.host)` for a host
+/// value, `(ref.func)`, `(ref.exn)`).
+fn format_val<T>(store: &weft::Store<T>, val: &Val) -> String {
     match val {
         Val::I32(v) => v.to_string(),
         Val::I64(v) => v.to_string(),
@@ -288,14 +291,25 @@ fn format_val(val: &Val) -> String {
                 .collect();
             format!("{bits:#034x} (i32x4 {})", lanes.join(" "))
         }
-        Val::FuncRef(None) => "ref.null func".to_string(),
-        Val::FuncRef(Some(_)) => "ref.func".to_string(),
-        Val::ExternRef(None) => "ref.null extern".to_string(),
-        Val::ExternRef(Some(_)) => "ref.extern".to_string(),
-        Val::AnyRef(None) => "ref.null any".to_string(),
-        Val::AnyRef(Some(_)) => "ref.any".to_string(),
-        Val::ExnRef(None) => "ref.null exn".to_string(),
-        Val::ExnRef(Some(_)) => "ref.exn".to_string(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => {
+            "null".to_string()
+        }
+        Val::FuncRef(Some(_)) => "(ref.func)".to_string(),
+        Val::ExternRef(Some(r)) => format_any(store, &r.to_any()),
+        Val::AnyRef(Some(r)) => format_any(store, r),
+        Val::ExnRef(Some(_)) => "(ref.exn)".to_string(),
+    }
+}
+
+fn format_any<T>(store: &weft::Store<T>, r: &weft::AnyRef) -> String {
+    if let Some(v) = r.i31() {
+        format!("(ref.i31 {v})")
+    } else if r.is_struct(store) {
+        "(ref.struct)".to_string()
+    } else if r.is_array(store) {
+        "(ref.array)".to_string()
+    } else {
+        "(ref.host)".to_string()
     }
 }
 
@@ -340,7 +354,10 @@ mod tests {
         assert!(parse_v128("0x1_0000_0000_0000_0000_0000_0000_0000_0000").is_err());
         assert!(parse_v128("v128").is_err());
         assert_eq!(
-            format_val(&Val::V128(1 | (0xffff_ffffu128 << 32))),
+            format_val(
+                &weft::Store::new(&weft::Engine::default(), ()),
+                &Val::V128(1 | (0xffff_ffffu128 << 32))
+            ),
             "0x0000000000000000ffffffff00000001 (i32x4 1 -1 0 0)"
         );
     }

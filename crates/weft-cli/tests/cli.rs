@@ -65,6 +65,31 @@ fn run_prints_floats_and_multiple_results() {
 }
 
 #[test]
+fn run_prints_gc_references() {
+    let refs = scratch(
+        "refs.wat",
+        r#"(module
+             (type $s (struct (field i32)))
+             (type $a (array i8))
+             (func (export "refs") (result anyref anyref anyref anyref funcref)
+               (ref.i31 (i32.const -5))
+               (struct.new $s (i32.const 1))
+               (array.new_default $a (i32.const 3))
+               (ref.null any)
+               (ref.null func)))"#,
+    );
+    let (code, out, err) = weft(&["run", &refs, "--invoke", "refs"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            0,
+            "(ref.i31 -5)\n(ref.struct)\n(ref.array)\nnull\nnull\n",
+            ""
+        )
+    );
+}
+
+#[test]
 fn run_wrong_argument_count_is_an_error() {
     let (code, out, err) = weft(&["run", ADD, "--invoke", "add", "1"]);
     assert_eq!(code, 1);

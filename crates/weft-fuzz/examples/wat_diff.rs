@@ -16,7 +16,10 @@ fn main() {
     let f = inst.get_func(&mut store, "f").expect("export f");
     let a: Vec<weft::Val> = params.iter().map(|x| weft::Val::I64(*x)).collect();
     let mut r = [weft::Val::I64(0)];
-    println!("weft:  {:?}", f.call(&mut store, &a, &mut r).map(|_| r[0]));
+    println!(
+        "weft:  {:?}",
+        f.call(&mut store, &a, &mut r).map(|_| r[0].clone())
+    );
     let we = wasmi::Engine::default();
     let wm = wasmi::Module::new(&we, &case.wasm[..]).expect("wasmi compiles");
     let mut ws = wasmi::Store::new(&we, ());

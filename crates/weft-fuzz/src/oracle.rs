@@ -94,8 +94,8 @@ fn weft_bits(v: &Val) -> u128 {
         Val::F64(x) => u128::from(x),
         Val::V128(x) => x,
         Val::FuncRef(f) => u128::from(f.is_some()),
-        Val::ExternRef(e) => u128::from(e.is_some()),
-        Val::AnyRef(r) => u128::from(r.is_some()),
+        Val::ExternRef(ref e) => u128::from(e.is_some()),
+        Val::AnyRef(ref r) => u128::from(r.is_some()),
         Val::ExnRef(r) => u128::from(r.is_some()),
     }
 }

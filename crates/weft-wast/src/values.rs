@@ -51,10 +51,21 @@ pub(crate) fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Strin
             RefKind::Any => Val::AnyRef(None),
             RefKind::Exn => Val::ExnRef(None),
         },
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(&mut *store, *n))),
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(host_ref(store, *n)?)),
         WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
-        WastArgCore::RefHost(_) => return Err("ref.host arguments are not supported".to_string()),
+        WastArgCore::RefHost(n) => Val::AnyRef(Some(host_ref(store, *n)?.to_any())),
     })
+}
+
+/// The host value `n` of `ref.extern N` and `ref.host N`: one host object
+/// seen from the `extern` or the `any` hierarchy.
+fn host_ref(store: &mut Store<()>, n: u32) -> Result<ExternRef, String> {
+    ExternRef::new(&mut *store, n).map_err(|e| e.to_string())
+}
+
+/// Whether `r` is the host value `n`.
+fn is_host(store: &Store<()>, r: &ExternRef, n: u32) -> bool {
+    r.data(store).and_then(|d| d.downcast_ref::<u32>()) == Some(&n)
 }
 
 /// Checks `actual` against the script's `expected` results.
@@ -99,6 +110,9 @@ fn matches(store: &Store<()>, val: &Val, expected: &WastRetCore<'_>) -> Result<b
         (WastRetCore::F64(pattern), Val::F64(bits)) => f64_matches(pattern, *bits),
         (WastRetCore::V128(pattern), Val::V128(bits)) => v128_matches(pattern, *bits),
         (WastRetCore::RefNull(None), val) => is_null(val),
+        // A concrete type's null: the value's hierarchy was checked when it
+        // crossed to the host.
+        (WastRetCore::RefNull(Some(HeapType::Concrete(_))), val) => is_null(val),
         (WastRetCore::RefNull(Some(heap)), val) => match (ref_kind(heap)?, val) {
             (RefKind::Func, Val::FuncRef(_))
             | (RefKind::Extern, Val::ExternRef(_))
@@ -107,9 +121,15 @@ fn matches(store: &Store<()>, val: &Val, expected: &WastRetCore<'_>) -> Result<b
             _ => false,
         },
         (WastRetCore::RefExtern(None), Val::ExternRef(r)) => r.is_some(),
-        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
-            r.data(store).downcast_ref::<u32>() == Some(n)
+        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => is_host(store, r, *n),
+        (WastRetCore::RefHost(n), Val::AnyRef(Some(r))) => is_host(store, &r.to_extern(), *n),
+        (WastRetCore::RefAny, Val::AnyRef(r)) => r.is_some(),
+        (WastRetCore::RefEq, Val::AnyRef(Some(r))) => {
+            r.i31().is_some() || r.is_struct(store) || r.is_array(store)
         }
+        (WastRetCore::RefI31, Val::AnyRef(Some(r))) => r.i31().is_some(),
+        (WastRetCore::RefStruct, Val::AnyRef(Some(r))) => r.is_struct(store),
+        (WastRetCore::RefArray, Val::AnyRef(Some(r))) => r.is_array(store),
         (WastRetCore::RefFunc(_), Val::FuncRef(r)) => r.is_some(),
         (WastRetCore::Either(options), val) => {
             for option in options {
@@ -119,16 +139,7 @@ fn matches(store: &Store<()>, val: &Val, expected: &WastRetCore<'_>) -> Result<b
             }
             false
         }
-        (
-            WastRetCore::RefHost(_)
-            | WastRetCore::RefAny
-            | WastRetCore::RefEq
-            | WastRetCore::RefArray
-            | WastRetCore::RefStruct
-            | WastRetCore::RefI31
-            | WastRetCore::RefI31Shared,
-            _,
-        ) => {
+        (WastRetCore::RefI31Shared, _) => {
             return Err(format!(
                 "unsupported expected result {}",
                 describe_expected(expected)
@@ -195,7 +206,10 @@ pub(crate) fn describe(val: &Val) -> String {
         Val::ExternRef(None) => "ref.null extern".to_string(),
         Val::ExternRef(Some(_)) => "ref.extern".to_string(),
         Val::AnyRef(None) => "ref.null any".to_string(),
-        Val::AnyRef(Some(_)) => "ref.any".to_string(),
+        Val::AnyRef(Some(r)) => match r.i31() {
+            Some(v) => format!("ref.i31 {v}"),
+            None => "ref.any".to_string(),
+        },
         Val::ExnRef(None) => "ref.null exn".to_string(),
         Val::ExnRef(Some(_)) => "ref.exn".to_string(),
     }

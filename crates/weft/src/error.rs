@@ -235,6 +235,19 @@ pub enum TrapKind {
     /// A `throw` while the store holds its limit of live exceptions (about
     /// a million `exnref`s kept from `_ref` catches).
     ExceptionLimit,
+    /// A struct access (`struct.get`, `struct.set`) through a null reference.
+    NullStructReference,
+    /// An array access through a null reference.
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` of a null reference.
+    NullI31Reference,
+    /// An array access or bulk array operation out of bounds.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a value that is not of the target type.
+    CastFailure,
+    /// A GC allocation the heap cannot satisfy, even after a collection:
+    /// the store's memory limit, or more than weft allocates at once.
+    GcHeapExhausted,
     /// The store ran out of fuel.
     OutOfFuel,
     /// Execution was interrupted through an `InterruptHandle`.
@@ -259,6 +272,12 @@ impl TrapKind {
             TrapKind::NullFunctionReference => "null function reference",
             TrapKind::NullExceptionReference => "null exception reference",
             TrapKind::ExceptionLimit => "too many live exceptions",
+            TrapKind::NullStructReference => "null structure reference",
+            TrapKind::NullArrayReference => "null array reference",
+            TrapKind::NullI31Reference => "null i31 reference",
+            TrapKind::ArrayOutOfBounds => "out of bounds array access",
+            TrapKind::CastFailure => "cast failure",
+            TrapKind::GcHeapExhausted => "out of GC heap memory",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Interrupted => "interrupted",
         }

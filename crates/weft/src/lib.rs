@@ -51,9 +51,9 @@ pub use engine::{Config, Engine};
 pub use error::{Error, ErrorKind, FrameInfo, LinkError, ModuleError, Result, Trap, TrapKind};
 pub use module::{ExportType, ImportType, Module};
 pub use runtime::{
-    AsContext, AsContextMut, Caller, Exception, Extern, Func, Global, Instance, InterruptHandle,
-    IntoFunc, Linker, Memory, Store, StoreLimits, Table, Tag, TypedFunc, WasmParams, WasmRet,
-    WasmTy, WithCaller,
+    AsContext, AsContextMut, Caller, Exception, Extern, Func, GcStats, Global, Instance,
+    InterruptHandle, IntoFunc, Linker, Memory, Store, StoreLimits, Table, Tag, TypedFunc,
+    WasmParams, WasmRet, WasmTy, WithCaller,
 };
 pub use types::{
     ConcreteType, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType,

@@ -2,13 +2,15 @@
 
 use crate::error::Result;
 use crate::runtime::Func;
-use crate::runtime::store::{AsContext, AsContextMut, StoreInner, Stored};
+use crate::runtime::gc::{Object, Root};
+use crate::runtime::store::{AsContext, AsContextMut, StoreInner};
 use crate::types::{ConcreteType, HeapType, RefType, Top, ValType};
 use std::any::Any;
+use std::sync::Arc;
 
 /// A wasm value. Floats are carried as their bit patterns so NaN payloads
 /// survive.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Val {
     /// An `i32`.
     I32(i32),
@@ -88,7 +90,7 @@ impl Val {
         let reg = store.engine.types();
         let heap = r.heap_type();
         let top = reg.heap_top(heap);
-        match *self {
+        match self {
             Val::FuncRef(None) => r.is_nullable() && top == Some(Top::Func),
             Val::ExternRef(None) => r.is_nullable() && top == Some(Top::Extern),
             Val::AnyRef(None) => r.is_nullable() && top == Some(Top::Any),
@@ -100,8 +102,14 @@ impl Val {
                 }
                 Err(_) => false,
             },
-            Val::ExternRef(Some(_)) => heap == HeapType::Extern,
-            Val::AnyRef(Some(_)) => heap == HeapType::Any,
+            Val::ExternRef(Some(e)) => match e.0.bits_in(store, "externref") {
+                Ok(bits) => crate::exec::cell_matches(store, bits, heap, false),
+                Err(_) => false,
+            },
+            Val::AnyRef(Some(a)) => match a.0.bits_in(store, "anyref") {
+                Ok(bits) => crate::exec::cell_matches(store, bits, heap, false),
+                Err(_) => false,
+            },
             Val::ExnRef(Some(_)) => heap == HeapType::Exn,
             _ => false,
         }
@@ -149,22 +157,21 @@ impl Val {
 
     /// Encodes as bits (a cell, or two for a `v128`), checking that
     /// references belong to `store`.
-    pub(crate) fn to_bits(self, store: &StoreInner) -> Result<u128> {
+    pub(crate) fn to_bits(&self, store: &StoreInner) -> Result<u128> {
         Ok(match self {
-            Val::I32(v) => u128::from(v as u32),
-            Val::I64(v) => u128::from(v as u64),
-            Val::F32(v) => u128::from(v),
-            Val::F64(v) => u128::from(v),
-            Val::V128(v) => v,
+            Val::I32(v) => u128::from(*v as u32),
+            Val::I64(v) => u128::from(*v as u64),
+            Val::F32(v) => u128::from(*v),
+            Val::F64(v) => u128::from(*v),
+            Val::V128(v) => *v,
             Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => 0,
             Val::FuncRef(Some(f)) => store.check(f.0, "function")? as u128 + 1,
-            Val::ExternRef(Some(e)) => store.check(e.0, "externref")? as u128 + 1,
-            Val::AnyRef(Some(r)) => u128::from(r.0),
+            Val::ExternRef(Some(e)) => u128::from(e.0.bits_in(store, "externref")?),
+            Val::AnyRef(Some(r)) => u128::from(r.0.bits_in(store, "anyref")?),
             Val::ExnRef(Some(r)) => u128::from(r.0),
         })
     }
 
-    /// Decodes the bits of a value of type `ty`.
     pub(crate) fn from_bits(bits: u128, ty: ValType, store: &StoreInner) -> Val {
         let cell = bits as u64;
         match ty {
@@ -184,18 +191,17 @@ impl Val {
                     Top::Func => {
                         Val::FuncRef(nonnull.map(|c| Func(store.stored(c.get() as usize - 1))))
                     }
-                    Top::Extern => Val::ExternRef(
-                        nonnull.map(|c| ExternRef(store.stored(c.get() as usize - 1))),
-                    ),
-                    Top::Any => Val::AnyRef(nonnull.map(|c| AnyRef(c.get()))),
+                    Top::Extern => {
+                        Val::ExternRef(nonnull.map(|c| ExternRef(GcRef::new(store, c.get()))))
+                    }
+                    Top::Any => Val::AnyRef(nonnull.map(|c| AnyRef(GcRef::new(store, c.get())))),
                     Top::Exn => Val::ExnRef(nonnull.map(|c| ExnRef(c.get()))),
                 }
             }
         }
     }
 
-    /// Encodes a value that fits one cell (anything but a `v128`).
-    pub(crate) fn to_cell(self, store: &StoreInner) -> Result<u64> {
+    pub(crate) fn to_cell(&self, store: &StoreInner) -> Result<u64> {
         if let Val::V128(_) = self {
             return Err(crate::Error::usage("a v128 value does not fit one cell"));
         }
@@ -262,36 +268,128 @@ impl From<f64> for Val {
     }
 }
 
-/// A reference to host data, passed to wasm as `externref`. The data lives
-/// as long as the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExternRef(pub(crate) Stored);
+/// A reference held by the host to a value of the `any` or `extern`
+/// hierarchies (an `i31`, a struct, an array or a host value). While any
+/// clone of it exists, the collector keeps what it references alive.
+#[derive(Clone)]
+pub(crate) struct GcRef {
+    store: u64,
+    root: Arc<Root>,
+}
 
-impl ExternRef {
-    /// Moves `value` into the store and returns a reference to it.
-    pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
-        let s = store.as_context_mut();
-        s.inner.externs.push(Box::new(value));
-        ExternRef(s.inner.stored(s.inner.externs.len() - 1))
+impl GcRef {
+    /// A rooted handle on `bits` (a non-null reference cell of `store`).
+    pub(crate) fn new(store: &StoreInner, bits: u64) -> GcRef {
+        GcRef {
+            store: store.id,
+            root: store.heap.root(bits),
+        }
     }
 
-    /// The host data behind this reference.
-    ///
-    /// # Panics
-    /// If the reference belongs to another store.
-    pub fn data<'a, S: AsContext>(&self, store: &'a S) -> &'a (dyn Any + Send + Sync) {
-        let s = store.as_context();
-        &*s.inner.externs[s.inner.expect(self.0, "externref")]
+    /// The reference's cell, checked to belong to `store`.
+    pub(crate) fn bits_in(&self, store: &StoreInner, what: &str) -> Result<u64> {
+        if self.store == store.id {
+            Ok(self.root.bits)
+        } else {
+            Err(crate::Error::usage(format!(
+                "{what} belongs to a different store than the one it was used with"
+            )))
+        }
+    }
+
+    fn object<'a>(&self, store: &'a StoreInner) -> Option<&'a Object> {
+        store.heap.get(self.bits_in(store, "reference").ok()?)
     }
 }
 
-/// A non-null reference of the `any` hierarchy. weft does not create GC
-/// objects or `i31` values yet, so no such reference reaches the host
-/// today; the type is here so that `anyref` values (all null) have one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnyRef(u64);
+impl PartialEq for GcRef {
+    fn eq(&self, other: &GcRef) -> bool {
+        self.store == other.store && self.root.bits == other.root.bits
+    }
+}
 
-/// A non-null exception reference. weft does not run exception handling
-/// yet, so none reaches the host today (see [`AnyRef`]).
+impl Eq for GcRef {}
+
+impl std::fmt::Debug for GcRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#x}", self.root.bits)
+    }
+}
+
+/// A non-null `externref`: a host value moved into the store's heap
+/// ([`ExternRef::new`]), or any reference of the `any` hierarchy that wasm
+/// turned into one with `extern.convert_any`. Holding it keeps what it
+/// references alive; once every clone is dropped and wasm no longer
+/// reaches it, the collector frees it (and drops a host value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternRef(pub(crate) GcRef);
+
+impl ExternRef {
+    /// Moves `value` into the store's heap and returns a reference to it.
+    /// Fails when the heap is at its limit even after a collection.
+    pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> Result<ExternRef> {
+        let inner = &mut store.as_context_mut().inner;
+        let bits = crate::runtime::gc::alloc(inner, Object::Host(Box::new(value)))
+            .map_err(crate::Error::from)?;
+        Ok(ExternRef(GcRef::new(inner, bits)))
+    }
+
+    /// The host value behind this reference: `None` if it is not one (wasm
+    /// externalised an `anyref`) or belongs to another store.
+    pub fn data<'a, S: AsContext>(&self, store: &'a S) -> Option<&'a (dyn Any + Send + Sync)> {
+        match self.0.object(&store.as_context().inner)? {
+            Object::Host(v) => Some(&**v),
+            _ => None,
+        }
+    }
+
+    /// The `anyref` wasm's `any.convert_extern` makes of this reference.
+    pub fn to_any(&self) -> AnyRef {
+        AnyRef(self.0.clone())
+    }
+}
+
+/// A non-null reference of the `any` hierarchy: an `i31`, a struct, an
+/// array, or an internalised host value. Rooted like [`ExternRef`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnyRef(pub(crate) GcRef);
+
+impl AnyRef {
+    /// The `i31` of the low 31 bits of `value` (`ref.i31`).
+    pub fn from_i31(store: impl AsContext, value: i32) -> AnyRef {
+        let cell = crate::runtime::gc::i31_cell(value as u32);
+        AnyRef(GcRef::new(&store.as_context().inner, cell))
+    }
+
+    /// The value of an `i31`, sign-extended (`i31.get_s`); `None` for any
+    /// other reference.
+    pub fn i31(&self) -> Option<i32> {
+        let bits = self.0.root.bits;
+        (bits & 1 == 1).then_some((bits as u32 as i32) >> 1)
+    }
+
+    /// Whether this is a struct.
+    pub fn is_struct(&self, store: impl AsContext) -> bool {
+        matches!(
+            self.0.object(&store.as_context().inner),
+            Some(Object::Struct { .. })
+        )
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(&self, store: impl AsContext) -> bool {
+        matches!(
+            self.0.object(&store.as_context().inner),
+            Some(Object::Array { .. })
+        )
+    }
+
+    /// The `externref` wasm's `extern.convert_any` makes of this reference.
+    pub fn to_extern(&self) -> ExternRef {
+        ExternRef(self.0.clone())
+    }
+}
+
+/// A non-null exception reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExnRef(u64);
+pub struct ExnRef(pub(crate) u64);

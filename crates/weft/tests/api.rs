@@ -389,24 +389,24 @@ fn externref_round_trips_through_wasm_and_tables() {
     .unwrap();
     let mut store = Store::new(&engine, ());
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
-    let r = weft::ExternRef::new(&mut store, String::from("host data"));
+    let r = weft::ExternRef::new(&mut store, String::from("host data")).unwrap();
     let mut out = [Val::ExternRef(None)];
     inst.get_func(&mut store, "id")
         .unwrap()
-        .call(&mut store, &[Val::ExternRef(Some(r))], &mut out)
+        .call(&mut store, &[Val::ExternRef(Some(r.clone()))], &mut out)
         .unwrap();
-    let Val::ExternRef(Some(back)) = out[0] else {
+    let Val::ExternRef(Some(back)) = &out[0] else {
         panic!("expected a non-null externref, got {:?}", out[0]);
     };
     assert_eq!(
         back.data(&store)
-            .downcast_ref::<String>()
+            .and_then(|d| d.downcast_ref::<String>())
             .map(String::as_str),
         Some("host data")
     );
     inst.get_func(&mut store, "store")
         .unwrap()
-        .call(&mut store, &[Val::ExternRef(Some(r))], &mut [])
+        .call(&mut store, &[Val::ExternRef(Some(r.clone()))], &mut [])
         .unwrap();
     let t = inst.get_table(&mut store, "t").unwrap();
     assert_eq!(t.get(&store, 1), Some(Val::ExternRef(Some(r))));

@@ -57,7 +57,11 @@ fn a_typed_function_reference_crosses_the_host_boundary() {
     assert_eq!(got, add);
     assert!(out[0].matches(&store, ValType::Ref(param)));
     apply
-        .call(&mut store, &[out[0], Val::I32(40), Val::I32(2)], &mut out)
+        .call(
+            &mut store,
+            &[out[0].clone(), Val::I32(40), Val::I32(2)],
+            &mut out,
+        )
         .unwrap();
     assert_eq!(out[0], Val::I32(42));
 

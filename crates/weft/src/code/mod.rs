@@ -369,6 +369,149 @@ pub(crate) enum MemOp {
     StoreLane(u8),
 }
 
+/// The operation of an [`Instr::Gc`]. Operands sit at consecutive slots
+/// from `args` (a `v128` taking two); a result replaces them at `args`.
+/// `x` packs what the operation needs besides the type: a field's cell
+/// offset, an element's size in bytes (`elem`), a segment index
+/// (`x >> 8`, with the element size in the low byte).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GcOp {
+    /// `struct.new`: `x` field cells at `args..`.
+    StructNew,
+    /// `struct.new_default` of `x` cells.
+    StructNewDefault,
+    /// `struct.get` of the cell at offset `x` (`_s`/`_u` forms for packed
+    /// fields, a two-cell form for `v128`).
+    StructGet,
+    StructGetS8,
+    StructGetU8,
+    StructGetS16,
+    StructGetU16,
+    StructGetV128,
+    /// `struct.set`: the reference at `args`, the value after it.
+    StructSet,
+    StructSetV128,
+    /// `array.new`: the value, then the length; `x` = element size.
+    ArrayNew,
+    /// `array.new_default`: the length.
+    ArrayNewDefault,
+    /// `array.new_fixed`: `x >> 8` values.
+    ArrayNewFixed,
+    /// `array.new_data`: offset and length in data segment `x >> 8`.
+    ArrayNewData,
+    /// `array.new_elem`: offset and length in element segment `x >> 8`.
+    ArrayNewElem,
+    /// `array.get` (`_s`/`_u` for packed elements): reference, index.
+    ArrayGet,
+    ArrayGetS,
+    ArrayGetU,
+    /// `array.set`: reference, index, value.
+    ArraySet,
+    /// `array.len`.
+    ArrayLen,
+    /// `array.fill`: reference, offset, value, length.
+    ArrayFill,
+    /// `array.copy`: destination, its offset, source, its offset, length.
+    ArrayCopy,
+    /// `array.init_data` from data segment `x >> 8`: reference, offset,
+    /// segment offset, length.
+    ArrayInitData,
+    /// `array.init_elem` from element segment `x >> 8`.
+    ArrayInitElem,
+    /// `ref.i31`.
+    RefI31,
+    /// `i31.get_s`, `i31.get_u`.
+    I31GetS,
+    I31GetU,
+}
+
+impl GcOp {
+    /// Whether the operation allocates (a safepoint: it may collect).
+    pub(crate) fn allocates(self) -> bool {
+        matches!(
+            self,
+            GcOp::StructNew
+                | GcOp::StructNewDefault
+                | GcOp::ArrayNew
+                | GcOp::ArrayNewDefault
+                | GcOp::ArrayNewFixed
+                | GcOp::ArrayNewData
+                | GcOp::ArrayNewElem
+        )
+    }
+}
+
+impl Instr {
+    /// Whether a collection can run while a frame is at this instruction:
+    /// an allocation, or a call (the callee may allocate or call the host).
+    pub(crate) fn is_safepoint(&self) -> bool {
+        match self {
+            Instr::Gc { op, .. } => op.allocates(),
+            Instr::Call { .. }
+            | Instr::CallImport { .. }
+            | Instr::CallIndirect { .. }
+            | Instr::CallRef { .. }
+            | Instr::ReturnCall { .. }
+            | Instr::ReturnCallImport { .. }
+            | Instr::ReturnCallIndirect { .. }
+            | Instr::ReturnCallRef { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// `ref.test`/`ref.cast` flags: null passes the test.
+pub(crate) const CAST_NULLABLE: u8 = 1;
+/// `ref.test` flag: the result is negated (`br_on_cast_fail`).
+pub(crate) const CAST_NEGATE: u8 = 2;
+
+/// A cast's target heap type in an instruction: an engine type id, or an
+/// abstract heap type at `CAST_ABSTRACT + code`.
+pub(crate) const CAST_ABSTRACT: u32 = 0xffff_ff00;
+
+/// The instruction encoding of heap type `h` (see [`CAST_ABSTRACT`]).
+pub(crate) fn cast_target(h: crate::types::HeapType) -> u32 {
+    use crate::types::HeapType as H;
+    let code = match h {
+        H::Concrete(c) => return c.0,
+        H::Func => 0,
+        H::NoFunc => 1,
+        H::Extern => 2,
+        H::NoExtern => 3,
+        H::Any => 4,
+        H::Eq => 5,
+        H::I31 => 6,
+        H::Struct => 7,
+        H::Array => 8,
+        H::None => 9,
+        H::Exn => 10,
+        H::NoExn => 11,
+    };
+    CAST_ABSTRACT + code
+}
+
+/// The heap type an instruction's cast target encodes.
+pub(crate) fn cast_heap_type(t: u32) -> crate::types::HeapType {
+    use crate::types::HeapType as H;
+    if t < CAST_ABSTRACT {
+        return H::Concrete(crate::types::ConcreteType(t));
+    }
+    match t - CAST_ABSTRACT {
+        0 => H::Func,
+        1 => H::NoFunc,
+        2 => H::Extern,
+        3 => H::NoExtern,
+        4 => H::Any,
+        5 => H::Eq,
+        6 => H::I31,
+        7 => H::Struct,
+        8 => H::Array,
+        9 => H::None,
+        10 => H::Exn,
+        _ => H::NoExn,
+    }
+}
+
 /// The hand-written instructions with a single unconditional result `dst`,
 /// as a pattern binding it to `$d` (by value or by reference, as the match
 /// does): the one list behind `Instr::result_slot` and `result_slot_mut`.
@@ -381,6 +524,7 @@ macro_rules! dst_of_hand_written {
             | Instr::MemorySize { dst: $d, .. }
             | Instr::MemoryGrow { dst: $d, .. }
             | Instr::RefFunc { dst: $d, .. }
+            | Instr::RefTest { dst: $d, .. }
             | Instr::TableGet { dst: $d, .. }
             | Instr::TableSize { dst: $d, .. }
             | Instr::TableGrow { dst: $d, .. }
@@ -575,6 +719,14 @@ macro_rules! define_instrs {
             /// stay below 2^32 elements, so the clamped index is out of
             /// bounds exactly when the original one is.
             ClampIndex64 { dst: Slot, src: Slot },
+            /// A GC operation (see [`GcOp`]); `ty` is the engine's id of
+            /// the struct or array type.
+            Gc { op: GcOp, args: Slot, ty: u32, x: u32 },
+            /// `ref.test`: `dst = (src is a reference to heap type ty)`
+            /// (see [`cast_target`]; `CAST_*` flags).
+            RefTest { flags: u8, dst: Slot, src: Slot, ty: u32 },
+            /// `ref.cast`: trap unless `src` is of heap type `ty`.
+            RefCast { flags: u8, src: Slot, ty: u32 },
             /// Wide arithmetic: the operands at `args..args + op.arity()`,
             /// the result's low and high halves to `args` and `args + 1`.
             I64Wide { op: WideOp, args: Slot },
@@ -1001,6 +1153,42 @@ pub(crate) struct HandlerEntry {
     pub start: u32,
     pub end: u32,
     pub clauses: Box<[Clause]>,
+}
+
+/// Which frame slots hold references the collector follows (of the `any`
+/// and `extern` hierarchies), at each safepoint of a function: its
+/// allocating GC instructions and its calls, where a frame can be when a
+/// collection runs (the innermost frame at an allocation, every other one at
+/// a call). The reference-typed locals are live throughout (parameters
+/// hold references or null, the rest start null); stack values are listed
+/// per safepoint from the validator's operand types.
+#[derive(Debug, Default)]
+pub(crate) struct RefMap {
+    /// Slots of the reference-typed locals.
+    pub locals: Box<[Slot]>,
+    /// Per safepoint, in pc order: its pc and where its slots start in
+    /// `slots` (they end where the next safepoint's start).
+    pub points: Box<[(u32, u32)]>,
+    pub slots: Box<[Slot]>,
+}
+
+impl RefMap {
+    /// The operand-stack slots holding references at safepoint `pc`, or
+    /// `None` if `pc` is not one.
+    pub(crate) fn at(&self, pc: u32) -> Option<&[Slot]> {
+        let k = self.points.binary_search_by_key(&pc, |p| p.0).ok()?;
+        let start = self.points[k].1 as usize;
+        let end = self
+            .points
+            .get(k + 1)
+            .map_or(self.slots.len(), |p| p.1 as usize);
+        self.slots.get(start..end)
+    }
+
+    /// Whether the function has nothing for the collector to scan.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.locals.is_empty() && self.slots.is_empty()
+    }
 }
 
 /// A side table beside a function's code: for each instruction, the byte

@@ -35,6 +35,8 @@ pub(crate) struct ModuleEnv<'a> {
     pub types: &'a [FuncType],
     /// The engine's id of each type (`types[i]` is `sig_ids[i]`).
     pub sig_ids: &'a [crate::engine::SigId],
+    /// The structure of each type index (struct fields, array elements).
+    pub composites: &'a [crate::engine::Composite],
     pub funcs: &'a [u32],
     /// All globals, imported first.
     pub globals: &'a [GlobalType],
@@ -121,6 +123,10 @@ pub(crate) struct Scratch {
     offsets: Vec<u32>,
     /// The exception handlers of the function's `try_table`s.
     handlers: Vec<crate::code::HandlerEntry>,
+    /// The reference map being built (see `RefMap`).
+    ref_locals: Vec<Slot>,
+    ref_points: Vec<(u32, u32)>,
+    ref_slots: Vec<Slot>,
 }
 
 struct Translator<'a> {
@@ -147,6 +153,12 @@ struct Translator<'a> {
     /// The last accumulator hand-off made: the writer's pc and the slot it
     /// wrote before (the reader is the next instruction).
     acc_link: Option<(usize, Slot)>,
+    /// Safepoints so far: pc and start in `ref_slots` (see `RefMap`).
+    ref_points: &'a mut Vec<(u32, u32)>,
+    ref_slots: &'a mut Vec<Slot>,
+    /// The reference slots of the stack before the current operator, when
+    /// it is one that emits a safepoint (`note_refs`).
+    pending_refs: Option<Vec<Slot>>,
 }
 
 fn compile_err(message: String, offset: u64) -> crate::Error {
@@ -217,6 +229,17 @@ pub(crate) fn compile_function(
     scratch.code.clear();
     scratch.offsets.clear();
     scratch.handlers.clear();
+    scratch.ref_locals.clear();
+    scratch.ref_points.clear();
+    scratch.ref_slots.clear();
+    for (k, &(slot, _)) in scratch.locals.iter().enumerate() {
+        if validator
+            .get_local_type(k as u32)
+            .is_some_and(|t| is_gc_ref(env, validator.resources(), t))
+        {
+            scratch.ref_locals.push(slot);
+        }
+    }
     let mut tr = Translator {
         env,
         code: &mut scratch.code,
@@ -233,6 +256,9 @@ pub(crate) fn compile_function(
         fuel_pc: None,
         block_start: 0,
         acc_link: None,
+        ref_points: &mut scratch.ref_points,
+        ref_slots: &mut scratch.ref_slots,
+        pending_refs: None,
     };
     tr.start_block();
     if env.interruptible {
@@ -254,6 +280,9 @@ pub(crate) fn compile_function(
     let mut reader = body.get_operators_reader().map_err(wp_err)?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(wp_err)?;
+        if tr.reachable && is_safepoint_op(&op) {
+            tr.note_refs(validator);
+        }
         validator.op(offset, &op).map_err(wp_err)?;
         tr.translate(&op, offset)?;
         // What this operator emitted (an instruction it rewrote in place
@@ -285,7 +314,61 @@ pub(crate) fn compile_function(
         frame_size,
         offsets: crate::code::OffsetTable::new(&scratch.offsets),
         handlers: scratch.handlers.drain(..).collect(),
+        refs: crate::code::RefMap {
+            locals: scratch.ref_locals.as_slice().into(),
+            points: scratch.ref_points.as_slice().into(),
+            slots: scratch.ref_slots.as_slice().into(),
+        },
     })
+}
+
+/// Whether values of type `t` are references the collector follows: of
+/// the `any` or `extern` hierarchies (a `funcref` names a store function
+/// and an `exnref` an exception, neither a heap object).
+fn is_gc_ref(env: &ModuleEnv<'_>, res: &ValidatorResources, t: wasmparser::ValType) -> bool {
+    use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex as U};
+    let wasmparser::ValType::Ref(r) = t else {
+        return false;
+    };
+    let concrete_func = |c: &wasmparser::SubType| {
+        matches!(
+            c.composite_type.inner,
+            wasmparser::CompositeInnerType::Func(_)
+        )
+    };
+    match r.heap_type() {
+        H::Abstract { ty, .. } => !matches!(ty, A::Func | A::NoFunc | A::Exn | A::NoExn),
+        H::Concrete(U::Module(i)) | H::Exact(U::Module(i)) => !matches!(
+            env.composites.get(i as usize),
+            Some(crate::engine::Composite::Func(_))
+        ),
+        H::Concrete(U::Id(id)) | H::Exact(U::Id(id)) => {
+            use wasmparser::WasmModuleResources;
+            !concrete_func(res.sub_type_at_id(id))
+        }
+        H::Concrete(U::RecGroup(_)) | H::Exact(U::RecGroup(_)) => true,
+    }
+}
+
+/// Whether operator `op` emits a safepoint (see `Instr::is_safepoint`).
+fn is_safepoint_op(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::Call { .. }
+            | O::CallIndirect { .. }
+            | O::CallRef { .. }
+            | O::ReturnCall { .. }
+            | O::ReturnCallIndirect { .. }
+            | O::ReturnCallRef { .. }
+            | O::StructNew { .. }
+            | O::StructNewDefault { .. }
+            | O::ArrayNew { .. }
+            | O::ArrayNewDefault { .. }
+            | O::ArrayNewFixed { .. }
+            | O::ArrayNewData { .. }
+            | O::ArrayNewElem { .. }
+    )
 }
 
 /// Branch clean-ups once all targets are known:
@@ -383,6 +466,31 @@ type ImmCtor = fn(BinImm) -> Instr;
 type StoreImmCtor = fn(StoreImm) -> Instr;
 
 impl Translator<'_> {
+    /// Notes which stack slots hold references before an operator that
+    /// emits a safepoint: the `Temp` entries of reference type (a `Local`
+    /// is covered by the locals' map, a `Const` reference is null).
+    fn note_refs(&mut self, v: &FuncValidator<ValidatorResources>) {
+        let n = self.stack.len();
+        debug_assert_eq!(
+            v.operand_stack_height() as usize,
+            n,
+            "the translator's stack follows the validator's"
+        );
+        let mut refs = Vec::new();
+        for d in 0..n {
+            if let Some(Some(t)) = v.get_operand_type(d)
+                && is_gc_ref(self.env, v.resources(), t)
+            {
+                let e = self.stack[n - 1 - d];
+                if e.opd == Opd::Temp {
+                    refs.push(e.slot);
+                }
+            }
+        }
+        refs.sort_unstable();
+        self.pending_refs = Some(refs);
+    }
+
     /// The slot where the entry at stack position `pos` starts (or would
     /// start, for `pos == len`).
     fn slot_at(&self, pos: usize) -> Slot {
@@ -398,6 +506,12 @@ impl Translator<'_> {
     fn emit(&mut self, mut i: Instr) -> usize {
         self.link_acc(&mut i, false);
         self.charge();
+        if i.is_safepoint() {
+            let refs = self.pending_refs.take().unwrap_or_default();
+            self.ref_points
+                .push((self.code.len() as u32, self.ref_slots.len() as u32));
+            self.ref_slots.extend(refs);
+        }
         self.code.push(i);
         self.last_result = None;
         self.code.len() - 1
@@ -2232,6 +2346,7 @@ impl Translator<'_> {
             }
             ref other => match simd::classify(other) {
                 Some(s) => self.simd(s),
+                None if self.gc(other, offset)? => {}
                 None => {
                     return Err(compile_err(
                         format!("operator {other:?} is not supported by weft yet"),
@@ -2244,5 +2359,6 @@ impl Translator<'_> {
     }
 }
 
+mod gc;
 #[cfg(test)]
 mod tests;

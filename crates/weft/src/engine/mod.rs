@@ -34,6 +34,7 @@ pub struct Config {
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
     pub(crate) compile_threads: usize,
+    pub(crate) gc_zeal: bool,
 }
 
 impl Default for Config {
@@ -62,6 +63,7 @@ impl Default for Config {
             lazy_compilation: false,
             interruptible: false,
             compile_threads: 0,
+            gc_zeal: false,
         }
     }
 }
@@ -70,6 +72,14 @@ impl Config {
     /// A default configuration.
     pub fn new() -> Self {
         Config::default()
+    }
+
+    /// Collect garbage at every GC allocation (a testing aid: it makes
+    /// a missing root show up at once; far too slow for real use).
+    #[doc(hidden)]
+    pub fn gc_zeal(&mut self, on: bool) -> &mut Self {
+        self.gc_zeal = on;
+        self
     }
 
     /// Maximum number of nested wasm calls before a `call stack exhausted` trap.

@@ -29,6 +29,27 @@ pub(crate) enum StorageType {
     Val(ValType),
 }
 
+impl StorageType {
+    /// Cells a struct field of this type takes (a packed field a whole one).
+    pub(crate) fn cells(self) -> u32 {
+        match self {
+            StorageType::Val(ValType::V128) => 2,
+            _ => 1,
+        }
+    }
+
+    /// Bytes an array element of this type takes.
+    pub(crate) fn bytes(self) -> u8 {
+        match self {
+            StorageType::I8 => 1,
+            StorageType::I16 => 2,
+            StorageType::Val(ValType::I32 | ValType::F32) => 4,
+            StorageType::Val(ValType::V128) => 16,
+            StorageType::Val(_) => 8,
+        }
+    }
+}
+
 /// The structure of a defined type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Composite {
@@ -38,6 +59,31 @@ pub(crate) enum Composite {
 }
 
 impl Composite {
+    /// A struct's fields, if this is a struct type.
+    pub(crate) fn fields(&self) -> Option<&[FieldType]> {
+        match self {
+            Composite::Struct(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The cell offset of each field of a struct type and the cells it
+    /// takes in all.
+    pub(crate) fn field_offsets(&self) -> (Vec<u32>, u32) {
+        let mut at = 0;
+        let offsets = self
+            .fields()
+            .unwrap_or_default()
+            .iter()
+            .map(|f| {
+                let o = at;
+                at += f.storage.cells();
+                o
+            })
+            .collect();
+        (offsets, at)
+    }
+
     fn top(&self) -> Top {
         match self {
             Composite::Func(_) => Top::Func,
@@ -166,6 +212,38 @@ impl Registry {
                 _ => false,
             },
             (a, b) => a.abstract_sub(b),
+        }
+    }
+
+    /// Whether values of type `t` are references the collector follows:
+    /// of the `any` or `extern` hierarchies (a `funcref` names a store
+    /// function and an `exnref` an exception, neither a heap object).
+    pub(crate) fn is_gc_ref(&self, t: ValType) -> bool {
+        match t {
+            ValType::Ref(r) => matches!(self.heap_top(r.heap_type()), Some(Top::Any | Top::Extern)),
+            _ => false,
+        }
+    }
+
+    /// The cell offsets of a struct's fields, or of an array's one element
+    /// type (`[0]`), that the collector follows; empty for other types.
+    pub(crate) fn gc_ref_fields(&self, t: ConcreteType) -> Vec<u32> {
+        let gc = |f: &FieldType| match f.storage {
+            StorageType::Val(v) => self.is_gc_ref(v),
+            _ => false,
+        };
+        match self.get(t).map(|i| &i.sub.composite) {
+            Some(c @ Composite::Struct(fields)) => {
+                let (offsets, _) = c.field_offsets();
+                fields
+                    .iter()
+                    .zip(offsets)
+                    .filter(|(f, _)| gc(f))
+                    .map(|(_, o)| o)
+                    .collect()
+            }
+            Some(Composite::Array(f)) if gc(f) => vec![0],
+            _ => Vec::new(),
         }
     }
 

@@ -646,6 +646,9 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::TableCopy { .. }
         | I::TableInit { .. }
         | I::ElemDrop { .. } => table_op,
+        I::Gc { .. } => gc_op,
+        I::RefTest { .. } => ref_test,
+        I::RefCast { .. } => ref_cast,
         I::I64Wide { .. } => i64_wide,
         I::AddOffset64 { .. } => add_offset64,
         I::ClampIndex64 { .. } => clamp_index64,
@@ -1181,6 +1184,30 @@ fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     tri!(ip, ctx, memory_op_at(ip.instr(), regs, ctx));
     // Every one of these may have grown or written memory 0.
     let mem = Mem::new(mem_parts(ctx.inner, ctx.mem0));
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+fn gc_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    tri!(ip, ctx, super::gc::gc_op_at(ip, regs, ctx));
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+fn ref_test(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (flags, dst, src, ty) =
+        operands!(ip, Instr::RefTest { flags, dst, src, ty } => (flags, dst, src, ty));
+    let ok = super::gc::test(ctx.inner, regs, src, ty, flags);
+    regs.set(
+        dst,
+        u64::from(ok != (flags & crate::code::CAST_NEGATE != 0)),
+    );
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+fn ref_cast(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (flags, src, ty) = operands!(ip, Instr::RefCast { flags, src, ty } => (flags, src, ty));
+    if !super::gc::test(ctx.inner, regs, src, ty, flags) {
+        return trap_at(ip, ctx, TrapKind::CastFailure);
+    }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 

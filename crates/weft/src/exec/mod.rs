@@ -20,6 +20,7 @@
 //! every slot access as well.
 
 mod bulk;
+mod gc;
 #[macro_use]
 pub(crate) mod view;
 mod handlers;
@@ -37,6 +38,7 @@ use crate::runtime::store::StoreInner;
 use crate::runtime::{Instance, Store};
 use crate::types::FuncType;
 use crate::value::{Val, read_cells, write_cells};
+pub(crate) use gc::{cell_matches, collect_garbage};
 pub(crate) use handlers::float_acc;
 use handlers::{Handler, Ip, Mem, Regs};
 
@@ -237,6 +239,8 @@ pub(crate) struct CompiledFunc {
     pub offsets: crate::code::OffsetTable,
     /// The exception handlers of its `try_table`s (empty for most).
     pub handlers: Box<[crate::code::HandlerEntry]>,
+    /// Where its frames hold references, for the collector.
+    pub refs: crate::code::RefMap,
 }
 
 /// One compiled instruction with its handler.

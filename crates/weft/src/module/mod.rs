@@ -4,7 +4,7 @@
 //! it is read, and each function body is validated operator by operator
 //! while it is compiled (see [`crate::compile`]), so a body is read once.
 
-mod const_expr;
+pub(crate) mod const_expr;
 mod parse;
 
 pub(crate) use const_expr::{ConstExpr, ConstOp};
@@ -58,6 +58,8 @@ pub(crate) struct ElemSegment {
     pub mode: ElemMode,
     /// Each item is a constant expression producing a reference.
     pub items: Vec<ConstExpr>,
+    /// Whether the items are of the `any` or `extern` hierarchies.
+    pub gc_refs: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +84,8 @@ pub(crate) struct ModuleInner {
     pub types: Vec<FuncType>,
     /// The engine's canonical id of each type index.
     pub sig_ids: Vec<SigId>,
+    /// The structure of each type index, with canonical ids inside.
+    pub composites: Vec<crate::engine::Composite>,
     /// Type index of every function (imports first).
     pub funcs: Vec<u32>,
     pub num_imported_funcs: u32,
@@ -187,6 +191,7 @@ impl ModuleInner {
         let env = crate::compile::ModuleEnv {
             types: &self.types,
             sig_ids: &self.sig_ids,
+            composites: &self.composites,
             funcs: &self.funcs,
             globals: &self.globals,
             memories: &self.memories,

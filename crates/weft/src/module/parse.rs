@@ -128,13 +128,17 @@ fn rec_group(m: &mut ModuleInner, group: &wasmparser::RecGroup, offset: u64) -> 
     for k in 0..n {
         let id = first + k;
         m.sig_ids.push(id);
+        let composite = reg
+            .get(ConcreteType(id))
+            .map(|i| i.sub.composite.clone())
+            .ok_or_else(|| unsupported("a type group this large", offset))?;
         // Function types as the code uses them; struct and array types
         // have none (no function has them as its type).
-        m.types
-            .push(match reg.get(ConcreteType(id)).map(|i| &i.sub.composite) {
-                Some(Composite::Func(f)) => f.clone(),
-                _ => FuncType::new([], []),
-            });
+        m.types.push(match &composite {
+            Composite::Func(f) => f.clone(),
+            _ => FuncType::new([], []),
+        });
+        m.composites.push(composite);
     }
     Ok(())
 }
@@ -200,6 +204,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         name: None,
         types: Vec::new(),
         sig_ids: Vec::new(),
+        composites: Vec::new(),
         funcs: Vec::new(),
         num_imported_funcs: 0,
         num_imported_tables: 0,
@@ -347,6 +352,8 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                         },
                     };
                     let mut items = Vec::new();
+                    // Whether the items are references the collector follows.
+                    let mut gc_refs = false;
                     match e.items {
                         wasmparser::ElementItems::Functions(r) => {
                             for f in r {
@@ -356,13 +363,20 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                                 });
                             }
                         }
-                        wasmparser::ElementItems::Expressions(_, r) => {
+                        wasmparser::ElementItems::Expressions(ty, r) => {
+                            let map = type_map(&m.sig_ids);
+                            let t = val_type(wasmparser::ValType::Ref(ty), &map, 0)?;
+                            gc_refs = m.engine.types().is_gc_ref(t);
                             for x in r {
                                 items.push(ConstExpr::from_wasmparser(&x.map_err(wp_err)?)?);
                             }
                         }
                     }
-                    m.elems.push(ElemSegment { mode, items });
+                    m.elems.push(ElemSegment {
+                        mode,
+                        items,
+                        gc_refs,
+                    });
                 }
             }
             Payload::DataSection(reader) => {

@@ -53,6 +53,11 @@ impl Exceptions {
         }
     }
 
+    /// Every exception object (freed slots have an empty payload).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &ExnData> {
+        self.objects.iter()
+    }
+
     pub(crate) fn get(&self, i: u32) -> Option<&ExnData> {
         self.objects.get(i as usize)
     }

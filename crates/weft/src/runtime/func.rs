@@ -109,6 +109,8 @@ impl Func {
             )));
         }
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
+            // A reference of another store is that error, not a type one.
+            p.to_bits(&store.inner)?;
             if !p.matches_in(&store.inner, *t) {
                 return Err(Error::usage(format!(
                     "argument {i} ({}) is not of the type the function expects, {t}",
@@ -328,7 +330,7 @@ fn write_results<R: WasmParams>(r: R, results: &mut [Val]) -> Result<()> {
             "host function returned the wrong number of results",
         ));
     }
-    results.copy_from_slice(&v);
+    results.clone_from_slice(&v);
     Ok(())
 }
 

@@ -3,11 +3,12 @@
 use super::func::{FuncKind, TypedFunc, WasmParams};
 use super::global::GlobalData;
 use super::memory::MemoryData;
-use super::store::{AsContextMut, Stored};
+use super::store::{AsContextMut, StoreInner, Stored};
 use super::table::TableData;
 use super::tag::TagData;
 use super::{Extern, Func, Global, Memory, Table, Tag};
 use crate::error::{Error, ErrorKind, LinkError, Result, TrapKind};
+use crate::module::const_expr::{ConstCtx, ConstExpr};
 use crate::module::{DataMode, ElemMode, EntityIndex, ImportKind, Module};
 use crate::types::{ConcreteType, ExternType, Mutability};
 use std::collections::HashMap;
@@ -246,27 +247,30 @@ pub(crate) fn instantiate<T>(
         store.inner.memories.push(mem);
         data.memories.push((store.inner.memories.len() - 1) as u32);
     }
-    let funcref = |data: &InstanceData, f: u32| u64::from(data.funcs[f as usize]) + 1;
+    // Constant expressions read the instance's globals and functions so
+    // far and may allocate GC objects.
+    let eval = |store: &mut StoreInner, data: &InstanceData, e: &ConstExpr| {
+        e.eval(&mut ConstCtx {
+            store,
+            module: m,
+            globals: &data.globals,
+            funcs: &data.funcs,
+        })
+        .map_err(trap)
+    };
     for (ty, init) in m.globals[m.num_imported_globals as usize..]
         .iter()
         .zip(&m.global_inits)
     {
-        let value = init.eval(
-            |g| store.inner.globals[data.globals[g as usize] as usize].value,
-            |f| funcref(&data, f),
-        );
+        let value = eval(&mut store.inner, &data, init)?;
         store.inner.globals.push(GlobalData { value, ty: *ty });
         data.globals.push((store.inner.globals.len() - 1) as u32);
     }
     // Table initialisers may read the globals, so they come after them.
-    let defined_tables = &data.tables[m.num_imported_tables as usize..];
-    for (&t, init) in defined_tables.iter().zip(&m.table_inits) {
-        if let Some(init) = init {
-            let cell = init.eval(
-                |g| store.inner.globals[data.globals[g as usize] as usize].value,
-                |f| funcref(&data, f),
-            ) as u64;
-            store.inner.tables[t as usize].elems.fill(cell);
+    for k in m.num_imported_tables as usize..data.tables.len() {
+        if let Some(Some(init)) = m.table_inits.get(k - m.num_imported_tables as usize) {
+            let cell = eval(&mut store.inner, &data, init)? as u64;
+            store.inner.tables[data.tables[k] as usize].elems.fill(cell);
         }
     }
     for ty in &m.tags[m.num_imported_tags as usize..] {
@@ -299,20 +303,19 @@ pub(crate) fn instantiate<T>(
     // globals and function indices), then register the instance: from here
     // on, effects on imported tables and memories stay visible even if a
     // segment traps, as the spec requires.
-    let global_val = |g: u32| store.inner.globals[data.globals[g as usize] as usize].value;
     let mut elem_inits = Vec::new();
     let mut elems = Vec::with_capacity(m.elems.len());
     for (i, seg) in m.elems.iter().enumerate() {
         let items: Box<[u64]> = seg
             .items
             .iter()
-            .map(|e| e.eval(global_val, |f| funcref(&data, f)) as u64)
-            .collect();
+            .map(|e| eval(&mut store.inner, &data, e).map(|v| v as u64))
+            .collect::<Result<_>>()?;
         if let ElemMode::Active { table, offset } = &seg.mode {
             // An i64 offset on a 64-bit table; tables stay below 2^32
             // elements, so a larger offset is out of bounds either way.
-            let off = u32::try_from(offset.eval(global_val, |f| funcref(&data, f)) as u64)
-                .unwrap_or(u32::MAX);
+            let off =
+                u32::try_from(eval(&mut store.inner, &data, offset)? as u64).unwrap_or(u32::MAX);
             elem_inits.push((data.tables[*table as usize], off, i));
         }
         elems.push(items);
@@ -322,7 +325,7 @@ pub(crate) fn instantiate<T>(
     for (i, seg) in m.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
             // An i32 offset, or an i64 one for a 64-bit memory.
-            let off = offset.eval(global_val, |f| funcref(&data, f)) as u64;
+            let off = eval(&mut store.inner, &data, offset)? as u64;
             data_inits.push((data.memories[*memory as usize], off, i));
         }
     }

@@ -3,6 +3,7 @@
 
 pub(crate) mod exception;
 pub(crate) mod func;
+pub(crate) mod gc;
 pub(crate) mod global;
 pub(crate) mod instance;
 pub(crate) mod linker;
@@ -13,6 +14,7 @@ pub(crate) mod tag;
 
 pub use exception::Exception;
 pub use func::{Func, IntoFunc, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller};
+pub use gc::GcStats;
 pub use global::Global;
 pub use instance::Instance;
 pub use linker::Linker;

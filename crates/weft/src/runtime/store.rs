@@ -9,7 +9,6 @@ use super::tag::TagData;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::runtime::Instance;
-use std::any::Any;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -34,7 +33,7 @@ pub(crate) struct StoreInner {
     pub globals: Vec<GlobalData>,
     pub tags: Vec<TagData>,
     pub exceptions: super::exception::Exceptions,
-    pub externs: Vec<Box<dyn Any + Send + Sync>>,
+    pub heap: super::gc::Heap,
     /// The wasm call stack of every activation in progress (see
     /// [`crate::exec::CallStack`]).
     pub call_stack: crate::exec::CallStack,
@@ -134,7 +133,11 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 tags: Vec::new(),
                 exceptions: Default::default(),
-                externs: Vec::new(),
+                heap: {
+                    let mut h = super::gc::Heap::new(None);
+                    h.zeal = engine.config().gc_zeal;
+                    h
+                },
                 call_stack: Default::default(),
                 fuel: 0,
                 interrupt: Arc::new(AtomicBool::new(false)),
@@ -190,9 +193,24 @@ impl<T> Store<T> {
         }
     }
 
+    /// Runs the garbage collector now: frees every GC object (struct,
+    /// array, host value behind an `externref`) that neither wasm nor a
+    /// reference the host holds can reach. Allocation collects by itself;
+    /// this is for hosts that want memory back at a time of their choosing.
+    pub fn gc(&mut self) {
+        crate::exec::collect_garbage(&mut self.inner);
+    }
+
+    /// What the collector has done so far, and the heap's size now.
+    pub fn gc_stats(&self) -> super::gc::GcStats {
+        self.inner.heap.stats()
+    }
+
     /// Sets resource limits for memories, tables and instances created from
-    /// now on (and for growing those that exist).
+    /// now on (and for growing those that exist); `max_memory_bytes` also
+    /// bounds the GC heap.
     pub fn limiter(&mut self, limits: StoreLimits) {
+        self.inner.heap.set_limit(limits.max_memory_bytes);
         self.inner.limits = limits;
     }
 }
