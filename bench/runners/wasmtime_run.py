@@ -61,7 +61,12 @@ def main(argv):
     code = 0
     try:
         t0 = time.perf_counter()
-        engine = wasmtime.Engine()
+        config = wasmtime.Config()
+        # GC modules (bench/gc) need these; the other benchmarks do not
+        # care.
+        config.wasm_function_references = True
+        config.wasm_gc = True
+        engine = wasmtime.Engine(config)
         module = wasmtime.Module.from_file(engine, path)
         t1 = time.perf_counter()
         times["compile"] = t1 - t0

@@ -96,7 +96,7 @@ fn weft_bits(v: &Val) -> u128 {
         Val::FuncRef(f) => u128::from(f.is_some()),
         Val::ExternRef(ref e) => u128::from(e.is_some()),
         Val::AnyRef(ref r) => u128::from(r.is_some()),
-        Val::ExnRef(r) => u128::from(r.is_some()),
+        Val::ExnRef(ref r) => u128::from(r.is_some()),
     }
 }
 

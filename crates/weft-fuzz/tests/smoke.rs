@@ -3,7 +3,8 @@
 //! `fuzz/`; see `fuzz/README.md`.)
 
 use weft_fuzz::{
-    TestCase, decode, differential, execute, seed_bytes, test_case, test_case_exceptions,
+    TestCase, decode, differential, execute, execute_with, seed_bytes, test_case,
+    test_case_exceptions, test_case_gc, weft_config,
 };
 
 const MODULES: u64 = 5_000;
@@ -67,6 +68,33 @@ fn generated_modules_with_exceptions_execute_without_panics() {
     assert!(n as u64 > MODULES / 4, "too few modules generated: {n}");
     assert!(calls > n, "too few calls made: {calls}");
     assert!(thrown > 0, "no generated code threw");
+}
+
+/// Modules with GC types and instructions (wasmi has none, so the
+/// no-panic check; `fuzz/`'s `differential_gc` compares with wasmtime).
+/// Every fourth one collects at every allocation, so a root the
+/// collector misses turns into a wrong result or a trap, never a panic.
+#[test]
+fn generated_modules_with_gc_execute_without_panics() {
+    let (mut n, mut calls) = (0, 0);
+    let mut zeal = weft_config();
+    zeal.gc_zeal(true);
+    for seed in 0..MODULES / 2 {
+        let data = seed_bytes(seed ^ 0x6c_0ea7, 1024 + (seed as usize % 7) * 1024);
+        let Ok(case) = test_case_gc(&data) else {
+            continue;
+        };
+        let stats = if seed % 4 == 0 {
+            execute_with(&case, &zeal)
+        } else {
+            execute(&case)
+        };
+        n += 1;
+        calls += stats.returned + stats.trapped + stats.thrown;
+    }
+    println!("{n} modules with GC, {calls} calls");
+    assert!(n as u64 > MODULES / 4, "too few modules generated: {n}");
+    assert!(calls > n, "too few calls made: {calls}");
 }
 
 #[test]

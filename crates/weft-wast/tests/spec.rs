@@ -144,6 +144,16 @@ fn proposal_exceptions() {
     );
 }
 
+/// Exceptions are GC objects: the suite again, collecting at every
+/// allocation (every `throw`).
+#[test]
+fn proposal_exceptions_collecting_at_every_allocation() {
+    let mut config = weft::Config::default();
+    config.gc_zeal(true);
+    let tests = proposal(Proposal::ExceptionHandling).collect();
+    check_with("exceptions (zeal)", config, tests, 5);
+}
+
 /// GC: structs, arrays, `i31`, casts, the `any`/`extern` conversions.
 #[test]
 fn proposal_gc() {

@@ -232,9 +232,6 @@ pub enum TrapKind {
     NullFunctionReference,
     /// `throw_ref` of a null exception reference.
     NullExceptionReference,
-    /// A `throw` while the store holds its limit of live exceptions (about
-    /// a million `exnref`s kept from `_ref` catches).
-    ExceptionLimit,
     /// A struct access (`struct.get`, `struct.set`) through a null reference.
     NullStructReference,
     /// An array access through a null reference.
@@ -271,7 +268,6 @@ impl TrapKind {
             TrapKind::NullReference => "null reference",
             TrapKind::NullFunctionReference => "null function reference",
             TrapKind::NullExceptionReference => "null exception reference",
-            TrapKind::ExceptionLimit => "too many live exceptions",
             TrapKind::NullStructReference => "null structure reference",
             TrapKind::NullArrayReference => "null array reference",
             TrapKind::NullI31Reference => "null i31 reference",

@@ -52,9 +52,10 @@ impl Val {
         }
     }
 
-    /// The zero value of a type, or null for a reference type (of a
-    /// concrete type's hierarchy as far as the type alone tells: a concrete
-    /// type gives a null function reference).
+    /// The zero value of a type, or null for a reference type. The type
+    /// alone does not tell a concrete type's hierarchy, so a concrete type
+    /// gives a null function reference, which weft accepts as the null of
+    /// any nullable concrete type (every null is the same cell).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -91,6 +92,7 @@ impl Val {
         let heap = r.heap_type();
         let top = reg.heap_top(heap);
         match self {
+            Val::FuncRef(None) if matches!(heap, HeapType::Concrete(_)) => r.is_nullable(),
             Val::FuncRef(None) => r.is_nullable() && top == Some(Top::Func),
             Val::ExternRef(None) => r.is_nullable() && top == Some(Top::Extern),
             Val::AnyRef(None) => r.is_nullable() && top == Some(Top::Any),
@@ -102,15 +104,25 @@ impl Val {
                 }
                 Err(_) => false,
             },
+            // Each hierarchy's values only match its own types: an
+            // `anyref` is never a funcref, whatever its bits.
             Val::ExternRef(Some(e)) => match e.0.bits_in(store, "externref") {
-                Ok(bits) => crate::exec::cell_matches(store, bits, heap, false),
-                Err(_) => false,
+                Ok(bits) if top == Some(Top::Extern) => {
+                    crate::exec::cell_matches(store, &reg, bits, heap, false)
+                }
+                _ => false,
             },
             Val::AnyRef(Some(a)) => match a.0.bits_in(store, "anyref") {
-                Ok(bits) => crate::exec::cell_matches(store, bits, heap, false),
-                Err(_) => false,
+                Ok(bits) if top == Some(Top::Any) => {
+                    crate::exec::cell_matches(store, &reg, bits, heap, false)
+                }
+                _ => false,
             },
-            Val::ExnRef(Some(_)) => heap == HeapType::Exn,
+            Val::ExnRef(Some(x)) => {
+                x.0.bits_in(store, "exnref").is_ok()
+                    && top == Some(Top::Exn)
+                    && heap == HeapType::Exn
+            }
             _ => false,
         }
     }
@@ -168,7 +180,7 @@ impl Val {
             Val::FuncRef(Some(f)) => store.check(f.0, "function")? as u128 + 1,
             Val::ExternRef(Some(e)) => u128::from(e.0.bits_in(store, "externref")?),
             Val::AnyRef(Some(r)) => u128::from(r.0.bits_in(store, "anyref")?),
-            Val::ExnRef(Some(r)) => u128::from(r.0),
+            Val::ExnRef(Some(r)) => u128::from(r.0.bits_in(store, "exnref")?),
         })
     }
 
@@ -195,7 +207,7 @@ impl Val {
                         Val::ExternRef(nonnull.map(|c| ExternRef(GcRef::new(store, c.get()))))
                     }
                     Top::Any => Val::AnyRef(nonnull.map(|c| AnyRef(GcRef::new(store, c.get())))),
-                    Top::Exn => Val::ExnRef(nonnull.map(|c| ExnRef(c.get()))),
+                    Top::Exn => Val::ExnRef(nonnull.map(|c| ExnRef(GcRef::new(store, c.get())))),
                 }
             }
         }
@@ -286,6 +298,11 @@ impl GcRef {
         }
     }
 
+    /// The reference's cell (of whatever store it belongs to).
+    pub(crate) fn bits(&self) -> u64 {
+        self.root.bits
+    }
+
     /// The reference's cell, checked to belong to `store`.
     pub(crate) fn bits_in(&self, store: &StoreInner, what: &str) -> Result<u64> {
         if self.store == store.id {
@@ -329,7 +346,7 @@ impl ExternRef {
     /// Fails when the heap is at its limit even after a collection.
     pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> Result<ExternRef> {
         let inner = &mut store.as_context_mut().inner;
-        let bits = crate::runtime::gc::alloc(inner, Object::Host(Box::new(value)))
+        let bits = crate::runtime::gc::alloc_from_host(inner, Object::Host(Box::new(value)))
             .map_err(crate::Error::from)?;
         Ok(ExternRef(GcRef::new(inner, bits)))
     }
@@ -390,6 +407,6 @@ impl AnyRef {
     }
 }
 
-/// A non-null exception reference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExnRef(pub(crate) u64);
+/// A non-null exception reference, rooted like [`ExternRef`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExnRef(pub(crate) GcRef);

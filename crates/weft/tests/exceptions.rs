@@ -120,40 +120,46 @@ fn throwing_in_a_loop_and_through_deep_recursion() {
     assert_eq!(deep.call(&mut store, 5_000).unwrap(), 1.5);
 }
 
-/// `exnref`s kept from `_ref` catches stay alive (nothing traces them
-/// before weft has a collector), so their number is bounded: past the
-/// limit a throw traps instead of exhausting the host's memory. Caught
-/// without a reference, exceptions are freed as they are caught (the loop
-/// test above throws 200,000 of them).
+/// Exceptions are GC objects: an `exnref` kept in a table keeps its
+/// exception (and the struct in its payload) alive, and the ones it no
+/// longer holds are collected, so two million throws keep the heap small.
 #[test]
-fn kept_exception_references_are_bounded() {
+fn exceptions_are_collected_once_unreachable() {
     let engine = Engine::default();
     let module = Module::new(
         &engine,
         r#"(module
-          (tag $e)
+          (type $box (struct (field i32)))
+          (tag $e (param (ref null $box)))
           (table $keep 1 exnref)
           (func (export "keep") (param $n i32)
             (local $x exnref)
             (loop $l
               (block $h (result exnref)
-                (try_table (catch_all_ref $h) (throw $e))
+                (try_table (catch_all_ref $h)
+                  (throw $e (struct.new $box (local.get $n))))
                 (unreachable))
               (local.set $x)
               (table.set $keep (i32.const 0) (local.get $x))
-              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"#,
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+          (func (export "kept") (result i32)
+            (block $h (result (ref null $box))
+              (try_table (catch $e $h) (throw_ref (table.get $keep (i32.const 0))))
+              (unreachable))
+            (struct.get $box 0)))"#,
     )
     .unwrap();
     let mut store = Store::new(&engine, ());
     let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
     let keep = inst.get_typed_func::<i32, ()>(&mut store, "keep").unwrap();
-    keep.call(&mut store, 1000).unwrap();
-    let e = keep.call(&mut store, 1 << 21).unwrap_err();
-    assert_eq!(
-        e.as_trap().map(|t| t.kind()),
-        Some(TrapKind::ExceptionLimit),
-        "{e}"
-    );
+    let kept = inst.get_typed_func::<(), i32>(&mut store, "kept").unwrap();
+    keep.call(&mut store, 1 << 21).unwrap();
+    store.gc();
+    assert_eq!(kept.call(&mut store, ()).unwrap(), 1);
+    let stats = store.gc_stats();
+    assert!(stats.allocated >= 2 << 21, "{stats:?}");
+    assert_eq!(stats.live_objects, 2, "{stats:?}");
+    assert!(stats.peak_bytes < 4 << 20, "{stats:?}");
 }
 
 /// A host function throws a wasm exception; the wasm code that called it

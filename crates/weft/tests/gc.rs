@@ -267,6 +267,17 @@ fn host_handles_keep_objects_alive_and_cross_the_boundary() {
         Val::AnyRef(Some(AnyRef::from_i31(&store, -3))),
         "i31s compare by value"
     );
+    // An anyref is never a funcref, whatever its bits.
+    let (mut fstore, finst) = instance(
+        &engine,
+        r#"(module (table $t 1 funcref) (export "t" (table $t))
+                   (func (export "f") (param funcref)))"#,
+    );
+    let any = Val::AnyRef(Some(AnyRef::from_i31(&fstore, 1 << 20)));
+    let t = finst.get_table(&mut fstore, "t").unwrap();
+    assert!(t.set(&mut fstore, 0, any.clone()).is_err());
+    let ff = finst.get_func(&mut fstore, "f").unwrap();
+    assert!(ff.call(&mut fstore, &[any], &mut []).is_err());
     // A reference from another store is refused.
     let mut other = Store::new(&engine, ());
     let foreign = ExternRef::new(&mut other, 1u32).unwrap().to_any();

@@ -443,7 +443,8 @@ impl GcOp {
 
 impl Instr {
     /// Whether a collection can run while a frame is at this instruction:
-    /// an allocation, or a call (the callee may allocate or call the host).
+    /// an allocation (a `throw` allocates its exception), or a call (the
+    /// callee may allocate or call the host).
     pub(crate) fn is_safepoint(&self) -> bool {
         match self {
             Instr::Gc { op, .. } => op.allocates(),
@@ -454,7 +455,8 @@ impl Instr {
             | Instr::ReturnCall { .. }
             | Instr::ReturnCallImport { .. }
             | Instr::ReturnCallIndirect { .. }
-            | Instr::ReturnCallRef { .. } => true,
+            | Instr::ReturnCallRef { .. }
+            | Instr::Throw { .. } => true,
             _ => false,
         }
     }

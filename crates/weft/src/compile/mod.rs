@@ -323,8 +323,8 @@ pub(crate) fn compile_function(
 }
 
 /// Whether values of type `t` are references the collector follows: of
-/// the `any` or `extern` hierarchies (a `funcref` names a store function
-/// and an `exnref` an exception, neither a heap object).
+/// the `any`, `extern` or `exn` hierarchies (a `funcref` names a store
+/// function, not a heap object).
 fn is_gc_ref(env: &ModuleEnv<'_>, res: &ValidatorResources, t: wasmparser::ValType) -> bool {
     use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex as U};
     let wasmparser::ValType::Ref(r) = t else {
@@ -337,7 +337,7 @@ fn is_gc_ref(env: &ModuleEnv<'_>, res: &ValidatorResources, t: wasmparser::ValTy
         )
     };
     match r.heap_type() {
-        H::Abstract { ty, .. } => !matches!(ty, A::Func | A::NoFunc | A::Exn | A::NoExn),
+        H::Abstract { ty, .. } => !matches!(ty, A::Func | A::NoFunc),
         H::Concrete(U::Module(i)) | H::Exact(U::Module(i)) => !matches!(
             env.composites.get(i as usize),
             Some(crate::engine::Composite::Func(_))
@@ -361,6 +361,7 @@ fn is_safepoint_op(op: &Operator<'_>) -> bool {
             | O::ReturnCall { .. }
             | O::ReturnCallIndirect { .. }
             | O::ReturnCallRef { .. }
+            | O::Throw { .. }
             | O::StructNew { .. }
             | O::StructNewDefault { .. }
             | O::ArrayNew { .. }

@@ -216,11 +216,16 @@ impl Registry {
     }
 
     /// Whether values of type `t` are references the collector follows:
-    /// of the `any` or `extern` hierarchies (a `funcref` names a store
-    /// function and an `exnref` an exception, neither a heap object).
+    /// of the `any`, `extern` or `exn` hierarchies (a `funcref` names a
+    /// store function, not a heap object).
     pub(crate) fn is_gc_ref(&self, t: ValType) -> bool {
         match t {
-            ValType::Ref(r) => matches!(self.heap_top(r.heap_type()), Some(Top::Any | Top::Extern)),
+            ValType::Ref(r) => {
+                matches!(
+                    self.heap_top(r.heap_type()),
+                    Some(Top::Any | Top::Extern | Top::Exn)
+                )
+            }
             _ => false,
         }
     }

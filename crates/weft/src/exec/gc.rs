@@ -35,6 +35,29 @@ pub(super) fn gc_op_at(ip: Ip, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), Trap
     }
 }
 
+/// The exception object of a `throw` at `ip` of store tag `tag`, its
+/// payload the `cells` cells at `args`; collects first when due (the
+/// payload's references are in the throw's reference map).
+pub(super) fn new_exception(
+    ip: Ip,
+    regs: Regs,
+    ctx: &mut Ctx<'_>,
+    tag: u32,
+    args: Slot,
+    cells: u32,
+) -> Result<u64, TrapKind> {
+    let size = u64::from(cells) * 8;
+    if ctx.inner.heap.due() || !ctx.inner.heap.fits(size) {
+        collect_at(ctx, ip);
+    }
+    let obj = Object::Exn {
+        tag,
+        payload: (0..cells).map(|k| regs.get(args + k)).collect(),
+        traced: ctx.inner.tags[tag as usize].traced.clone(),
+    };
+    gc::alloc(ctx.inner, obj)
+}
+
 /// A collection with the running activation's stack, the innermost frame
 /// at `ip`.
 fn collect_at(ctx: &mut Ctx<'_>, ip: Ip) {
@@ -59,7 +82,11 @@ fn collect(inner: &mut StoreInner, frames: &[Frame], cells: &[u64], current: Opt
     let mut roots = Vec::new();
     frame_roots(inner, frames, cells, current, &mut roots);
     store_roots(inner, &reg, &mut roots);
-    inner.heap.collect(&roots, &reg);
+    let garbage = inner.heap.collect(&roots, &reg);
+    // Host values are dropped (their `Drop` may do anything, compile a
+    // module on this engine say) after the registry's lock is released.
+    drop(reg);
+    drop(garbage);
 }
 
 /// The reference cells of the wasm frames, read off each function's
@@ -112,20 +139,6 @@ fn store_roots(inner: &StoreInner, reg: &Registry, out: &mut Vec<u64>) {
             if seg.gc_refs {
                 out.extend_from_slice(items);
             }
-        }
-    }
-    for x in inner.exceptions.iter() {
-        let Some(tag) = inner.tags.get(x.tag as usize) else {
-            continue;
-        };
-        let mut at = 0;
-        for &t in tag.ty.params() {
-            if reg.is_gc_ref(t)
-                && let Some(&c) = x.payload.get(at)
-            {
-                out.push(c);
-            }
-            at += t.cells() as usize;
         }
     }
 }
@@ -299,15 +312,22 @@ fn run(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
         GcOp::ArrayInitData => {
             let (d, s, n) = (
                 regs.u32(args + 1) as usize,
-                regs.u32(args + 2) as u64,
+                u64::from(regs.u32(args + 2)),
                 regs.u32(args + 3) as usize,
             );
-            let segment = data_segment(ctx, seg).to_vec();
-            let (data, e) = array_data_mut(ctx.inner, arg(0))?;
+            let inst = &ctx.inner.instances[ctx.instance as usize];
+            let segment: &[u8] = if inst.datas_dropped[seg as usize] {
+                &[]
+            } else {
+                &ctx.module.inner.datas[seg as usize].bytes
+            };
+            let Some(Object::Array { data, elem, .. }) = ctx.inner.heap.get_mut(arg(0)) else {
+                return Err(TrapKind::NullArrayReference);
+            };
+            let e = usize::from(*elem);
             let dst = range(data.len() / e, d, n)?;
-            let bytes = (n * e) as u64;
             let src = s
-                .checked_add(bytes)
+                .checked_add((n * e) as u64)
                 .filter(|&end| end <= segment.len() as u64)
                 .map(|end| &segment[s as usize..end as usize])
                 .ok_or(TrapKind::MemoryOutOfBounds)?;
@@ -319,9 +339,11 @@ fn run(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
                 regs.u32(args + 2) as usize,
                 regs.u32(args + 3) as usize,
             );
-            let inst = ctx.instance as usize;
-            let items: Vec<u64> = ctx.inner.instances[inst].elems[seg as usize].to_vec();
-            let (data, e) = array_data_mut(ctx.inner, arg(0))?;
+            let items = &ctx.inner.instances[ctx.instance as usize].elems[seg as usize];
+            let Some(Object::Array { data, elem, .. }) = ctx.inner.heap.get_mut(arg(0)) else {
+                return Err(TrapKind::NullArrayReference);
+            };
+            let e = usize::from(*elem);
             let dst = range(data.len() / e, d, n)?;
             let src = s
                 .checked_add(n)
@@ -456,6 +478,7 @@ fn array_copy(
 /// types by the object's kind, concrete types by the registry's display.
 pub(crate) fn cell_matches(
     store: &StoreInner,
+    reg: &Registry,
     cell: u64,
     target: HeapType,
     nullable: bool,
@@ -478,7 +501,6 @@ pub(crate) fn cell_matches(
         H::Struct => matches!(store.heap.get(cell), Some(Object::Struct { .. })),
         H::Array => matches!(store.heap.get(cell), Some(Object::Array { .. })),
         H::Concrete(c) => {
-            let reg = store.engine.types();
             let own = match reg.get(c).map(|i| &i.sub.composite) {
                 Some(Composite::Func(_)) => match cell
                     .checked_sub(1)
@@ -499,10 +521,7 @@ pub(crate) fn cell_matches(
 
 /// `ref.test`'s and `ref.cast`'s check of the value in slot `src`.
 pub(super) fn test(store: &StoreInner, regs: Regs, src: Slot, ty: u32, flags: u8) -> bool {
-    cell_matches(
-        store,
-        regs.get(src),
-        cast_heap_type(ty),
-        flags & CAST_NULLABLE != 0,
-    )
+    let reg = store.engine.types();
+    let nullable = flags & CAST_NULLABLE != 0;
+    cell_matches(store, &reg, regs.get(src), cast_heap_type(ty), nullable)
 }

@@ -897,22 +897,21 @@ fn throw(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
     throw_new(ip, regs, ctx, tag, args, cells)
 }
 
-/// Makes the exception of a `throw` and unwinds with it. Out of line: it
-/// allocates.
+/// Makes the exception of a `throw` (a GC allocation, so a safepoint) and
+/// unwinds with it. Out of line: it allocates.
 #[inline(never)]
 fn throw_new(ip: Ip, regs: Regs, ctx: &mut Ctx<'_>, tag: u32, args: Slot, cells: u32) -> Exit {
-    let payload: Box<[u64]> = (0..cells).map(|k| regs.get(args + k)).collect();
     let tag = ctx.inner.instances[ctx.instance as usize].tags[tag as usize];
-    let Some(exn) = ctx.inner.exceptions.alloc(tag, payload) else {
-        return trap_at(ip, ctx, TrapKind::ExceptionLimit);
-    };
-    unwind(ctx, exn, Some(ip))
+    match super::gc::new_exception(ip, regs, ctx, tag, args, cells) {
+        Ok(exn) => unwind(ctx, exn, Some(ip)),
+        Err(kind) => trap_at(ip, ctx, kind),
+    }
 }
 
 fn throw_ref(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
-    let exn = operands!(ip, Instr::ThrowRef { exn } => exn);
-    match regs.get(exn).checked_sub(1) {
-        Some(i) if ctx.inner.exceptions.get(i as u32).is_some() => unwind(ctx, i as u32, Some(ip)),
+    let exn = regs.get(operands!(ip, Instr::ThrowRef { exn } => exn));
+    match ctx.inner.heap.get(exn) {
+        Some(crate::runtime::gc::Object::Exn { .. }) => unwind(ctx, exn, Some(ip)),
         _ => trap_at(ip, ctx, TrapKind::NullExceptionReference),
     }
 }
@@ -920,7 +919,7 @@ fn throw_ref(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
 /// Unwinds with exception `exn` from the innermost frame (at `at`, or at
 /// its call if `None`): continues at the handler, or leaves the activation.
 #[inline(never)]
-pub(super) fn unwind(ctx: &mut Ctx<'_>, exn: u32, at: Option<Ip>) -> Exit {
+pub(super) fn unwind(ctx: &mut Ctx<'_>, exn: u64, at: Option<Ip>) -> Exit {
     match super::unwind::find_handler(ctx, exn, at) {
         Some(l) => {
             let mem = switch_instance(ctx, l.instance);

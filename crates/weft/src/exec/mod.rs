@@ -327,8 +327,8 @@ struct Ctx<'a> {
     error: Option<Error>,
     /// The op an [`Exit::Trap`] trapped at (dangling if it has none).
     trap_ip: Ip,
-    /// The store index of the exception of an [`Exit::Exception`].
-    exception: u32,
+    /// The exception (its cell) of an [`Exit::Exception`].
+    exception: u64,
     /// The state to continue with after an [`Exit::Continue`].
     ip: Ip,
     regs: Regs,
@@ -405,7 +405,7 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
     let max_depth = store.inner.engine.config().max_call_depth;
     let max_cells = store.inner.engine.config().max_stack_cells;
     // An exception a host function let through, to unwind from its call.
-    let mut pending: Option<u32> = None;
+    let mut pending: Option<u64> = None;
     loop {
         let Some(&top) = store.inner.call_stack.frames.last() else {
             return Ok(());
@@ -469,11 +469,13 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
             }
             Exit::Exception => {
                 let inner = &mut store.inner;
-                inner.exceptions.escape(exception);
-                let tag = inner.exceptions.get(exception).map_or(0, |x| x.tag);
+                let tag = match inner.heap.get(exception) {
+                    Some(crate::runtime::gc::Object::Exn { tag, .. }) => *tag,
+                    _ => 0,
+                };
                 let x = crate::runtime::Exception {
                     store: inner.id,
-                    exn: exception,
+                    exn: crate::value::GcRef::new(inner, exception),
                     tag,
                 };
                 return Err(Error::new(crate::ErrorKind::Exception(x)));
@@ -486,7 +488,7 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
                     // A wasm exception of this store that the host let
                     // through goes on unwinding from the call.
                     match e.as_exception() {
-                        Some(x) if x.store == store.inner.id => pending = Some(x.exn),
+                        Some(x) if x.store == store.inner.id => pending = Some(x.exn.bits()),
                         _ => return Err(e),
                     }
                 }

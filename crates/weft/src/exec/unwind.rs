@@ -11,6 +11,7 @@
 use super::view::Ip;
 use super::{Ctx, Frame};
 use crate::code::{CatchKind, Clause, Instr};
+use crate::runtime::gc::Object;
 
 /// Where a caught exception continues: op, frame and instance.
 pub(super) struct Landing {
@@ -23,8 +24,11 @@ pub(super) struct Landing {
 /// innermost frame at `at` (`None`: at the call that frame's resume point
 /// follows), and writes the clause's values into its label's slots. `None`
 /// if no frame of this activation catches it; its frames are gone then.
-pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u32, mut at: Option<Ip>) -> Option<Landing> {
-    let tag = ctx.inner.exceptions.get(exn)?.tag;
+pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u64, mut at: Option<Ip>) -> Option<Landing> {
+    let Some(Object::Exn { tag, .. }) = ctx.inner.heap.get(exn) else {
+        return None;
+    };
+    let tag = *tag;
     loop {
         let frame: Frame = *ctx.frames.last()?;
         if frame.ip.is_activation_end() {
@@ -78,26 +82,22 @@ fn is_tail_call(i: &Instr) -> bool {
 
 /// Writes what clause `c` gives (the payload, then the `exnref`, as its
 /// kind says) to the slots from `c.dest` of the frame at `fp`.
-fn land(ctx: &mut Ctx<'_>, exn: u32, fp: usize, c: Clause) {
-    let Some(x) = ctx.inner.exceptions.get(exn) else {
+fn land(ctx: &mut Ctx<'_>, exn: u64, fp: usize, c: Clause) {
+    let Some(Object::Exn { payload, .. }) = ctx.inner.heap.get(exn) else {
         return;
     };
     let dest = fp + c.dest as usize;
     let payload = match c.kind {
-        CatchKind::Tag | CatchKind::TagRef => &x.payload[..],
+        CatchKind::Tag | CatchKind::TagRef => &payload[..],
         CatchKind::All | CatchKind::AllRef => &[],
     };
     let n = payload.len();
     if let Some(cells) = ctx.stack.get_mut(dest..dest + n) {
         cells.copy_from_slice(payload);
     }
-    match c.kind {
-        CatchKind::TagRef | CatchKind::AllRef => {
-            if let Some(cell) = ctx.stack.get_mut(dest + n) {
-                *cell = u64::from(exn) + 1;
-            }
-            ctx.inner.exceptions.escape(exn);
-        }
-        CatchKind::Tag | CatchKind::All => ctx.inner.exceptions.consumed(exn),
+    if let CatchKind::TagRef | CatchKind::AllRef = c.kind
+        && let Some(cell) = ctx.stack.get_mut(dest + n)
+    {
+        *cell = exn;
     }
 }

@@ -1,85 +1,10 @@
-//! Exceptions in flight or held as `exnref`s: a tag and the payload cells.
+//! Exceptions as the host sees them. An exception is a heap object
+//! (`gc::Object::Exn`: tag and payload cells), named by an `exnref` cell
+//! like any GC reference and freed by the collector once unreachable.
 
 use super::store::{AsContext, AsContextMut, Stored};
 use super::tag::Tag;
-use crate::error::{Result, TrapKind};
-use crate::value::{Val, read_cells, write_cells};
-
-/// An exception object in the store.
-#[derive(Debug)]
-pub(crate) struct ExnData {
-    /// The store index of its tag.
-    pub tag: u32,
-    /// The payload, as value-stack cells (a `v128` takes two).
-    pub payload: Box<[u64]>,
-    /// Whether an `exnref` to it may exist (it was caught with a `_ref`
-    /// clause, rethrown or handed to the host). Until then a catch that
-    /// consumes it frees its slot; after, it lives as long as the store
-    /// (nothing traces `exnref`s before weft has a collector).
-    pub escaped: bool,
-}
-
-/// Most exception objects a store holds at once: only `exnref`s that
-/// escaped stay alive (until weft has a collector, for as long as the
-/// store), so this bounds what a guest that keeps catching with `_ref`
-/// clauses can allocate.
-pub(crate) const MAX_EXCEPTIONS: usize = 1 << 20;
-
-/// The store's exception objects, with their free slots reused.
-#[derive(Debug, Default)]
-pub(crate) struct Exceptions {
-    objects: Vec<ExnData>,
-    free: Vec<u32>,
-}
-
-impl Exceptions {
-    /// A new exception; its index, or `None` at [`MAX_EXCEPTIONS`].
-    pub(crate) fn alloc(&mut self, tag: u32, payload: Box<[u64]>) -> Option<u32> {
-        let data = ExnData {
-            tag,
-            payload,
-            escaped: false,
-        };
-        match self.free.pop() {
-            Some(i) => {
-                self.objects[i as usize] = data;
-                Some(i)
-            }
-            None if self.objects.len() < MAX_EXCEPTIONS => {
-                self.objects.push(data);
-                Some((self.objects.len() - 1) as u32)
-            }
-            None => None,
-        }
-    }
-
-    /// Every exception object (freed slots have an empty payload).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &ExnData> {
-        self.objects.iter()
-    }
-
-    pub(crate) fn get(&self, i: u32) -> Option<&ExnData> {
-        self.objects.get(i as usize)
-    }
-
-    /// Marks exception `i` as referenced from outside the unwinder.
-    pub(crate) fn escape(&mut self, i: u32) {
-        if let Some(x) = self.objects.get_mut(i as usize) {
-            x.escaped = true;
-        }
-    }
-
-    /// Exception `i` was caught without a reference: its slot is free
-    /// again unless a reference to it may exist.
-    pub(crate) fn consumed(&mut self, i: u32) {
-        if let Some(x) = self.objects.get_mut(i as usize)
-            && !x.escaped
-        {
-            x.payload = Box::new([]);
-            self.free.push(i);
-        }
-    }
-}
+use crate::value::{GcRef, Val, read_cells, write_cells};
 
 /// A wasm exception that no wasm handler caught, as the host sees it
 /// (`ErrorKind::Exception`). A host function called from wasm that returns
@@ -88,7 +13,8 @@ impl Exceptions {
 #[derive(Debug, Clone)]
 pub struct Exception {
     pub(crate) store: u64,
-    pub(crate) exn: u32,
+    /// The exception object (rooted while the host holds this).
+    pub(crate) exn: GcRef,
     pub(crate) tag: u32,
 }
 
@@ -98,7 +24,11 @@ impl Exception {
     /// wasm code that called it: return it as the function's error
     /// (`Err(exception.into())`), and the wasm frames below the host call
     /// can catch it.
-    pub fn new(mut store: impl AsContextMut, tag: Tag, payload: &[Val]) -> Result<Exception> {
+    pub fn new(
+        mut store: impl AsContextMut,
+        tag: Tag,
+        payload: &[Val],
+    ) -> crate::Result<Exception> {
         let s = &mut store.as_context_mut().inner;
         let t = s.check(tag.0, "tag")?;
         let ty = s.tags[t].ty.clone();
@@ -115,14 +45,15 @@ impl Exception {
         let n: usize = ty.params().iter().map(|p| p.cells() as usize).sum();
         let mut cells = vec![0u64; n];
         write_cells(payload, &mut cells, s)?;
-        let exn = s
-            .exceptions
-            .alloc(t as u32, cells.into_boxed_slice())
-            .ok_or_else(|| crate::Error::from(crate::Trap::from(TrapKind::ExceptionLimit)))?;
-        s.exceptions.escape(exn);
+        let obj = crate::runtime::gc::Object::Exn {
+            tag: t as u32,
+            payload: cells.into_boxed_slice(),
+            traced: s.tags[t].traced.clone(),
+        };
+        let cell = crate::runtime::gc::alloc_from_host(s, obj).map_err(crate::Error::from)?;
         Ok(Exception {
             store: s.id,
-            exn,
+            exn: GcRef::new(s, cell),
             tag: t as u32,
         })
     }
@@ -142,10 +73,12 @@ impl Exception {
         if s.id != self.store {
             return Vec::new();
         }
-        let (Some(x), Some(t)) = (s.exceptions.get(self.exn), s.tags.get(self.tag as usize)) else {
+        let (Some(crate::runtime::gc::Object::Exn { payload, .. }), Some(t)) =
+            (s.heap.get(self.exn.bits()), s.tags.get(self.tag as usize))
+        else {
             return Vec::new();
         };
-        read_cells(t.ty.params(), &x.payload, s).collect()
+        read_cells(t.ty.params(), payload, s).collect()
     }
 }
 

@@ -8,7 +8,9 @@
 //! - an even non-zero value is a heap object: `(index + 1) << 1`.
 //!
 //! So `any.convert_extern` and `extern.convert_any` change nothing, and
-//! `ref.eq` compares cells. Objects never move; an index names a slot of
+//! `ref.eq` compares cells. An `exnref` is a heap object too (an
+//! exception: tag and payload), so the collector traces and frees
+//! exceptions like any other object. Objects never move; an index names a slot of
 //! `Heap::objects`, checked on every access, so a wrong index (a collector
 //! bug, say) gives a wrong object or a trap, never an unsafe access.
 
@@ -38,6 +40,13 @@ pub(crate) enum Object {
     },
     /// A host value passed in as an `externref` (`ExternRef::new`).
     Host(Box<dyn Any + Send + Sync>),
+    /// An exception (what an `exnref` names): its tag (store index), its
+    /// payload as cells, and which of them the collector follows.
+    Exn {
+        tag: u32,
+        payload: Box<[u64]>,
+        traced: Arc<[u32]>,
+    },
 }
 
 impl std::fmt::Debug for Object {
@@ -53,18 +62,22 @@ impl std::fmt::Debug for Object {
                 )
             }
             Object::Host(_) => f.write_str("Host"),
+            Object::Exn { tag, payload, .. } => {
+                write!(f, "Exn(tag {tag}, {} cells)", payload.len())
+            }
         }
     }
 }
 
 impl Object {
     /// Bytes charged against the heap's limit: the payload plus a slot.
-    fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         let payload = match self {
             Object::Free => 0,
             Object::Struct { fields, .. } => fields.len() * 8,
             Object::Array { data, .. } => data.len(),
             Object::Host(_) => 16,
+            Object::Exn { payload, .. } => payload.len() * 8,
         };
         (payload + SLOT_BYTES) as u64
     }
@@ -239,6 +252,9 @@ impl Heap {
     /// second), for `array.copy`.
     pub(crate) fn pair_mut(&mut self, a: u64, b: u64) -> Option<(&mut Object, Option<&Object>)> {
         let (ia, ib) = (object_index(a)?, object_index(b)?);
+        if ia.max(ib) >= self.objects.len() {
+            return None;
+        }
         if ia == ib {
             return Some((self.get_mut(a)?, None));
         }
@@ -270,7 +286,9 @@ impl Heap {
     /// not a live object's reference is ignored) and from the host's
     /// handles, and frees the rest: a non-moving mark-sweep with an explicit
     /// mark stack, so deep object graphs use no host stack.
-    pub(crate) fn collect(&mut self, roots: &[u64], reg: &Registry) {
+    /// Returns the freed objects, for the caller to drop when it holds no
+    /// locks (dropping a host value runs host code).
+    pub(crate) fn collect(&mut self, roots: &[u64], reg: &Registry) -> Vec<Object> {
         let mut marks = vec![false; self.objects.len()];
         let mut work: Vec<usize> = Vec::new();
         let objects = &self.objects;
@@ -306,6 +324,15 @@ impl Heap {
                         }
                     }
                 }
+                Object::Exn {
+                    payload, traced, ..
+                } => {
+                    for &at in traced.iter() {
+                        if let Some(&c) = payload.get(at as usize) {
+                            mark(c, &mut work);
+                        }
+                    }
+                }
                 Object::Array { ty, elem: 8, data }
                     if !traced_cells(&mut self.traced, reg, *ty).is_empty() =>
                 {
@@ -318,16 +345,21 @@ impl Heap {
                 _ => {}
             }
         }
+        let mut garbage = Vec::new();
         for (i, live) in marks.into_iter().enumerate() {
             if !live && !matches!(self.objects[i], Object::Free) {
                 let obj = std::mem::replace(&mut self.objects[i], Object::Free);
                 self.bytes -= obj.size();
                 self.free.push(i as u32);
                 self.stats.freed += 1;
+                if let Object::Host(_) = obj {
+                    garbage.push(obj);
+                }
             }
         }
         self.stats.collections += 1;
         self.threshold = (self.bytes * 2).max(MIN_THRESHOLD);
+        garbage
     }
 }
 
@@ -343,8 +375,22 @@ fn traced_cells(
         .clone()
 }
 
-/// Allocates `obj` in the store's heap: the one allocation path (wasm's
-/// `struct.new`/`array.new*`, constant expressions, host values).
+/// Allocates `obj` in the store's heap without collecting: for constant
+/// expressions at instantiation, whose partial results no root holds yet,
+/// and for wasm's allocations, which collect first in `exec/gc.rs`.
 pub(crate) fn alloc(store: &mut super::store::StoreInner, obj: Object) -> Result<u64, TrapKind> {
+    store.heap.alloc(obj)
+}
+
+/// Allocates `obj` for the host (`ExternRef::new`), where every wasm
+/// frame is suspended at a call: collects first when the heap is due, and
+/// once more before failing.
+pub(crate) fn alloc_from_host(
+    store: &mut super::store::StoreInner,
+    obj: Object,
+) -> Result<u64, TrapKind> {
+    if store.heap.due() || !store.heap.fits(obj.size()) {
+        crate::exec::collect_garbage(store);
+    }
     store.heap.alloc(obj)
 }

@@ -274,7 +274,8 @@ pub(crate) fn instantiate<T>(
         }
     }
     for ty in &m.tags[m.num_imported_tags as usize..] {
-        store.inner.tags.push(TagData { ty: ty.clone() });
+        let tag = TagData::new(ty.clone(), &store.inner.engine.types());
+        store.inner.tags.push(tag);
         data.tags.push((store.inner.tags.len() - 1) as u32);
     }
     for (name, idx) in &m.exports {

@@ -32,7 +32,6 @@ pub(crate) struct StoreInner {
     pub tables: Vec<TableData>,
     pub globals: Vec<GlobalData>,
     pub tags: Vec<TagData>,
-    pub exceptions: super::exception::Exceptions,
     pub heap: super::gc::Heap,
     /// The wasm call stack of every activation in progress (see
     /// [`crate::exec::CallStack`]).
@@ -132,7 +131,6 @@ impl<T> Store<T> {
                 tables: Vec::new(),
                 globals: Vec::new(),
                 tags: Vec::new(),
-                exceptions: Default::default(),
                 heap: {
                     let mut h = super::gc::Heap::new(None);
                     h.zeal = engine.config().gc_zeal;

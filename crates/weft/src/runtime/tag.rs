@@ -1,12 +1,33 @@
 //! Exception tags: defined by modules or the host, matched by identity.
 
 use super::store::{AsContext, AsContextMut, Stored};
+use crate::engine::Registry;
 use crate::types::{FuncType, TagType};
+use std::sync::Arc;
 
 /// A tag in the store.
 #[derive(Debug)]
 pub(crate) struct TagData {
     pub ty: TagType,
+    /// The payload cells of its exceptions that the collector follows.
+    pub traced: Arc<[u32]>,
+}
+
+impl TagData {
+    pub(crate) fn new(ty: TagType, reg: &Registry) -> TagData {
+        let mut at = 0;
+        let mut traced = Vec::new();
+        for &p in ty.params() {
+            if reg.is_gc_ref(p) {
+                traced.push(at);
+            }
+            at += p.cells();
+        }
+        TagData {
+            ty,
+            traced: traced.into(),
+        }
+    }
 }
 
 /// A handle to an exception tag in a [`crate::Store`]. Each definition is
@@ -23,9 +44,8 @@ impl Tag {
         }
         let s = store.as_context_mut();
         let id = s.inner.engine.intern_func(ty);
-        s.inner.tags.push(TagData {
-            ty: TagType::new(ty.clone(), id),
-        });
+        let data = TagData::new(TagType::new(ty.clone(), id), &s.inner.engine.types());
+        s.inner.tags.push(data);
         Ok(Tag(s.inner.stored(s.inner.tags.len() - 1)))
     }
 
