@@ -17,8 +17,9 @@ pub(crate) struct LimitArgs {
     /// number is seconds); it traps with "interrupted".
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     timeout: Option<Duration>,
-    /// Largest size of any linear memory (e.g. 64MiB, 1G, 65536); past it
-    /// memory.grow returns -1 and instantiation fails.
+    /// Largest size of any linear memory and of the GC heap (e.g. 64MiB,
+    /// 1G, 65536); past it memory.grow returns -1, instantiation fails and
+    /// a GC allocation that does not fit after a collection traps.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     max_memory: Option<u64>,
     /// Most nested wasm calls before "call stack exhausted".
