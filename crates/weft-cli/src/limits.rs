@@ -35,7 +35,9 @@ impl LimitArgs {
     /// The engine configuration these options need.
     pub(crate) fn config(&self) -> weft::Config {
         let mut c = weft::Config::default();
-        c.consume_fuel(self.fuel.is_some())
+        // Programs from older toolchains use the legacy exception form.
+        c.wasm_legacy_exceptions(true)
+            .consume_fuel(self.fuel.is_some())
             .interruptible(self.timeout.is_some())
             .lazy_compilation(self.lazy);
         if let Some(d) = self.max_stack_depth {

@@ -40,8 +40,9 @@ enum Command {
         /// sign-extension, saturating-float-to-int, mutable-global,
         /// reference-types, bulk-memory, simd, relaxed-simd, multi-memory,
         /// extended-const, wide-arithmetic, tail-call, memory64,
-        /// custom-page-sizes, function-references, gc, exceptions.
-        /// Everything weft supports is on by default; the spec's `wasm-v2`
+        /// custom-page-sizes, function-references, gc, exceptions,
+        /// legacy-exceptions. Everything weft supports is on by default
+        /// except legacy-exceptions (not part of 3.0); the spec's `wasm-v2`
         /// scripts need `-W multi-memory=n,memory64=n` (2.0 allows one
         /// 32-bit memory).
         #[arg(
@@ -199,7 +200,9 @@ fn feature_config(features: &[String]) -> Result<weft::Config, CliError> {
 /// Validates a module, printing `FILE: valid`.
 fn validate(file: &Path) -> Result<u8, CliError> {
     let bytes = read_module(file)?;
-    let engine = weft::Engine::default();
+    let mut config = weft::Config::default();
+    config.wasm_legacy_exceptions(true);
+    let engine = weft::Engine::new(&config);
     weft::Module::validate(&engine, &bytes)
         .map_err(|e| CliError::error(format!("{}: {e}", file.display())))?;
     println!("{}: valid", file.display());

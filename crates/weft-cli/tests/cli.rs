@@ -89,6 +89,29 @@ fn run_prints_gc_references() {
     );
 }
 
+/// `weft run` takes legacy exception handling by default (older
+/// toolchains emit it); `-W legacy-exceptions=n` is not an option of run,
+/// but the library's default (off) is what `weft wast` uses.
+#[test]
+fn run_accepts_legacy_exception_handling() {
+    let legacy = scratch(
+        "legacy.wat",
+        r#"(module
+             (tag $e (param i32))
+             (func (export "f") (param i32) (result i32)
+               try (result i32)
+                 (throw $e (local.get 0))
+               catch $e
+                 i32.const 1
+                 i32.add
+               end))"#,
+    );
+    let (code, out, err) = weft(&["run", &legacy, "--invoke", "f", "41"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "42\n", ""));
+    let (code, out, _) = weft(&["validate", &legacy]);
+    assert_eq!(code, 0, "{out}");
+}
+
 #[test]
 fn run_wrong_argument_count_is_an_error() {
     let (code, out, err) = weft(&["run", ADD, "--invoke", "add", "1"]);

@@ -66,7 +66,7 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
 }
 
 /// [`smith_config`] with exception handling on (`try_table`, `throw`,
-/// `throw_ref`, `exnref`). wasmi does not run exceptions, so these modules
+/// `throw_ref`, `exnref`; `wasm-smith` generates no legacy form). wasmi does not run exceptions, so these modules
 /// are only run through weft (the no-panic check), not compared.
 pub fn smith_config_exceptions(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     let mut c = smith_config(u)?;
@@ -128,7 +128,9 @@ fn test_case_with(
 /// The engine configuration used for fuzzing.
 pub fn weft_config() -> Config {
     let mut c = Config::default();
-    c.consume_fuel(true).max_call_depth(2_000);
+    c.consume_fuel(true)
+        .max_call_depth(2_000)
+        .wasm_legacy_exceptions(true);
     c
 }
 

@@ -240,3 +240,27 @@ fn a_tail_called_host_function_throws_past_its_callers_handlers() {
     let run = inst.get_typed_func::<(), i32>(&mut store, "run").unwrap();
     assert_eq!(run.call(&mut store, ()).unwrap(), 2);
 }
+
+/// The legacy form is off by default (it is not part of WebAssembly 3.0)
+/// and runs once enabled.
+#[test]
+fn legacy_exception_handling_is_a_config_switch() {
+    let wat = r#"(module
+      (tag $e)
+      (func (export "f") (result i32)
+        try (result i32)
+          throw $e
+        catch_all
+          i32.const 7
+        end))"#;
+    let err = Module::new(&Engine::default(), wat).unwrap_err();
+    assert!(err.to_string().contains("legacy_exceptions"), "{err}");
+    let mut config = weft::Config::default();
+    config.wasm_legacy_exceptions(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
+    let f = inst.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 7);
+}

@@ -1129,7 +1129,16 @@ pub(crate) enum CatchKind {
     TagRef,
     All,
     AllRef,
+    /// A legacy `catch` (`Legacy`, by tag) or `catch_all`: the `exnref`
+    /// lands at `dest` (a hidden slot that `rethrow` reads), the payload
+    /// after it.
+    Legacy,
+    LegacyAll,
 }
+
+/// A [`HandlerEntry::delegate`] target meaning the caller: the exception
+/// leaves the frame.
+pub(crate) const DELEGATE_TO_CALLER: u32 = u32::MAX;
 
 /// One clause of a handler: where a matching exception lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1137,8 +1146,8 @@ pub(crate) struct Clause {
     pub kind: CatchKind,
     /// The module's tag index (`Tag` and `TagRef` only).
     pub tag: u32,
-    /// The instruction to continue at (a landing pad: the branch to the
-    /// clause's label).
+    /// The instruction to continue at: the clause label's branch target
+    /// (or the function's `Return` pad), or a legacy catch body.
     pub target: u32,
     /// The slot where the label's values start: the payload, then the
     /// `exnref` for the `_ref` kinds.
@@ -1154,7 +1163,14 @@ pub(crate) struct Clause {
 pub(crate) struct HandlerEntry {
     pub start: u32,
     pub end: u32,
-    pub clauses: Box<[Clause]>,
+    pub clauses: Vec<Clause>,
+    /// The id of the `try_table` or `try` this entry is for.
+    pub id: u32,
+    /// A legacy `try ... delegate L`: no clauses; the search skips the
+    /// entries that follow until the one with this id (the innermost `try`
+    /// body enclosing label `L`), or leaves the frame at
+    /// [`DELEGATE_TO_CALLER`].
+    pub delegate: Option<u32>,
 }
 
 /// Which frame slots hold references the collector follows (of the `any`

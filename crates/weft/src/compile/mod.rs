@@ -87,6 +87,11 @@ enum CtrlKind {
     If,
     Else,
     TryTable,
+    /// A legacy `try` in its body (before any `catch`).
+    LegacyTry,
+    /// A legacy `try` in one of its `catch`/`catch_all` bodies: a hidden
+    /// entry at the block's height holds the caught `exnref`.
+    LegacyCatch,
 }
 
 #[derive(Debug)]
@@ -109,6 +114,17 @@ struct Ctrl {
     /// A `try_table`: where its body starts, and its clauses.
     try_start: u32,
     clauses: Vec<crate::code::Clause>,
+    /// A `try_table` or legacy `try`: its handler entry's id.
+    try_id: u32,
+    /// A legacy `try` with catches: its entry's index in `handlers`.
+    entry: Option<usize>,
+    /// In a legacy catch body: the hidden slot of the caught `exnref`.
+    exn_slot: Slot,
+    /// A `try_table`: per clause, the index of the block its label names
+    /// while that block's end is not known yet.
+    clause_labels: Vec<Option<usize>>,
+    /// Clauses (handler entry, clause) that land at this block's end.
+    clause_fixups: Vec<(usize, usize)>,
 }
 
 /// Buffers reused across function compilations.
@@ -159,6 +175,11 @@ struct Translator<'a> {
     /// The reference slots of the stack before the current operator, when
     /// it is one that emits a safepoint (`note_refs`).
     pending_refs: Option<Vec<Slot>>,
+    /// The id of the next `try_table` or `try` (see `HandlerEntry::id`).
+    next_try_id: u32,
+    /// Clauses (handler entry, clause) that land at the function's shared
+    /// `Return` pad, emitted after the body.
+    return_clauses: Vec<(usize, usize)>,
 }
 
 fn compile_err(message: String, offset: u64) -> crate::Error {
@@ -259,6 +280,8 @@ pub(crate) fn compile_function(
         ref_points: &mut scratch.ref_points,
         ref_slots: &mut scratch.ref_slots,
         pending_refs: None,
+        next_try_id: 0,
+        return_clauses: Vec::new(),
     };
     tr.start_block();
     if env.interruptible {
@@ -276,6 +299,11 @@ pub(crate) fn compile_function(
         end_reachable: false,
         try_start: 0,
         clauses: Vec::new(),
+        try_id: 0,
+        entry: None,
+        exn_slot: 0,
+        clause_labels: Vec::new(),
+        clause_fixups: Vec::new(),
     });
     let mut reader = body.get_operators_reader().map_err(wp_err)?;
     while !reader.eof() {
@@ -290,6 +318,7 @@ pub(crate) fn compile_function(
         scratch.offsets.resize(tr.code.len(), offset as u32);
     }
     reader.finish().map_err(wp_err)?;
+    tr.return_pad();
     // A trapping guard ends every function: execution can never run past the
     // end of the code, and every branch target (at most the length of the
     // code when it was patched) names an instruction. The interpreter's
@@ -471,22 +500,35 @@ impl Translator<'_> {
     /// emits a safepoint: the `Temp` entries of reference type (a `Local`
     /// is covered by the locals' map, a `Const` reference is null).
     fn note_refs(&mut self, v: &FuncValidator<ValidatorResources>) {
+        // The hidden `exnref` entries of legacy catch bodies have no
+        // validator operand; they always hold references.
+        let hidden: Vec<usize> = self
+            .ctrls
+            .iter()
+            .filter(|c| c.kind == CtrlKind::LegacyCatch)
+            .map(|c| c.height as usize)
+            .collect();
         let n = self.stack.len();
         debug_assert_eq!(
-            v.operand_stack_height() as usize,
+            v.operand_stack_height() as usize + hidden.len(),
             n,
             "the translator's stack follows the validator's"
         );
         let mut refs = Vec::new();
-        for d in 0..n {
+        let mut d = 0;
+        for p in (0..n).rev() {
+            let e = self.stack[p];
+            if hidden.contains(&p) {
+                refs.push(e.slot);
+                continue;
+            }
             if let Some(Some(t)) = v.get_operand_type(d)
                 && is_gc_ref(self.env, v.resources(), t)
+                && e.opd == Opd::Temp
             {
-                let e = self.stack[n - 1 - d];
-                if e.opd == Opd::Temp {
-                    refs.push(e.slot);
-                }
+                refs.push(e.slot);
             }
+            d += 1;
         }
         refs.sort_unstable();
         self.pending_refs = Some(refs);
@@ -1065,6 +1107,11 @@ impl Translator<'_> {
             end_reachable: false,
             try_start: 0,
             clauses: Vec::new(),
+            try_id: 0,
+            entry: None,
+            exn_slot: 0,
+            clause_labels: Vec::new(),
+            clause_fixups: Vec::new(),
         });
         // Entering a block or an `if` places no label (a loop's start does,
         // in `start_block`), so the last result stays usable: an `if`'s
@@ -1118,11 +1165,27 @@ impl Translator<'_> {
             let entry = crate::code::HandlerEntry {
                 start: c.try_start,
                 end: self.code.len() as u32,
-                clauses: std::mem::take(&mut c.clauses).into_boxed_slice(),
+                clauses: std::mem::take(&mut c.clauses),
+                id: c.try_id,
+                delegate: None,
             };
+            let labels = std::mem::take(&mut c.clause_labels);
             self.handlers.push(entry);
+            let e = self.handlers.len() - 1;
+            // Clauses whose block has not ended yet land at its end.
+            for (k, label) in labels.into_iter().enumerate() {
+                match label {
+                    Some(0) => self.return_clauses.push((e, k)),
+                    Some(idx) => self.ctrls[idx].clause_fixups.push((e, k)),
+                    None => {}
+                }
+            }
         }
-        if reachable {
+        let in_catch = self.ctrls.last().map(|c| c.kind) == Some(CtrlKind::LegacyCatch);
+        if reachable && in_catch {
+            // Above the hidden `exnref`: move the results down onto it.
+            self.emit_branch_moves(nr, height);
+        } else if reachable {
             for p in height as usize..(height + nr) as usize {
                 self.materialize(p);
             }
@@ -1138,6 +1201,10 @@ impl Translator<'_> {
         }
         for pc in c.fixups.drain(..) {
             self.patch(pc, here);
+        }
+        for (e, k) in c.clause_fixups.drain(..) {
+            self.handlers[e].clauses[k].target = here;
+            c.end_reachable = true;
         }
         self.stack.truncate(height as usize);
         self.push_block_values(c.ty, true);
@@ -1552,17 +1619,19 @@ impl Translator<'_> {
     }
 
     /// `try_table`: a block whose body's instructions are covered by a
-    /// handler entry. Each clause lands at a pad emitted before the body
-    /// (and jumped over), the branch to the clause's label; the unwinder
-    /// has put the values in that label's slots by then. Clause labels are
+    /// handler entry. Nothing is emitted for it: a clause lands straight
+    /// at its label's branch target (a loop's start, a block's end, or the
+    /// function's shared `Return` pad), the unwinder having put the values
+    /// in that label's slots, so entering the block costs nothing. Targets
+    /// not known yet are patched when their block ends. Clause labels are
     /// counted from outside the `try_table`.
     fn try_table(&mut self, t: &wasmparser::TryTable) {
         use crate::code::{CatchKind as K, Clause};
         use wasmparser::Catch as C;
         let outer = self.ctrls.len() - 1;
         self.enter_block(CtrlKind::TryTable, t.ty);
-        let over = self.emit(Instr::Br { target: 0 });
         let mut clauses = Vec::with_capacity(t.catches.len());
+        let mut labels = Vec::with_capacity(t.catches.len());
         for c in &t.catches {
             let (kind, tag, label) = match *c {
                 C::One { tag, label } => (K::Tag, tag, label),
@@ -1571,29 +1640,167 @@ impl Translator<'_> {
                 C::AllRef { label } => (K::AllRef, 0, label),
             };
             let idx = outer - label as usize;
-            self.start_block();
             let (dest, target) = if idx == 0 {
-                (0, self.emit(Instr::Return))
+                (0, 0)
             } else {
                 let dest = self.slot_at(self.ctrls[idx].height as usize);
-                let pc = self.emit(Instr::Br { target: 0 });
-                self.label_target(idx, pc);
-                (dest, pc)
+                let c = &mut self.ctrls[idx];
+                if c.kind == CtrlKind::Loop {
+                    (dest, c.loop_pc)
+                } else {
+                    c.end_reachable = true;
+                    (dest, 0)
+                }
             };
+            let loop_label = idx != 0 && self.ctrls[idx].kind == CtrlKind::Loop;
+            labels.push((!loop_label).then_some(idx));
             clauses.push(Clause {
                 kind,
                 tag,
-                target: target as u32,
+                target,
                 dest,
             });
         }
         let here = self.here();
-        self.patch(over, here);
-        self.start_block();
+        let id = self.next_try_id;
+        self.next_try_id += 1;
         if let Some(c) = self.ctrls.last_mut() {
             c.try_start = here;
             c.clauses = clauses;
+            c.clause_labels = labels;
+            c.try_id = id;
         }
+    }
+
+    /// Emits the shared `Return` pad for clauses that catch to the
+    /// function's own label, after the body (no fuel: it only returns).
+    fn return_pad(&mut self) {
+        if self.return_clauses.is_empty() {
+            return;
+        }
+        let pc = self.code.len() as u32;
+        self.code.push(Instr::Return);
+        for (e, c) in self.return_clauses.drain(..) {
+            self.handlers[e].clauses[c].target = pc;
+        }
+    }
+
+    /// Legacy `try`: a block whose body gets a handler entry once its
+    /// first `catch` (or its `delegate`) is reached.
+    fn legacy_try(&mut self, bt: BlockType) {
+        self.enter_block(CtrlKind::LegacyTry, bt);
+        let here = self.here();
+        let id = self.next_try_id;
+        self.next_try_id += 1;
+        if let Some(c) = self.ctrls.last_mut() {
+            c.try_start = here;
+            c.try_id = id;
+        }
+    }
+
+    /// Ends the current body of a legacy `try` (its `try` body or a catch
+    /// body) with its results in the block's slots and a branch to its end.
+    fn legacy_body_end(&mut self) {
+        let (kind, height, nr) = {
+            let c = self.ctrls.last().expect("validated");
+            (c.kind, c.height, c.nresults)
+        };
+        if !self.reachable {
+            return;
+        }
+        if kind == CtrlKind::LegacyCatch {
+            // Above the hidden `exnref`: move the results down onto it.
+            self.emit_branch_moves(nr, height);
+        } else {
+            for p in height as usize..(height + nr) as usize {
+                self.materialize(p);
+            }
+        }
+        let pc = self.emit(Instr::Br { target: 0 });
+        let last = self.ctrls.len() - 1;
+        self.label_target(last, pc);
+    }
+
+    /// Legacy `catch` (`tag` = `Some`) or `catch_all`: closes the body
+    /// before it; the new catch body starts with the caught `exnref` in a
+    /// hidden slot at the block's height and the payload above it. The
+    /// first catch closes the `try` body and records its handler entry,
+    /// to which each catch adds a clause landing at its body.
+    fn legacy_catch(&mut self, tag: Option<u32>) {
+        use crate::code::{CatchKind, Clause, HandlerEntry};
+        self.legacy_body_end();
+        let last = self.ctrls.len() - 1;
+        let (kind, height) = (self.ctrls[last].kind, self.ctrls[last].height);
+        if kind == CtrlKind::LegacyTry {
+            let c = &self.ctrls[last];
+            self.handlers.push(HandlerEntry {
+                start: c.try_start,
+                end: self.code.len() as u32,
+                clauses: Vec::new(),
+                id: c.try_id,
+                delegate: None,
+            });
+            self.ctrls[last].entry = Some(self.handlers.len() - 1);
+        }
+        self.stack.truncate(height as usize);
+        self.reachable = true;
+        self.start_block();
+        let here = self.here();
+        let dest = self.push_temp();
+        if let Some(t) = tag {
+            let params = self.env.tags[t as usize].params().to_vec();
+            self.push_temps(&params);
+        }
+        let clause = Clause {
+            kind: if tag.is_some() {
+                CatchKind::Legacy
+            } else {
+                CatchKind::LegacyAll
+            },
+            tag: tag.unwrap_or(0),
+            target: here,
+            dest,
+        };
+        let c = &mut self.ctrls[last];
+        c.kind = CtrlKind::LegacyCatch;
+        c.exn_slot = dest;
+        if let Some(e) = c.entry {
+            self.handlers[e].clauses.push(clause);
+        }
+    }
+
+    /// Legacy `delegate L`: ends the `try`; an exception from its body is
+    /// handled as if thrown where label `L` is, by the innermost `try` body
+    /// enclosing that label (or the caller).
+    fn legacy_delegate(&mut self, depth: u32) {
+        let last = self.ctrls.len() - 1;
+        // `L` counts from the block around the `try`.
+        let label = last - 1 - depth as usize;
+        let target = self.ctrls[..=label]
+            .iter()
+            .rev()
+            .find(|c| matches!(c.kind, CtrlKind::TryTable | CtrlKind::LegacyTry))
+            .map_or(crate::code::DELEGATE_TO_CALLER, |c| c.try_id);
+        let c = &self.ctrls[last];
+        let entry = crate::code::HandlerEntry {
+            start: c.try_start,
+            end: self.code.len() as u32,
+            clauses: Vec::new(),
+            id: c.try_id,
+            delegate: Some(target),
+        };
+        self.handlers.push(entry);
+        self.ctrls[last].kind = CtrlKind::Block;
+        self.end();
+    }
+
+    /// `rethrow N`: throws again the exception caught by the catch body
+    /// at label `N`.
+    fn legacy_rethrow(&mut self, depth: u32) {
+        let idx = self.ctrls.len() - 1 - depth as usize;
+        let exn = self.ctrls[idx].exn_slot;
+        self.emit(Instr::ThrowRef { exn });
+        self.set_unreachable();
     }
 
     /// `throw` of tag `tag`: its payload goes to consecutive slots.
@@ -1842,10 +2049,23 @@ impl Translator<'_> {
         use V128LoadKind as K;
         if !self.reachable {
             match op {
-                O::Block { .. } | O::Loop { .. } | O::If { .. } | O::TryTable { .. } => {
-                    self.skip_depth += 1
-                }
+                O::Block { .. }
+                | O::Loop { .. }
+                | O::If { .. }
+                | O::TryTable { .. }
+                | O::Try { .. } => self.skip_depth += 1,
                 O::Else if self.skip_depth == 0 => self.else_(),
+                O::Catch { tag_index } if self.skip_depth == 0 => {
+                    self.legacy_catch(Some(*tag_index))
+                }
+                O::CatchAll if self.skip_depth == 0 => self.legacy_catch(None),
+                O::Delegate { relative_depth } => {
+                    if self.skip_depth > 0 {
+                        self.skip_depth -= 1;
+                    } else {
+                        self.legacy_delegate(*relative_depth);
+                    }
+                }
                 O::End => {
                     if self.skip_depth > 0 {
                         self.skip_depth -= 1;
@@ -1919,6 +2139,11 @@ impl Translator<'_> {
             O::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             O::RefAsNonNull => self.ref_as_non_null(),
             O::TryTable { ref try_table } => self.try_table(try_table),
+            O::Try { blockty } => self.legacy_try(blockty),
+            O::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+            O::CatchAll => self.legacy_catch(None),
+            O::Delegate { relative_depth } => self.legacy_delegate(relative_depth),
+            O::Rethrow { relative_depth } => self.legacy_rethrow(relative_depth),
             O::Throw { tag_index } => self.throw(tag_index),
             O::ThrowRef => {
                 let exn = self.pop_slot();

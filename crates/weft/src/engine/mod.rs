@@ -30,6 +30,7 @@ pub struct Config {
     pub(crate) function_references: bool,
     pub(crate) gc: bool,
     pub(crate) exceptions: bool,
+    pub(crate) legacy_exceptions: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
@@ -59,6 +60,7 @@ impl Default for Config {
             function_references: true,
             gc: true,
             exceptions: true,
+            legacy_exceptions: false,
             consume_fuel: false,
             lazy_compilation: false,
             interruptible: false,
@@ -225,11 +227,19 @@ impl Config {
     }
 
     /// Enables or disables exception handling: tags, `throw`, `throw_ref`,
-    /// `try_table` and `exnref`. The legacy form (`try`, `catch`,
-    /// `delegate`, `rethrow`) is not run yet: a function that uses it is
-    /// rejected.
+    /// `try_table` and `exnref`.
     pub fn wasm_exceptions(&mut self, on: bool) -> &mut Self {
         self.exceptions = on;
+        self
+    }
+
+    /// Enables or disables the legacy form of exception handling (`try`,
+    /// `catch`, `catch_all`, `delegate`, `rethrow`), which older toolchains
+    /// emit; it is not part of WebAssembly 3.0, so it is off by default
+    /// (`weft run` turns it on). It runs on the same handler tables as
+    /// `try_table`.
+    pub fn wasm_legacy_exceptions(&mut self, on: bool) -> &mut Self {
+        self.legacy_exceptions = on;
         self
     }
 
@@ -303,7 +313,7 @@ impl Config {
     /// `mutable-global`, `reference-types`, `bulk-memory`, `simd`,
     /// `relaxed-simd`, `multi-memory`, `extended-const`, `wide-arithmetic`,
     /// `tail-call`, `memory64`, `custom-page-sizes`, `function-references`,
-    /// `gc`, `exceptions`.
+    /// `gc`, `exceptions`, `legacy-exceptions`.
     /// Returns `false` for an unknown name.
     pub fn set_feature(&mut self, name: &str, on: bool) -> bool {
         match name {
@@ -326,6 +336,7 @@ impl Config {
             "function-references" => self.wasm_function_references(on),
             "gc" => self.wasm_gc(on),
             "exceptions" | "exception-handling" => self.wasm_exceptions(on),
+            "legacy-exceptions" => self.wasm_legacy_exceptions(on),
             _ => return false,
         };
         true
@@ -365,6 +376,7 @@ impl Config {
         f.set(F::FUNCTION_REFERENCES, self.function_references);
         f.set(F::GC, self.gc);
         f.set(F::EXCEPTIONS, self.exceptions);
+        f.set(F::LEGACY_EXCEPTIONS, self.legacy_exceptions);
         f
     }
 }

@@ -10,7 +10,7 @@
 
 use super::view::Ip;
 use super::{Ctx, Frame};
-use crate::code::{CatchKind, Clause, Instr};
+use crate::code::{CatchKind, Clause, DELEGATE_TO_CALLER, Instr};
 use crate::runtime::gc::Object;
 
 /// Where a caught exception continues: op, frame and instance.
@@ -42,18 +42,35 @@ pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u64, mut at: Option<Ip>) -> O
             && !is_tail_call(ip.instr())
         {
             let pc = pc as u32;
-            let hit = cf
-                .handlers
-                .iter()
-                .filter(|e| e.start <= pc && pc < e.end)
-                .flat_map(|e| e.clauses.iter())
-                .find(|c| match c.kind {
-                    CatchKind::All | CatchKind::AllRef => true,
-                    CatchKind::Tag | CatchKind::TagRef => {
-                        inst.tags.get(c.tag as usize) == Some(&tag)
+            let matches = |c: &&Clause| match c.kind {
+                CatchKind::All | CatchKind::AllRef | CatchKind::LegacyAll => true,
+                CatchKind::Tag | CatchKind::TagRef | CatchKind::Legacy => {
+                    inst.tags.get(c.tag as usize) == Some(&tag)
+                }
+            };
+            // Entries covering `pc`, innermost first; a `delegate` skips to
+            // its target's entry (or out of the frame).
+            let mut skip_to = None;
+            let mut hit = None;
+            for e in cf.handlers.iter().filter(|e| e.start <= pc && pc < e.end) {
+                if let Some(t) = skip_to {
+                    if e.id != t {
+                        continue;
                     }
-                })
-                .copied();
+                    skip_to = None;
+                }
+                if let Some(t) = e.delegate {
+                    if t == DELEGATE_TO_CALLER {
+                        break;
+                    }
+                    skip_to = Some(t);
+                    continue;
+                }
+                if let Some(c) = e.clauses.iter().find(matches) {
+                    hit = Some(*c);
+                    break;
+                }
+            }
             if let Some(c) = hit {
                 land(ctx, exn, frame.fp, c);
                 return Some(Landing {
@@ -86,10 +103,17 @@ fn land(ctx: &mut Ctx<'_>, exn: u64, fp: usize, c: Clause) {
     let Some(Object::Exn { payload, .. }) = ctx.inner.heap.get(exn) else {
         return;
     };
-    let dest = fp + c.dest as usize;
+    let mut dest = fp + c.dest as usize;
+    if let CatchKind::Legacy | CatchKind::LegacyAll = c.kind {
+        // The `exnref` first, in the catch's hidden slot.
+        if let Some(cell) = ctx.stack.get_mut(dest) {
+            *cell = exn;
+        }
+        dest += 1;
+    }
     let payload = match c.kind {
-        CatchKind::Tag | CatchKind::TagRef => &payload[..],
-        CatchKind::All | CatchKind::AllRef => &[],
+        CatchKind::Tag | CatchKind::TagRef | CatchKind::Legacy => &payload[..],
+        CatchKind::All | CatchKind::AllRef | CatchKind::LegacyAll => &[],
     };
     let n = payload.len();
     if let Some(cells) = ctx.stack.get_mut(dest..dest + n) {
