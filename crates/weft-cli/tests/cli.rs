@@ -112,6 +112,15 @@ fn run_accepts_legacy_exception_handling() {
     assert_eq!(code, 0, "{out}");
 }
 
+/// examples/exceptions.wat: an exception thrown 1000 frames down, caught
+/// and thrown on by every 100th frame, caught at the top.
+#[test]
+fn run_exceptions_through_many_frames() {
+    let wat = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/exceptions.wat");
+    let (code, out, err) = weft(&["run", wat, "--invoke", "main"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "1000\n10\n", ""));
+}
+
 #[test]
 fn run_wrong_argument_count_is_an_error() {
     let (code, out, err) = weft(&["run", ADD, "--invoke", "add", "1"]);

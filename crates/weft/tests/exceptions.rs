@@ -264,3 +264,107 @@ fn legacy_exception_handling_is_a_config_switch() {
     let f = inst.get_typed_func::<(), i32>(&mut store, "f").unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 7);
 }
+
+/// A payload with a `v128`, a struct reference and an `externref`: caught
+/// in wasm it is intact, and uncaught the host reads every value.
+#[test]
+fn payloads_carry_v128_and_references() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $box (struct (field i32)))
+          (tag $t (export "t") (param v128 (ref null $box) externref))
+          (func $throw (param externref)
+            (throw $t (v128.const i64x2 7 9) (struct.new $box (i32.const 5)) (local.get 0)))
+          (func (export "lanes") (param externref) (result i64 i32 externref)
+            (local $v v128) (local $i i32) (local $x externref)
+            (block $h (result v128 (ref null $box) externref)
+              (try_table (catch $t $h) (call $throw (local.get 0)))
+              (unreachable))
+            (local.set $x)
+            (local.set $i (struct.get $box 0))
+            (local.set $v)
+            (i64x2.extract_lane 1 (local.get $v))
+            (local.get $i)
+            (local.get $x))
+          (func (export "uncaught") (param externref) (call $throw (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = weft::Instance::new(&mut store, &module, &[]).unwrap();
+    let host = weft::ExternRef::new(&mut store, 77u32).unwrap();
+    let mut out = [Val::I64(0), Val::I32(0), Val::ExternRef(None)];
+    inst.get_func(&mut store, "lanes")
+        .unwrap()
+        .call(&mut store, &[Val::ExternRef(Some(host.clone()))], &mut out)
+        .unwrap();
+    assert_eq!(out[0], Val::I64(9));
+    assert_eq!(out[1], Val::I32(5));
+    assert_eq!(out[2], Val::ExternRef(Some(host.clone())));
+    let e = inst
+        .get_func(&mut store, "uncaught")
+        .unwrap()
+        .call(&mut store, &[Val::ExternRef(Some(host.clone()))], &mut [])
+        .unwrap_err();
+    let x = e.as_exception().expect("an exception");
+    store.gc();
+    let payload = x.payload(&store);
+    assert_eq!(payload[0], Val::V128(7 | (9 << 64)));
+    let Val::AnyRef(Some(b)) = &payload[1] else {
+        panic!("expected a struct, got {:?}", payload[1]);
+    };
+    assert!(b.is_struct(&store));
+    let Val::ExternRef(Some(h)) = &payload[2] else {
+        panic!("expected an externref, got {:?}", payload[2]);
+    };
+    assert_eq!(
+        h.data(&store).and_then(|d| d.downcast_ref::<u32>()),
+        Some(&77)
+    );
+}
+
+/// wasm -> host -> wasm -> host -> wasm: thrown in the innermost
+/// activation, the exception crosses both host frames (which let it pass)
+/// and is caught in the outermost wasm frame.
+#[test]
+fn an_exception_crosses_two_nested_activations() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (tag $e (export "e") (param i32))
+          (import "h" "down" (func $down (param i32) (result i32)))
+          (func (export "level") (param $n i32) (result i32)
+            (if (result i32) (i32.eqz (local.get $n))
+              (then (throw $e (i32.const 99)))
+              (else (i32.add (i32.const 1)
+                      (call $down (i32.sub (local.get $n) (i32.const 1)))))))
+          (func (export "top") (result i32)
+            (block $h (result i32)
+              (try_table (catch $e $h) (drop (call $down (i32.const 2))))
+              (i32.const -1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "h",
+            "down",
+            |mut caller: Caller<'_, ()>, n: i32| -> weft::Result<i32> {
+                let Some(Extern::Func(level)) = caller.get_export("level") else {
+                    panic!("no level export");
+                };
+                let mut out = [Val::I32(0)];
+                level.call(&mut caller, &[Val::I32(n)], &mut out)?;
+                Ok(out[0].i32().unwrap())
+            },
+        )
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let top = inst.get_typed_func::<(), i32>(&mut store, "top").unwrap();
+    assert_eq!(top.call(&mut store, ()).unwrap(), 99);
+    // And the store's stack is whole afterwards.
+    assert_eq!(top.call(&mut store, ()).unwrap(), 99);
+}
