@@ -121,6 +121,27 @@ fn run_exceptions_through_many_frames() {
     assert_eq!((code, out.as_str(), err.as_str()), (0, "1000\n10\n", ""));
 }
 
+/// An exception nothing catches ends `weft run` like a trap (exit 2),
+/// naming the tag and its payload, with the frames it unwound.
+#[test]
+fn run_uncaught_exception_exits_with_2_and_a_backtrace() {
+    let unc = scratch(
+        "uncaught.wat",
+        r#"(module
+             (tag $boom (export "boom") (param i32))
+             (func $inner (throw $boom (i32.const 7)))
+             (func $mid (call $inner))
+             (func (export "main") (call $mid)))"#,
+    );
+    let (code, out, err) = weft(&["run", &unc, "--invoke", "main"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "error: uncaught wasm exception: tag `boom` (i32 7)\nwasm backtrace:\n  \
+         0: inner @ 0x35\n  1: mid @ 0x3a\n  2: <wasm function 2> @ 0x3f\n"
+    );
+}
+
 #[test]
 fn run_wrong_argument_count_is_an_error() {
     let (code, out, err) = weft(&["run", ADD, "--invoke", "add", "1"]);

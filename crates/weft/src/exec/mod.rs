@@ -312,6 +312,9 @@ struct Ctx<'a> {
     stack: &'a mut Vec<u64>,
     /// The store's frames, this activation's innermost last.
     frames: &'a mut Vec<Frame>,
+    /// The frames the unwinder popped for the exception in flight,
+    /// innermost first (its backtrace if nothing catches it).
+    unwound: &'a mut Vec<Frame>,
     /// The current instance, its module and its memory 0 (store index).
     instance: u32,
     module: Module,
@@ -406,6 +409,9 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
     let max_cells = store.inner.engine.config().max_stack_cells;
     // An exception a host function let through, to unwind from its call.
     let mut pending: Option<u64> = None;
+    // The backtrace an exception brought along from an inner activation.
+    let mut prior: Vec<FrameInfo> = Vec::new();
+    let mut unwound: Vec<Frame> = Vec::new();
     loop {
         let Some(&top) = store.inner.call_stack.frames.last() else {
             return Ok(());
@@ -417,6 +423,7 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
             inner: &mut store.inner,
             stack: &mut stack,
             frames: &mut frames,
+            unwound: &mut unwound,
             instance: top.instance,
             module,
             mem0: usize::MAX,
@@ -473,11 +480,11 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
                     Some(crate::runtime::gc::Object::Exn { tag, .. }) => *tag,
                     _ => 0,
                 };
-                let x = crate::runtime::Exception {
-                    store: inner.id,
-                    exn: crate::value::GcRef::new(inner, exception),
-                    tag,
-                };
+                let rev: Vec<Frame> = unwound.drain(..).rev().collect();
+                let mut trail = std::mem::take(&mut prior);
+                trail.extend(backtrace(store, &rev));
+                let inner = &mut store.inner;
+                let x = crate::runtime::Exception::in_flight(inner, exception, tag, trail);
                 return Err(Error::new(crate::ErrorKind::Exception(x)));
             }
             Exit::Host => {
@@ -488,7 +495,10 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
                     // A wasm exception of this store that the host let
                     // through goes on unwinding from the call.
                     match e.as_exception() {
-                        Some(x) if x.store == store.inner.id => pending = Some(x.exn.bits()),
+                        Some(x) if x.store == store.inner.id => {
+                            pending = Some(x.exn.bits());
+                            prior = x.backtrace.clone();
+                        }
                         _ => return Err(e),
                     }
                 }

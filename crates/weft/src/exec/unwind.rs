@@ -36,6 +36,12 @@ pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u64, mut at: Option<Ip>) -> O
         }
         let inst = &ctx.inner.instances[frame.instance as usize];
         let module = inst.module.clone();
+        // The frame as a backtrace shows it: at the op after the throw or
+        // the call.
+        let shown = Frame {
+            ip: at.map_or(frame.ip, |a| a.next()),
+            ..frame
+        };
         let ip = at.take().unwrap_or(frame.ip.back());
         if let Some(cf) = module.inner.compiled(frame.func)
             && let Some(pc) = ip.pc_in(cf)
@@ -72,6 +78,7 @@ pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u64, mut at: Option<Ip>) -> O
                 }
             }
             if let Some(c) = hit {
+                ctx.unwound.clear();
                 land(ctx, exn, frame.fp, c);
                 return Some(Landing {
                     ip: Ip::at(cf, c.target as usize),
@@ -80,6 +87,7 @@ pub(super) fn find_handler(ctx: &mut Ctx<'_>, exn: u64, mut at: Option<Ip>) -> O
                 });
             }
         }
+        ctx.unwound.push(shown);
         ctx.frames.pop();
     }
 }

@@ -2,8 +2,9 @@
 //! (`gc::Object::Exn`: tag and payload cells), named by an `exnref` cell
 //! like any GC reference and freed by the collector once unreachable.
 
-use super::store::{AsContext, AsContextMut, Stored};
+use super::store::{AsContext, AsContextMut, StoreInner, Stored};
 use super::tag::Tag;
+use crate::error::FrameInfo;
 use crate::value::{GcRef, Val, read_cells, write_cells};
 
 /// A wasm exception that no wasm handler caught, as the host sees it
@@ -16,6 +17,11 @@ pub struct Exception {
     /// The exception object (rooted while the host holds this).
     pub(crate) exn: GcRef,
     pub(crate) tag: u32,
+    /// The tag (by an export name when some instance exports it) and
+    /// the payload, for messages.
+    description: String,
+    /// The wasm frames it unwound, innermost first.
+    pub(crate) backtrace: Vec<FrameInfo>,
 }
 
 impl Exception {
@@ -51,11 +57,31 @@ impl Exception {
             traced: s.tags[t].traced.clone(),
         };
         let cell = crate::runtime::gc::alloc_from_host(s, obj).map_err(crate::Error::from)?;
-        Ok(Exception {
+        Ok(Exception::in_flight(s, cell, t as u32, Vec::new()))
+    }
+
+    /// The host's view of exception object `cell` of store tag `tag`.
+    pub(crate) fn in_flight(
+        s: &StoreInner,
+        cell: u64,
+        tag: u32,
+        backtrace: Vec<FrameInfo>,
+    ) -> Exception {
+        let mut x = Exception {
             store: s.id,
             exn: GcRef::new(s, cell),
-            tag: t as u32,
-        })
+            tag,
+            description: String::new(),
+            backtrace,
+        };
+        x.description = describe(s, &x);
+        x
+    }
+
+    /// The wasm frames the exception unwound before it reached the host,
+    /// innermost first (the throw, then each call it left).
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.backtrace
     }
 
     /// The exception's tag.
@@ -90,6 +116,47 @@ impl From<Exception> for crate::Error {
 
 impl std::fmt::Display for Exception {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("uncaught wasm exception")
+        write!(f, "uncaught wasm exception: {}", self.description)?;
+        if !self.backtrace.is_empty() {
+            write!(f, "\nwasm backtrace:")?;
+            for (i, fr) in self.backtrace.iter().enumerate() {
+                write!(f, "\n  {i}: {fr}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `tag `NAME` (i32 7, ...)`: the tag by the first export name any
+/// instance gives it (else its store index), and the payload.
+fn describe(s: &StoreInner, x: &Exception) -> String {
+    let name = s
+        .instances
+        .iter()
+        .flat_map(|i| i.exports.iter())
+        .find(|(_, e)| matches!(e, super::Extern::Tag(t) if t.0.index == x.tag))
+        .map_or_else(|| format!("tag #{}", x.tag), |(n, _)| format!("tag `{n}`"));
+    let (Some(crate::runtime::gc::Object::Exn { payload, .. }), Some(t)) =
+        (s.heap.get(x.exn.bits()), s.tags.get(x.tag as usize))
+    else {
+        return name;
+    };
+    let vals: Vec<String> = read_cells(t.ty.params(), payload, s)
+        .map(|v| match v {
+            Val::I32(v) => format!("i32 {v}"),
+            Val::I64(v) => format!("i64 {v}"),
+            Val::F32(b) => format!("f32 {}", f32::from_bits(b)),
+            Val::F64(b) => format!("f64 {}", f64::from_bits(b)),
+            Val::V128(b) => format!("v128 {b:#034x}"),
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => {
+                "null".to_string()
+            }
+            _ => "ref".to_string(),
+        })
+        .collect();
+    if vals.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", vals.join(", "))
     }
 }
