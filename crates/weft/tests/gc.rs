@@ -120,6 +120,7 @@ fn ten_million_short_lived_objects_keep_the_heap_small() {
     );
     assert_eq!(out[0], Val::I32(4950));
     let stats = store.gc_stats();
+    println!("{stats:?}");
     assert!(stats.allocated >= 10_000_000, "{stats:?}");
     assert!(stats.collections > 10, "{stats:?}");
     assert!(
