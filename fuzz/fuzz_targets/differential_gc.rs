@@ -95,7 +95,7 @@ fn weft_norm(store: &weft::Store<()>, v: &Val) -> Norm {
     }
 }
 
-fn wasmtime_norm(store: &mut wasmtime::Store<()>, v: &wasmtime::Val) -> Norm {
+fn wasmtime_norm(store: &mut wasmtime::Store<wasmtime::StoreLimits>, v: &wasmtime::Val) -> Norm {
     use wasmtime::Val as W;
     match v {
         W::I32(x) => Norm::Bits(u128::from(*x as u32)),
@@ -195,7 +195,14 @@ fn run_wasmtime(case: &weft_fuzz::TestCase) -> Option<Vec<(String, Outcome)>> {
         .consume_fuel(true);
     let engine = wasmtime::Engine::new(&config).ok()?;
     let module = wasmtime::Module::new(&engine, &case.wasm).ok()?;
-    let mut store = wasmtime::Store::new(&engine, ());
+    // The same limits as weft's: linear memories (wasmtime's GC heap is
+    // one too) and tables; without them one GC module took 8 GB of RSS.
+    let limits = wasmtime::StoreLimitsBuilder::new()
+        .memory_size(weft_fuzz::MAX_MEMORY_BYTES as usize)
+        .table_elements(weft_fuzz::MAX_TABLE_ELEMENTS as usize)
+        .build();
+    let mut store = wasmtime::Store::new(&engine, limits);
+    store.limiter(|l| l);
     store
         .set_fuel(weft_fuzz::FUEL_PER_CALL * 4)
         .expect("fuel is enabled");
@@ -299,15 +306,19 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Ok(case) = weft_fuzz::test_case_gc(data) else {
         return;
     };
+    let t0 = std::time::Instant::now();
     let Some(theirs) = run_wasmtime(&case) else {
         return;
     };
+    let t1 = std::time::Instant::now();
     let Some(ours) = run_weft(&case) else {
         return;
     };
+    let t2 = std::time::Instant::now();
     count(1, 1);
     if std::env::var_os("DIFFERENTIAL_GC_VERBOSE").is_some() {
         eprintln!("weft:     {ours:?}\nwasmtime: {theirs:?}");
+        eprintln!("times: wasmtime {:?}, weft {:?}", t1 - t0, t2 - t1);
     }
     for ((name, a), (_, b)) in ours.iter().zip(&theirs) {
         if matches!(a, Outcome::Inconclusive(_)) || matches!(b, Outcome::Inconclusive(_)) {
