@@ -398,10 +398,13 @@ fn own_regression_scripts() {
                 let text = std::fs::read_to_string(path).expect("script is readable");
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
                 // The scripts may use legacy exception handling; one run
-                // also collects at every GC allocation.
+                // also collects at every GC allocation, one has fuel and
+                // interrupt checks compiled in.
                 let mut zeal = weft::Config::default();
                 zeal.gc_zeal(true);
-                for mut config in [weft::Config::default(), lazy(), zeal] {
+                let mut fuel = weft::Config::default();
+                fuel.consume_fuel(true).interruptible(true);
+                for mut config in [weft::Config::default(), lazy(), zeal, fuel] {
                     config.wasm_legacy_exceptions(true);
                     let report = run_wast_str(&name, &text, &config);
                     assert!(report.passed > 0, "{name}: no directive ran");
