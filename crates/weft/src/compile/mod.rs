@@ -1125,9 +1125,7 @@ impl Translator<'_> {
             (c.height, c.nresults, c.ty)
         };
         if reachable {
-            for p in height as usize..(height + nr) as usize {
-                self.materialize(p);
-            }
+            self.place_results(height, nr);
             let pc = self.emit(Instr::Br { target: 0 });
             let last = self.ctrls.len() - 1;
             self.label_target(last, pc);
@@ -1181,14 +1179,8 @@ impl Translator<'_> {
                 }
             }
         }
-        let in_catch = self.ctrls.last().map(|c| c.kind) == Some(CtrlKind::LegacyCatch);
-        if reachable && in_catch {
-            // Above the hidden `exnref`: move the results down onto it.
-            self.emit_branch_moves(nr, height);
-        } else if reachable {
-            for p in height as usize..(height + nr) as usize {
-                self.materialize(p);
-            }
+        if reachable {
+            self.place_results(height, nr);
         }
         let here = self.here();
         let mut c = self.ctrls.pop().expect("validated");
@@ -1640,20 +1632,20 @@ impl Translator<'_> {
                 C::AllRef { label } => (K::AllRef, 0, label),
             };
             let idx = outer - label as usize;
-            let (dest, target) = if idx == 0 {
-                (0, 0)
+            // A loop's target is known; any other is patched later.
+            let (dest, target, pending) = if idx == 0 {
+                (0, 0, Some(idx))
             } else {
                 let dest = self.slot_at(self.ctrls[idx].height as usize);
                 let c = &mut self.ctrls[idx];
                 if c.kind == CtrlKind::Loop {
-                    (dest, c.loop_pc)
+                    (dest, c.loop_pc, None)
                 } else {
                     c.end_reachable = true;
-                    (dest, 0)
+                    (dest, 0, Some(idx))
                 }
             };
-            let loop_label = idx != 0 && self.ctrls[idx].kind == CtrlKind::Loop;
-            labels.push((!loop_label).then_some(idx));
+            labels.push(pending);
             clauses.push(Clause {
                 kind,
                 tag,
@@ -1685,6 +1677,20 @@ impl Translator<'_> {
         }
     }
 
+    /// Puts the current block's `nr` results (the top of the stack) in its
+    /// canonical slots from height `height`, for a path that leaves the
+    /// block at its end: in place, or, in a legacy catch body, moved down
+    /// over the hidden `exnref` below them.
+    fn place_results(&mut self, height: u32, nr: u32) {
+        if self.ctrls.last().map(|c| c.kind) == Some(CtrlKind::LegacyCatch) {
+            self.emit_branch_moves(nr, height);
+        } else {
+            for p in height as usize..(height + nr) as usize {
+                self.materialize(p);
+            }
+        }
+    }
+
     /// Legacy `try`: a block whose body gets a handler entry once its
     /// first `catch` (or its `delegate`) is reached.
     fn legacy_try(&mut self, bt: BlockType) {
@@ -1701,21 +1707,14 @@ impl Translator<'_> {
     /// Ends the current body of a legacy `try` (its `try` body or a catch
     /// body) with its results in the block's slots and a branch to its end.
     fn legacy_body_end(&mut self) {
-        let (kind, height, nr) = {
+        let (height, nr) = {
             let c = self.ctrls.last().expect("validated");
-            (c.kind, c.height, c.nresults)
+            (c.height, c.nresults)
         };
         if !self.reachable {
             return;
         }
-        if kind == CtrlKind::LegacyCatch {
-            // Above the hidden `exnref`: move the results down onto it.
-            self.emit_branch_moves(nr, height);
-        } else {
-            for p in height as usize..(height + nr) as usize {
-                self.materialize(p);
-            }
-        }
+        self.place_results(height, nr);
         let pc = self.emit(Instr::Br { target: 0 });
         let last = self.ctrls.len() - 1;
         self.label_target(last, pc);

@@ -33,7 +33,7 @@ impl StorageType {
     /// Cells a struct field of this type takes (a packed field a whole one).
     pub(crate) fn cells(self) -> u32 {
         match self {
-            StorageType::Val(ValType::V128) => 2,
+            StorageType::Val(v) => v.cells(),
             _ => 1,
         }
     }

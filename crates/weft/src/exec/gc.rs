@@ -7,7 +7,9 @@ use crate::code::{CAST_NULLABLE, GcOp, Instr, Slot, cast_heap_type};
 use crate::engine::Composite;
 use crate::engine::Registry;
 use crate::error::TrapKind;
+use crate::module::ModuleInner;
 use crate::runtime::gc::{self, Object, i31_cell};
+use crate::runtime::instance::InstanceData;
 use crate::runtime::store::StoreInner;
 use crate::types::{ConcreteType, HeapType};
 
@@ -47,7 +49,7 @@ pub(super) fn new_exception(
     cells: u32,
 ) -> Result<u64, TrapKind> {
     let size = u64::from(cells) * 8;
-    if ctx.inner.heap.due() || !ctx.inner.heap.fits(size) {
+    if ctx.inner.heap.needs_collection(size) {
         collect_at(ctx, ip);
     }
     let obj = Object::Exn {
@@ -238,12 +240,8 @@ fn run(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
         GcOp::ArrayNewData => {
             let (s, n) = (u64::from(regs.u32(args)), u64::from(regs.u32(args + 1)));
             let bytes = n * u64::from(elem);
-            let segment = data_segment(ctx, seg);
-            let src = s
-                .checked_add(bytes)
-                .filter(|&end| end <= segment.len() as u64)
-                .map(|end| &segment[s as usize..end as usize])
-                .ok_or(TrapKind::MemoryOutOfBounds)?;
+            let inst = &ctx.inner.instances[ctx.instance as usize];
+            let src = data_bytes(inst, &ctx.module.inner, seg, s, bytes)?;
             let mut data = ctx.inner.heap.zeroed(bytes)?;
             data.copy_from_slice(src);
             new_array(ctx.inner, regs, args, ty, elem, data)?;
@@ -251,10 +249,7 @@ fn run(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
         GcOp::ArrayNewElem => {
             let (s, n) = (regs.u32(args) as usize, regs.u32(args + 1) as usize);
             let items = &ctx.inner.instances[ctx.instance as usize].elems[seg as usize];
-            let src = s
-                .checked_add(n)
-                .and_then(|end| items.get(s..end))
-                .ok_or(TrapKind::TableOutOfBounds)?;
+            let src = elem_items(items, s, n)?;
             let bytes: Vec<u8> = src.iter().flat_map(|c| c.to_le_bytes()).collect();
             let mut data = ctx.inner.heap.zeroed(bytes.len() as u64)?;
             data.copy_from_slice(&bytes);
@@ -316,21 +311,12 @@ fn run(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
                 regs.u32(args + 3) as usize,
             );
             let inst = &ctx.inner.instances[ctx.instance as usize];
-            let segment: &[u8] = if inst.datas_dropped[seg as usize] {
-                &[]
-            } else {
-                &ctx.module.inner.datas[seg as usize].bytes
-            };
             let Some(Object::Array { data, elem, .. }) = ctx.inner.heap.get_mut(arg(0)) else {
                 return Err(TrapKind::NullArrayReference);
             };
             let e = usize::from(*elem);
             let dst = range(data.len() / e, d, n)?;
-            let src = s
-                .checked_add((n * e) as u64)
-                .filter(|&end| end <= segment.len() as u64)
-                .map(|end| &segment[s as usize..end as usize])
-                .ok_or(TrapKind::MemoryOutOfBounds)?;
+            let src = data_bytes(inst, &ctx.module.inner, seg, s, (n * e) as u64)?;
             data[dst.start * e..dst.end * e].copy_from_slice(src);
         }
         GcOp::ArrayInitElem => {
@@ -345,10 +331,7 @@ fn run(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKind> {
             };
             let e = usize::from(*elem);
             let dst = range(data.len() / e, d, n)?;
-            let src = s
-                .checked_add(n)
-                .and_then(|end| items.get(s..end))
-                .ok_or(TrapKind::TableOutOfBounds)?;
+            let src = elem_items(items, s, n)?;
             for (chunk, c) in data[dst.start * e..dst.end * e]
                 .chunks_exact_mut(e)
                 .zip(src)
@@ -390,14 +373,32 @@ fn new_array(
     Ok(())
 }
 
-/// The bytes of passive data segment `seg` of the current instance (empty
-/// once dropped).
-fn data_segment<'a>(ctx: &'a Ctx<'_>, seg: u32) -> &'a [u8] {
-    if ctx.inner.instances[ctx.instance as usize].datas_dropped[seg as usize] {
+/// Bytes `s..s + n` of data segment `seg` of instance `inst` (empty once
+/// dropped); out of its bounds is the spec's memory trap.
+fn data_bytes<'a>(
+    inst: &'a InstanceData,
+    module: &'a ModuleInner,
+    seg: u32,
+    s: u64,
+    n: u64,
+) -> Result<&'a [u8], TrapKind> {
+    let segment: &[u8] = if inst.datas_dropped[seg as usize] {
         &[]
     } else {
-        &ctx.module.inner.datas[seg as usize].bytes
-    }
+        &module.datas[seg as usize].bytes
+    };
+    s.checked_add(n)
+        .filter(|&end| end <= segment.len() as u64)
+        .map(|end| &segment[s as usize..end as usize])
+        .ok_or(TrapKind::MemoryOutOfBounds)
+}
+
+/// Items `s..s + n` of an element segment; out of its bounds is the
+/// spec's table trap.
+fn elem_items(items: &[u64], s: usize, n: usize) -> Result<&[u64], TrapKind> {
+    s.checked_add(n)
+        .and_then(|end| items.get(s..end))
+        .ok_or(TrapKind::TableOutOfBounds)
 }
 
 /// `start..start + n` if it lies within `0..len`.

@@ -177,6 +177,12 @@ impl Heap {
         self.zeal || self.bytes >= self.threshold
     }
 
+    /// Whether an allocation of `size` bytes, known up front, should
+    /// collect first: it is due, or would not fit.
+    pub(crate) fn needs_collection(&self, size: u64) -> bool {
+        self.due() || !self.fits(size)
+    }
+
     /// The collector's counters, up to date.
     pub(crate) fn stats(&self) -> GcStats {
         GcStats {
@@ -389,7 +395,7 @@ pub(crate) fn alloc_from_host(
     store: &mut super::store::StoreInner,
     obj: Object,
 ) -> Result<u64, TrapKind> {
-    if store.heap.due() || !store.heap.fits(obj.size()) {
+    if store.heap.needs_collection(obj.size()) {
         crate::exec::collect_garbage(store);
     }
     store.heap.alloc(obj)
