@@ -20,6 +20,7 @@ mod spectest;
 mod values;
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -123,19 +124,128 @@ pub fn run_wast_str(file_name: &str, contents: &str, config: &weft::Config) -> W
         }
     };
 
+    std::thread::scope(|scope| {
+        run_directives(scope, &mut runner, directives, contents, &mut report)
+    });
+    report
+}
+
+/// A `(thread ...)` in flight: joining it gives its directives' report.
+type ThreadHandle<'scope> = std::thread::ScopedJoinHandle<'scope, WastReport>;
+
+/// Runs `directives` on `runner`, adding to `report`. A `(thread $t ...)`
+/// runs its own directives on a new OS thread with its own store (sharing
+/// the named module's shared memories); `(wait $t)` joins it and adds its
+/// results.
+fn run_directives<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    runner: &mut Runner,
+    directives: Vec<WastDirective<'env>>,
+    contents: &'env str,
+    report: &mut WastReport,
+) {
+    let mut threads: HashMap<String, ThreadHandle<'scope>> = HashMap::new();
     for directive in directives {
         let span = directive.span();
         let kind = directive_kind(&directive);
-        match catch_unwind(AssertUnwindSafe(|| runner.run(directive))) {
-            Ok(Ok(())) => report.passed += 1,
-            Ok(Err(message)) => report.fail(contents, span, kind, message),
+        let outcome = match directive {
+            WastDirective::Thread(thread) => {
+                spawn_thread(scope, runner, thread, contents, &report.file, &mut threads)
+            }
+            WastDirective::Wait { thread, .. } => match threads.remove(thread.name()) {
+                Some(handle) => match handle.join() {
+                    Ok(sub) => {
+                        report.passed += sub.passed;
+                        report.failed += sub.failed;
+                        report.failures.extend(sub.failures);
+                        Ok(())
+                    }
+                    Err(payload) => Err(format!(
+                        "thread panicked: {}",
+                        panic_message(payload.as_ref())
+                    )),
+                },
+                None => Err(format!("no running thread named ${}", thread.name())),
+            },
+            directive => match catch_unwind(AssertUnwindSafe(|| runner.run(directive))) {
+                Ok(r) => r,
+                Err(payload) => Err(format!(
+                    "engine panicked: {}",
+                    panic_message(payload.as_ref())
+                )),
+            },
+        };
+        match outcome {
+            Ok(()) => report.passed += 1,
+            Err(message) => report.fail(contents, span, kind, message),
+        }
+    }
+    // A thread the script never waited for still counts.
+    for (name, handle) in threads {
+        match handle.join() {
+            Ok(sub) => {
+                report.passed += sub.passed;
+                report.failed += sub.failed;
+                report.failures.extend(sub.failures);
+            }
             Err(payload) => {
-                let message = format!("engine panicked: {}", panic_message(payload.as_ref()));
-                report.fail(contents, span, kind, message);
+                let message = format!(
+                    "thread ${name} panicked: {}",
+                    panic_message(payload.as_ref())
+                );
+                report.fail(contents, Span::from_offset(0), "thread", message);
             }
         }
     }
-    report
+}
+
+/// Starts `(thread $t (shared (module $m)) ...)`.
+fn spawn_thread<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    runner: &mut Runner,
+    thread: wast::WastThread<'env>,
+    contents: &'env str,
+    file: &str,
+    threads: &mut HashMap<String, ThreadHandle<'scope>>,
+) -> Result<(), String> {
+    let name = thread.name.name().to_string();
+    if threads.contains_key(&name) {
+        return Err(format!("thread ${name} is already running"));
+    }
+    let shared = match thread.shared_module {
+        Some(id) => Some((id.name().to_string(), runner.shared_exports(id)?)),
+        None => None,
+    };
+    let engine = runner.engine().clone();
+    let file = file.to_string();
+    let directives = thread.directives;
+    let handle = std::thread::Builder::new()
+        .name(format!("wast thread ${name}"))
+        .stack_size(64 << 20)
+        .spawn_scoped(scope, move || {
+            let mut report = WastReport {
+                file,
+                ..WastReport::default()
+            };
+            let mut runner = match Runner::with_engine(engine) {
+                Ok(r) => r,
+                Err(err) => {
+                    let message = format!("failed to set up the thread: {err}");
+                    fail_all(&mut report, contents, &directives, &message);
+                    return report;
+                }
+            };
+            if let Some((module, exports)) = shared {
+                runner.add_shared(&module, exports);
+            }
+            std::thread::scope(|inner| {
+                run_directives(inner, &mut runner, directives, contents, &mut report)
+            });
+            report
+        })
+        .map_err(|e| format!("could not start a thread: {e}"))?;
+    threads.insert(name, handle);
+    Ok(())
 }
 
 /// Reads the script at `path` and runs it like [`run_wast_str`], naming it by

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use wast::token::Id;
 use wast::{QuoteWat, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
-use weft::{Config, Engine, Instance, Linker, Module, Store, Val};
+use weft::{Config, Engine, Extern, Instance, Linker, Memory, Module, SharedMemory, Store, Val};
 
 use crate::{spectest, values};
 
@@ -25,12 +25,25 @@ pub(crate) struct Runner {
     definitions: Vec<Module>,
     /// Indices into `definitions` by `$name`.
     definition_names: HashMap<String, usize>,
+    /// In a `(thread ...)`: the shared memories of the instance named in
+    /// its `(shared (module $m))`, by that name (instances live in their
+    /// own thread's store; only shared memories cross threads).
+    shared: HashMap<String, Vec<(String, SharedMemory)>>,
 }
+
+/// The exported shared memories of an instance, by export name.
+pub(crate) type SharedExports = Vec<(String, SharedMemory)>;
 
 impl Runner {
     /// Creates a fresh store and a linker with `spectest` defined.
     pub(crate) fn new(config: &Config) -> Result<Self, weft::Error> {
-        let engine = Engine::new(config);
+        Runner::with_engine(Engine::new(config))
+    }
+
+    /// A runner whose modules compile with `engine` (a thread's: it shares
+    /// its script's engine, with a store of its own).
+    pub(crate) fn with_engine(engine: Engine) -> Result<Self, weft::Error> {
+        let config = engine.config().clone();
         let mut store = Store::new(&engine, ());
         if config.fuel_enabled() {
             // Scripts assume unbounded execution; fuel accounting still runs.
@@ -47,7 +60,35 @@ impl Runner {
             instances: HashMap::new(),
             definitions: Vec::new(),
             definition_names: HashMap::new(),
+            shared: HashMap::new(),
         })
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Makes the shared memories `exports` of a parent's instance known to
+    /// this (thread's) runner under `name`.
+    pub(crate) fn add_shared(&mut self, name: &str, exports: SharedExports) {
+        self.shared.insert(name.to_string(), exports);
+    }
+
+    /// The exported shared memories of instance `id`, for a thread.
+    pub(crate) fn shared_exports(&mut self, id: Id<'_>) -> Result<SharedExports, String> {
+        if let Some(exports) = self.shared.get(id.name()) {
+            return Ok(exports.clone());
+        }
+        let instance = self.instance(Some(id))?;
+        let mut out = Vec::new();
+        for (name, ext) in instance.exports(&mut self.store) {
+            if let Extern::Memory(m) = ext
+                && let Some(shared) = m.shared(&self.store)
+            {
+                out.push((name, shared));
+            }
+        }
+        Ok(out)
     }
 
     /// Runs one directive; `Err` describes how it failed.
@@ -67,6 +108,20 @@ impl Runner {
             WastDirective::ModuleInstance {
                 instance, module, ..
             } => self.module_instance(instance, module),
+            WastDirective::Register {
+                name,
+                module: Some(id),
+                ..
+            } if !self.instances.contains_key(id.name()) && self.shared.contains_key(id.name()) => {
+                for (export, shared) in self.shared[id.name()].clone() {
+                    let memory = Memory::from_shared(&mut self.store, &shared)
+                        .map_err(|e| format!("failed to import a shared memory: {e}"))?;
+                    self.linker
+                        .define(&mut self.store, name, &export, memory)
+                        .map_err(|e| format!("failed to register {name:?}: {e}"))?;
+                }
+                Ok(())
+            }
             WastDirective::Register { name, module, .. } => {
                 let instance = self.instance(module)?;
                 self.linker
@@ -112,7 +167,7 @@ impl Runner {
                 Err("stack switching is not supported (assert_suspension)".to_string())
             }
             WastDirective::Thread(_) | WastDirective::Wait { .. } => {
-                Err("threads are not supported (thread/wait)".to_string())
+                Err("thread and wait run in the script loop, not here".to_string())
             }
         }
     }

@@ -34,5 +34,7 @@ pub(crate) fn define(linker: &mut Linker<()>, store: &mut Store<()>) -> Result<(
 
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define(&mut *store, "spectest", "memory", memory)?;
+    let shared = Memory::new(&mut *store, MemoryType::new(1, Some(2)).with_shared(true))?;
+    linker.define(&mut *store, "spectest", "shared_memory", shared)?;
     Ok(())
 }

@@ -87,10 +87,38 @@ fn wrong_expectations_fail() {
 
 #[test]
 fn unsupported_directives_fail_loudly() {
-    let script = "(module $m)\n(thread $t (shared (module $m)) (invoke \"x\"))\n(wait $t)\n";
+    let script = "(module (func (export \"x\")))\n(assert_suspension (invoke \"x\") \"s\")\n";
     let report = run(script);
-    assert_eq!((report.passed, report.failed), (1, 2));
+    assert_eq!((report.passed, report.failed), (1, 1));
     assert!(report.failures[0].message.contains("not supported"));
+}
+
+#[test]
+fn threads_run_their_directives_and_report_through_wait() {
+    // The thread's own directives count (one fails: it has no module),
+    // as do `thread` and `wait`; a wait for an unknown thread fails.
+    let script = "(module $m (memory (export \"m\") 1 1 shared))\n\
+        (thread $t (shared (module $m)) (register \"r\" $m)\n\
+          (module (memory (import \"r\" \"m\") 1 1 shared)\n\
+            (func (export \"f\") (result i32) (i32.atomic.rmw.add (i32.const 0) (i32.const 1))))\n\
+          (assert_return (invoke \"f\") (i32.const 0))\n\
+          (invoke \"missing\"))\n\
+        (wait $t)\n\
+        (wait $nobody)\n";
+    let report = run(script);
+    assert_eq!(
+        (report.passed, report.failed),
+        (6, 2),
+        "{:#?}",
+        report.failures
+    );
+    assert_eq!(report.failures[0].line, 6);
+    assert!(
+        report.failures[0].message.contains("missing"),
+        "{:#?}",
+        report.failures
+    );
+    assert!(report.failures[1].message.contains("no running thread"));
 }
 
 #[test]

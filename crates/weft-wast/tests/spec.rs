@@ -295,6 +295,42 @@ fn proposal_extended_const() {
     );
 }
 
+/// The threads scripts predate reference types and multi-memory: they
+/// assert that a second table or memory is invalid, so they run with both
+/// off (everything else stays on).
+fn threads_config() -> weft::Config {
+    let mut config = weft::Config::default();
+    config.wasm_multi_memory(false).wasm_reference_types(false);
+    config
+}
+
+/// Shared memories, every atomic instruction, wait and notify.
+#[test]
+fn proposal_threads() {
+    check_with(
+        "threads",
+        threads_config(),
+        proposal(Proposal::Threads).collect(),
+        4,
+    );
+}
+
+/// The threads scripts with lazy compilation, fuel and interrupt checks.
+#[test]
+fn proposal_threads_lazy_with_fuel_and_interrupt_checks() {
+    let mut config = threads_config();
+    config
+        .lazy_compilation(true)
+        .consume_fuel(true)
+        .interruptible(true);
+    check_with(
+        "threads (lazy, fuel+interrupt)",
+        config,
+        proposal(Proposal::Threads).collect(),
+        4,
+    );
+}
+
 #[test]
 fn proposal_tail_call() {
     check("tail-call", proposal(Proposal::TailCall).collect(), 2);

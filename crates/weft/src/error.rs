@@ -249,6 +249,10 @@ pub enum TrapKind {
     OutOfFuel,
     /// Execution was interrupted through an `InterruptHandle`.
     Interrupted,
+    /// An atomic access at an address not a multiple of its size.
+    UnalignedAtomic,
+    /// `memory.atomic.wait*` on a memory that is not shared.
+    ExpectedSharedMemory,
 }
 
 impl TrapKind {
@@ -276,6 +280,8 @@ impl TrapKind {
             TrapKind::GcHeapExhausted => "out of GC heap memory",
             TrapKind::OutOfFuel => "all fuel consumed",
             TrapKind::Interrupted => "interrupted",
+            TrapKind::UnalignedAtomic => "unaligned atomic",
+            TrapKind::ExpectedSharedMemory => "expected shared memory",
         }
     }
 }

@@ -369,6 +369,52 @@ pub(crate) enum MemOp {
     StoreLane(u8),
 }
 
+/// What an [`Instr::Atomic`] does, on `bytes` (1, 2, 4 or 8) bytes at a
+/// naturally aligned address. Operands sit at consecutive slots from
+/// `args`, the address first; a result replaces the address, zero-extended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AtomicOp {
+    /// `atomic.fence` (no operands, no memory).
+    Fence,
+    /// `[addr] -> value`.
+    Load(u8),
+    /// `[addr, value]`.
+    Store(u8),
+    /// `[addr, value] -> old`, storing `op(old, value)`.
+    Rmw(RmwOp, u8),
+    /// `[addr, expected, replacement] -> old`.
+    Cmpxchg(u8),
+    /// `memory.atomic.wait32/64`: `[addr, expected, timeout] -> 0|1|2`.
+    Wait(u8),
+    /// `memory.atomic.notify`: `[addr, count] -> woken`.
+    Notify,
+}
+
+/// The arithmetic of an atomic read-modify-write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Xchg,
+}
+
+impl RmwOp {
+    /// The value stored over `old`.
+    pub(crate) fn apply(self, old: u64, x: u64) -> u64 {
+        match self {
+            RmwOp::Add => old.wrapping_add(x),
+            RmwOp::Sub => old.wrapping_sub(x),
+            RmwOp::And => old & x,
+            RmwOp::Or => old | x,
+            RmwOp::Xor => old ^ x,
+            RmwOp::Xchg => x,
+        }
+    }
+}
+
 /// The operation of an [`Instr::Gc`]. Operands sit at consecutive slots
 /// from `args` (a `v128` taking two); a result replaces them at `args`.
 /// `x` packs what the operation needs besides the type: a field's cell
@@ -713,6 +759,9 @@ macro_rules! define_instrs {
             /// lane operand at `args + 1`; a loaded value replaces the address
             /// at `args`. Memory 0 keeps its own fast instructions.
             MemN { op: MemOp, lane: u8, mem: u16, args: Slot, offset: u32 },
+            /// An atomic access or `atomic.fence` (see [`AtomicOp`]) on
+            /// instance memory `mem`, shared or not.
+            Atomic { op: AtomicOp, mem: u16, args: Slot, offset: u32 },
             /// `addr += offset` on a 64-bit address, trapping out of bounds
             /// past 2^64: a memory64 offset too wide for `MemN`.
             AddOffset64 { addr: Slot, offset: u64 },

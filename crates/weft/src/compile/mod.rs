@@ -1925,10 +1925,16 @@ impl Translator<'_> {
         e.slot
     }
 
-    /// Whether an access goes to the fast instructions: memory 0, 32-bit.
+    /// Whether an access goes to the fast instructions: memory 0, 32-bit,
+    /// not shared.
     fn fast_mem(&self, m: &wasmparser::MemArg, offset: u64) -> Result<bool> {
         let i = mem_index(m, offset)?;
-        Ok(i == 0 && self.env.memories.first().is_none_or(|t| !t.is_64()))
+        Ok(i == 0
+            && self
+                .env
+                .memories
+                .first()
+                .is_none_or(|t| !t.is_64() && !t.is_shared()))
     }
 
     /// An access to a memory other than a 32-bit memory 0: pops `nargs` operands
@@ -1943,6 +1949,29 @@ impl Translator<'_> {
         nargs: usize,
         result: Option<bool>,
     ) -> Result<()> {
+        let (mem, args, off) = self.mem_args(m, offset, nargs)?;
+        if let Some(wide) = result {
+            self.push(Opd::Temp, wide);
+        }
+        self.emit(Instr::MemN {
+            op,
+            lane,
+            mem,
+            args,
+            offset: off,
+        });
+        Ok(())
+    }
+
+    /// Pops the `nargs` operands of an out-of-line memory access (address
+    /// first) to consecutive slots; returns the memory index, the first
+    /// slot and the offset the instruction carries.
+    fn mem_args(
+        &mut self,
+        m: &wasmparser::MemArg,
+        offset: u64,
+        nargs: usize,
+    ) -> Result<(u16, Slot, u32)> {
         let mem = u16::try_from(mem_index(m, offset)?)
             .map_err(|_| compile_err("memory index too large".into(), offset))?;
         let args = self.pop_args(nargs);
@@ -1958,17 +1987,7 @@ impl Translator<'_> {
                 0
             }
         };
-        if let Some(wide) = result {
-            self.push(Opd::Temp, wide);
-        }
-        self.emit(Instr::MemN {
-            op,
-            lane,
-            mem,
-            args,
-            offset: off,
-        });
-        Ok(())
+        Ok((mem, args, off))
     }
 
     /// Wide arithmetic: two i64 results in the first operands' slots.
@@ -2572,6 +2591,7 @@ impl Translator<'_> {
             ref other => match simd::classify(other) {
                 Some(s) => self.simd(s),
                 None if self.gc(other, offset)? => {}
+                None if self.atomic(other, offset)? => {}
                 None => {
                     return Err(compile_err(
                         format!("operator {other:?} is not supported by weft yet"),
@@ -2584,6 +2604,7 @@ impl Translator<'_> {
     }
 }
 
+mod atomic;
 mod gc;
 #[cfg(test)]
 mod tests;

@@ -30,6 +30,7 @@ pub struct Config {
     pub(crate) function_references: bool,
     pub(crate) gc: bool,
     pub(crate) exceptions: bool,
+    pub(crate) threads: bool,
     pub(crate) legacy_exceptions: bool,
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
@@ -60,6 +61,7 @@ impl Default for Config {
             function_references: true,
             gc: true,
             exceptions: true,
+            threads: true,
             legacy_exceptions: false,
             consume_fuel: false,
             lazy_compilation: false,
@@ -233,6 +235,13 @@ impl Config {
         self
     }
 
+    /// Enables or disables threads: shared memories, atomic instructions,
+    /// `memory.atomic.wait*`/`notify` and `atomic.fence`.
+    pub fn wasm_threads(&mut self, on: bool) -> &mut Self {
+        self.threads = on;
+        self
+    }
+
     /// Enables or disables the legacy form of exception handling (`try`,
     /// `catch`, `catch_all`, `delegate`, `rethrow`), which older toolchains
     /// emit; it is not part of WebAssembly 3.0, so it is off by default
@@ -304,6 +313,7 @@ impl Config {
             function_references: false,
             gc: false,
             exceptions: false,
+            threads: false,
             ..Config::default()
         }
     }
@@ -313,7 +323,7 @@ impl Config {
     /// `mutable-global`, `reference-types`, `bulk-memory`, `simd`,
     /// `relaxed-simd`, `multi-memory`, `extended-const`, `wide-arithmetic`,
     /// `tail-call`, `memory64`, `custom-page-sizes`, `function-references`,
-    /// `gc`, `exceptions`, `legacy-exceptions`.
+    /// `gc`, `exceptions`, `legacy-exceptions`, `threads`.
     /// Returns `false` for an unknown name.
     pub fn set_feature(&mut self, name: &str, on: bool) -> bool {
         match name {
@@ -337,6 +347,7 @@ impl Config {
             "gc" => self.wasm_gc(on),
             "exceptions" | "exception-handling" => self.wasm_exceptions(on),
             "legacy-exceptions" => self.wasm_legacy_exceptions(on),
+            "threads" => self.wasm_threads(on),
             _ => return false,
         };
         true
@@ -376,6 +387,7 @@ impl Config {
         f.set(F::FUNCTION_REFERENCES, self.function_references);
         f.set(F::GC, self.gc);
         f.set(F::EXCEPTIONS, self.exceptions);
+        f.set(F::THREADS, self.threads);
         f.set(F::LEGACY_EXCEPTIONS, self.legacy_exceptions);
         f
     }

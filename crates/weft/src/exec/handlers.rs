@@ -647,6 +647,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::TableInit { .. }
         | I::ElemDrop { .. } => table_op,
         I::Gc { .. } => gc_op,
+        I::Atomic { .. } => atomic,
         I::RefTest { .. } => ref_test,
         I::RefCast { .. } => ref_cast,
         I::I64Wide { .. } => i64_wide,
@@ -1186,6 +1187,15 @@ fn memory_op(ip: Ip, regs: Regs, _: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
+fn atomic(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    tri!(
+        ip,
+        ctx,
+        super::atomic::atomic_at(ip.instr(), regs, mem, ctx)
+    );
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
 fn gc_op(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     tri!(ip, ctx, super::gc::gc_op_at(ip, regs, ctx));
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -1279,7 +1289,7 @@ fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKi
             let m = &mut mems[inst.memories[mem as usize] as usize];
             let wide = m.is_64();
             let (d, v, n) = (addr(args, wide), regs.u32(args + 1), addr(args + 2, wide));
-            bulk::memory_fill(&mut m.bytes, d, v as u8, n)?;
+            bulk::memory_fill(m, d, v as u8, n)?;
         }
         Instr::MemoryInit { data, args, mem } => {
             let seg: &[u8] = if inst.datas_dropped[data as usize] {
@@ -1290,7 +1300,7 @@ fn memory_op_at(ins: &Instr, regs: Regs, ctx: &mut Ctx<'_>) -> Result<(), TrapKi
             let m = &mut mems[inst.memories[mem as usize] as usize];
             let d = addr(args, m.is_64());
             let (s, n) = (regs.u32(args + 1), regs.u32(args + 2));
-            bulk::memory_init(&mut m.bytes, seg, d, s.into(), n.into())?;
+            bulk::memory_init(m, seg, d, s.into(), n.into())?;
         }
         Instr::DataDrop { data } => inst.datas_dropped[data as usize] = true,
         _ => unreachable!("handler attached to the wrong instruction"),
@@ -1693,11 +1703,14 @@ fn simd_at(ins: &Instr, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Result<(), T
         _ => ctx.mem0,
     };
     let addr64 = matches!(ins, Instr::MemN { .. }) && ctx.inner.memories[m].is_64();
+    if let Some(sh) = &ctx.inner.memories[m].shared {
+        return simd_ops::exec(ins, frame, &mut [], Some(sh), addr64);
+    }
     let bytes: &mut [u8] = if m == ctx.mem0 {
         mem.bytes()
     } else {
         // Another memory: a separate buffer from memory 0's.
         &mut ctx.inner.memories[m].bytes
     };
-    simd_ops::exec(ins, frame, bytes, addr64)
+    simd_ops::exec(ins, frame, bytes, None, addr64)
 }

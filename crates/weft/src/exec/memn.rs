@@ -1,14 +1,59 @@
-//! Loads and stores on memories other than memory 0 (multi-memory) and on
-//! 64-bit memories (memory64).
+//! Loads and stores on memories other than memory 0 (multi-memory), on
+//! 64-bit memories (memory64) and on shared memories (threads).
 //!
-//! A 32-bit memory 0 has the interpreter's fast instructions with a cached
-//! base pointer; the others share one out-of-line instruction, `MemN`, whose
-//! operands sit at consecutive frame slots. This is safe code over the
-//! memory's byte vector and the frame's cells.
+//! A 32-bit unshared memory 0 has the interpreter's fast instructions with a
+//! cached base pointer; the others share one out-of-line instruction,
+//! `MemN`, whose operands sit at consecutive frame slots. This is safe code
+//! over the memory's bytes ([`Bytes`]) and the frame's cells.
 
 use super::simd_ops::{getv, lane_bytes, load, load_lane, mem_range, setv};
 use crate::code::MemOp;
 use crate::error::TrapKind;
+use crate::runtime::SharedMemory;
+use crate::runtime::shared;
+
+/// The bytes an access reaches: a store's own memory, or a shared one
+/// (read and written a byte at a time, see `runtime::shared`).
+pub(super) enum Bytes<'a> {
+    Own(&'a mut [u8]),
+    Shared(&'a SharedMemory),
+}
+
+impl Bytes<'_> {
+    /// Reads `out.len()` bytes at `addr + offset`.
+    pub(super) fn read(&mut self, addr: u64, offset: u64, out: &mut [u8]) -> Result<(), TrapKind> {
+        match self {
+            Bytes::Own(m) => out.copy_from_slice(mem_range(m, addr, offset, out.len())?),
+            Bytes::Shared(m) => {
+                let at = addr
+                    .checked_add(offset)
+                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                let src = m
+                    .range(at, out.len() as u64)
+                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                shared::load_bytes(src, out);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes `src` at `addr + offset`.
+    pub(super) fn write(&mut self, addr: u64, offset: u64, src: &[u8]) -> Result<(), TrapKind> {
+        match self {
+            Bytes::Own(m) => mem_range(m, addr, offset, src.len())?.copy_from_slice(src),
+            Bytes::Shared(m) => {
+                let at = addr
+                    .checked_add(offset)
+                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                let dst = m
+                    .range(at, src.len() as u64)
+                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                shared::store_bytes(dst, src);
+            }
+        }
+        Ok(())
+    }
+}
 
 /// Performs `op` on `mem`: `frame[0]` holds the address, `frame[1..]` the
 /// stored value or the lane operand; a loaded value replaces `frame[0..]`.
@@ -16,7 +61,7 @@ use crate::error::TrapKind;
 pub(super) fn access(
     op: MemOp,
     lane: u8,
-    mem: &mut [u8],
+    mut mem: Bytes<'_>,
     frame: &mut [u64],
     offset: u32,
     addr64: bool,
@@ -39,9 +84,20 @@ pub(super) fn access(
     } else {
         u64::from(frame[0] as u32)
     };
-    let bytes = mem_range(mem, addr, offset.into(), n)?;
+    let offset = u64::from(offset);
     let mut buf = [0u8; 16];
-    buf[..n].copy_from_slice(bytes);
+    let stores = matches!(
+        op,
+        MemOp::Store8
+            | MemOp::Store16
+            | MemOp::Store32
+            | MemOp::Store64
+            | MemOp::V128Store
+            | MemOp::StoreLane(_)
+    );
+    if !stores {
+        mem.read(addr, offset, &mut buf[..n])?;
+    }
     let lo = u64::from_le_bytes([
         buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
     ]);
@@ -59,17 +115,17 @@ pub(super) fn access(
         MemOp::I64Load16S => frame[0] = lo as u16 as i16 as i64 as u64,
         MemOp::I64Load32S => frame[0] = lo as u32 as i32 as i64 as u64,
         MemOp::Store8 | MemOp::Store16 | MemOp::Store32 | MemOp::Store64 => {
-            bytes.copy_from_slice(&frame[1].to_le_bytes()[..n]);
+            mem.write(addr, offset, &frame[1].to_le_bytes()[..n])?;
         }
         MemOp::V128Load(kind) => setv(frame, 0, load(kind, buf)),
-        MemOp::V128Store => bytes.copy_from_slice(&getv(frame, 1).to_le_bytes()),
+        MemOp::V128Store => mem.write(addr, offset, &getv(frame, 1).to_le_bytes())?,
         MemOp::LoadLane(b) => {
             let v = load_lane(getv(frame, 1), b, lane, lo);
             setv(frame, 0, v);
         }
         MemOp::StoreLane(b) => {
             let x = lane_bytes(getv(frame, 1), b, lane);
-            bytes.copy_from_slice(&x.to_le_bytes()[..n]);
+            mem.write(addr, offset, &x.to_le_bytes()[..n])?;
         }
     }
     Ok(())

@@ -19,7 +19,8 @@
 //! Debug builds (and so the test suite and the fuzz smoke tests) check
 //! every slot access as well.
 
-mod bulk;
+mod atomic;
+pub(crate) mod bulk;
 mod gc;
 #[macro_use]
 pub(crate) mod view;
@@ -218,9 +219,11 @@ fn make_trap<T>(store: &Store<T>, frames: &[Frame], kind: TrapKind) -> Error {
 
 /// Memory `mem`'s base pointer and length (null and 0 if there is none).
 fn mem_parts(inner: &mut StoreInner, mem: usize) -> (*mut u8, usize) {
+    // A shared memory is reached only through `MemN` and `Atomic`: the
+    // compiler gives no fast instructions to a shared memory 0.
     match inner.memories.get_mut(mem) {
-        Some(m) => (m.bytes.as_mut_ptr(), m.bytes.len()),
-        None => (std::ptr::null_mut(), 0),
+        Some(m) if m.shared.is_none() => (m.bytes.as_mut_ptr(), m.bytes.len()),
+        _ => (std::ptr::null_mut(), 0),
     }
 }
 

@@ -60,6 +60,7 @@ pub(super) fn exec(
     ins: &Instr,
     frame: &mut [u64],
     mem: &mut [u8],
+    shared: Option<&crate::runtime::SharedMemory>,
     addr64: bool,
 ) -> Result<(), TrapKind> {
     use Instr as I;
@@ -116,7 +117,14 @@ pub(super) fn exec(
             args,
             offset,
             ..
-        } => super::memn::access(op, lane, mem, &mut frame[args as usize..], offset, addr64)?,
+        } => super::memn::access(
+            op,
+            lane,
+            shared.map_or(super::memn::Bytes::Own(mem), super::memn::Bytes::Shared),
+            &mut frame[args as usize..],
+            offset,
+            addr64,
+        )?,
         _ => unreachable!("not a SIMD or MemN instruction: {ins:?}"),
     }
     Ok(())

@@ -153,17 +153,15 @@ fn table_type(ty: &wasmparser::TableType, map: TypeMap<'_>, offset: u64) -> Resu
     })
 }
 
-fn memory_type(ty: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType> {
-    if ty.shared {
-        return Err(unsupported("shared memory", offset));
-    }
+fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
     let t = if ty.memory64 {
         MemoryType::new64(ty.initial, ty.maximum)
     } else {
         // The validator bounds a 32-bit memory's limits to 32 bits.
         MemoryType::new(ty.initial as u32, ty.maximum.map(|m| m as u32))
     };
-    Ok(t.with_page_size_log2(ty.page_size_log2.map_or(16, |l| l as u8)))
+    t.with_page_size_log2(ty.page_size_log2.map_or(16, |l| l as u8))
+        .with_shared(ty.shared)
 }
 
 fn global_type(ty: &wasmparser::GlobalType, map: TypeMap<'_>, offset: u64) -> Result<GlobalType> {
@@ -263,7 +261,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
                             ImportKind::Table(t)
                         }
                         wasmparser::TypeRef::Memory(t) => {
-                            let t = memory_type(&t, off)?;
+                            let t = memory_type(&t);
                             m.memories.push(t);
                             m.num_imported_memories += 1;
                             ImportKind::Memory(t)
@@ -308,7 +306,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
             Payload::MemorySection(reader) => {
                 for t in reader.clone() {
                     let t = t.map_err(wp_err)?;
-                    m.memories.push(memory_type(&t, reader.range().start)?);
+                    m.memories.push(memory_type(&t));
                 }
             }
             Payload::GlobalSection(reader) => {

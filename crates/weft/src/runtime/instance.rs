@@ -162,6 +162,7 @@ fn check_import(
         }
         (ImportKind::Memory(t), ExternType::Memory(g), _) => {
             t.is_64() == g.is_64()
+                && t.is_shared() == g.is_shared()
                 && t.page_size_log2() == g.page_size_log2()
                 && limits_match(g.minimum(), g.maximum(), t.minimum(), t.maximum())
         }
@@ -358,12 +359,14 @@ pub(crate) fn instantiate<T>(
     }
     for (mem, off, seg) in data_inits {
         let bytes = &m.datas[seg].bytes;
-        let mem = &mut inner.memories[mem as usize].bytes;
-        let start = usize::try_from(off).unwrap_or(usize::MAX);
-        match start.checked_add(bytes.len()) {
-            Some(end) if end <= mem.len() => mem[start..end].copy_from_slice(bytes),
-            _ => return Err(trap(TrapKind::MemoryOutOfBounds)),
-        }
+        crate::exec::bulk::memory_init(
+            &mut inner.memories[mem as usize],
+            bytes,
+            off,
+            0,
+            bytes.len() as u64,
+        )
+        .map_err(trap)?;
         inst.datas_dropped[seg] = true;
     }
     if let Some(start) = m.start {
@@ -391,7 +394,7 @@ fn check_segments_fit(
     }
     for &(mem, off, seg) in data_inits {
         let end = off.saturating_add(m.datas[seg].bytes.len() as u64);
-        if end > inner.memories[mem as usize].bytes.len() as u64 {
+        if end > inner.memories[mem as usize].byte_len() {
             return Err(Error::new(ErrorKind::Instantiate(format!(
                 "data segment does not fit (segment {seg})"
             ))));

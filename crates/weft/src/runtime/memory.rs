@@ -1,13 +1,27 @@
 //! Linear memory.
 
+use super::shared::SharedMemory;
 use super::store::{AsContext, AsContextMut, StoreLimits, Stored};
 use crate::error::{Error, ErrorKind, Result};
 use crate::types::MemoryType;
 
+/// Fails if a store already holding `count` memories may hold no more.
+fn check_count(limits: &StoreLimits, count: usize) -> Result<()> {
+    if limits.max_memories.is_some_and(|max| count >= max) {
+        return Err(Error::new(ErrorKind::Instantiate(format!(
+            "the store's limit of {count} memories is reached"
+        ))));
+    }
+    Ok(())
+}
+
 /// A linear memory's bytes and limits.
 #[derive(Debug)]
 pub(crate) struct MemoryData {
+    /// The bytes of a memory owned by this store; empty for a shared one.
     pub bytes: Vec<u8>,
+    /// The memory's bytes if it is shared between threads.
+    pub shared: Option<SharedMemory>,
     /// The type it was created with (limits in pages, address width, page
     /// size); its minimum is not updated as the memory grows.
     ty: MemoryType,
@@ -16,14 +30,29 @@ pub(crate) struct MemoryData {
 }
 
 impl MemoryData {
+    /// A store's entry for shared memory `shared`.
+    pub(crate) fn from_shared(
+        shared: SharedMemory,
+        limits: &StoreLimits,
+        count: usize,
+    ) -> Result<MemoryData> {
+        check_count(limits, count)?;
+        Ok(MemoryData {
+            bytes: Vec::new(),
+            ty: shared.ty(),
+            shared: Some(shared),
+            limit_bytes: None,
+        })
+    }
+
     /// Allocates a memory of type `ty` in a store that already has `count`
     /// memories, within `limits`.
     pub(crate) fn new(ty: &MemoryType, limits: &StoreLimits, count: usize) -> Result<MemoryData> {
         let fail = |m: String| Error::new(ErrorKind::Instantiate(m));
-        if limits.max_memories.is_some_and(|max| count >= max) {
-            return Err(fail(format!(
-                "the store's limit of {count} memories is reached"
-            )));
+        check_count(limits, count)?;
+        if ty.is_shared() {
+            let shared = SharedMemory::with_limit(*ty, limits.max_memory_bytes)?;
+            return MemoryData::from_shared(shared, limits, count);
         }
         if !matches!(ty.page_size_log2(), 0 | 16) {
             return Err(fail(format!(
@@ -53,6 +82,7 @@ impl MemoryData {
         v.resize(len, 0);
         Ok(MemoryData {
             bytes: v,
+            shared: None,
             ty: *ty,
             limit_bytes: limits.max_memory_bytes,
         })
@@ -60,7 +90,18 @@ impl MemoryData {
 
     /// Current size in pages.
     pub(crate) fn pages(&self) -> u64 {
-        self.bytes.len() as u64 >> self.ty.page_size_log2()
+        match &self.shared {
+            Some(s) => s.size(),
+            None => self.bytes.len() as u64 >> self.ty.page_size_log2(),
+        }
+    }
+
+    /// Current size in bytes.
+    pub(crate) fn byte_len(&self) -> u64 {
+        match &self.shared {
+            Some(s) => s.data_size(),
+            None => self.bytes.len() as u64,
+        }
     }
 
     /// Whether addresses are 64-bit.
@@ -76,6 +117,9 @@ impl MemoryData {
     /// Grows by `delta` pages; returns the old size, or `None` if the limit
     /// or the host's allocator refuses.
     pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
+        if let Some(s) = &self.shared {
+            return s.grow_pages(delta);
+        }
         let old = self.pages();
         let new = old.checked_add(delta)?;
         let space = self.ty.address_space_pages();
@@ -94,7 +138,11 @@ impl MemoryData {
     }
 }
 
-/// A handle to a linear memory in a [`crate::Store`].
+const NO_SLICE: &str =
+    "a shared memory has no slice view: use Memory::read/write or Memory::shared";
+
+/// A handle to a linear memory in a [`crate::Store`] (owned by it, or a
+/// [`SharedMemory`] it imported).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Memory(pub(crate) Stored);
 
@@ -116,23 +164,53 @@ impl Memory {
         s.inner.memories[s.inner.expect(self.0, "memory")].ty()
     }
 
-    /// The memory's bytes.
+    /// Makes shared memory `shared` a memory of this store (to import
+    /// into its instances). Every store that does so sees the same bytes.
+    pub fn from_shared(mut store: impl AsContextMut, shared: &SharedMemory) -> Result<Memory> {
+        let store = store.as_context_mut();
+        let data = MemoryData::from_shared(
+            shared.clone(),
+            &store.inner.limits,
+            store.inner.memories.len(),
+        )?;
+        store.inner.memories.push(data);
+        Ok(Memory(store.inner.stored(store.inner.memories.len() - 1)))
+    }
+
+    /// The shared memory behind this memory, if it is shared.
     ///
     /// # Panics
     /// If the memory belongs to another store.
+    pub fn shared(&self, store: impl AsContext) -> Option<SharedMemory> {
+        let s = store.as_context();
+        s.inner.memories[s.inner.expect(self.0, "memory")]
+            .shared
+            .clone()
+    }
+
+    /// The memory's bytes.
+    ///
+    /// # Panics
+    /// If the memory belongs to another store, or is shared (other threads
+    /// may write a shared memory at any time, so it has no slice view: use
+    /// [`Memory::read`], [`Memory::write`] or [`Memory::shared`]).
     pub fn data<'a, S: AsContext>(&self, store: &'a S) -> &'a [u8] {
         let s = store.as_context();
-        &s.inner.memories[s.inner.expect(self.0, "memory")].bytes
+        let m = &s.inner.memories[s.inner.expect(self.0, "memory")];
+        assert!(m.shared.is_none(), "{NO_SLICE}");
+        &m.bytes
     }
 
     /// The memory's bytes, mutably.
     ///
     /// # Panics
-    /// If the memory belongs to another store.
+    /// As [`Memory::data`].
     pub fn data_mut<'a, S: AsContextMut>(&self, store: &'a mut S) -> &'a mut [u8] {
         let s = store.as_context_mut();
         let i = s.inner.expect(self.0, "memory");
-        &mut s.inner.memories[i].bytes
+        let m = &mut s.inner.memories[i];
+        assert!(m.shared.is_none(), "{NO_SLICE}");
+        &mut m.bytes
     }
 
     /// Current size in pages.
@@ -156,7 +234,11 @@ impl Memory {
     /// Copies `buf.len()` bytes from `offset` into `buf`.
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
         let s = store.as_context();
-        let bytes = &s.inner.memories[s.inner.check(self.0, "memory")?].bytes;
+        let m = &s.inner.memories[s.inner.check(self.0, "memory")?];
+        if let Some(shared) = &m.shared {
+            return shared.read(offset as u64, buf);
+        }
+        let bytes = &m.bytes;
         let src = offset
             .checked_add(buf.len())
             .and_then(|end| bytes.get(offset..end))
@@ -169,7 +251,11 @@ impl Memory {
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
         let s = store.as_context_mut();
         let i = s.inner.check(self.0, "memory")?;
-        let bytes = &mut s.inner.memories[i].bytes;
+        let m = &mut s.inner.memories[i];
+        if let Some(shared) = &m.shared {
+            return shared.write(offset as u64, buf);
+        }
+        let bytes = &mut m.bytes;
         let dst = offset
             .checked_add(buf.len())
             .and_then(|end| bytes.get_mut(offset..end))

@@ -271,12 +271,14 @@ impl fmt::Display for TableType {
 }
 
 /// The type of a linear memory: limits in pages (64 KiB unless the memory
-/// declares a custom page size), and whether addresses are 64-bit.
+/// declares a custom page size), whether addresses are 64-bit, and whether
+/// it is shared between threads (threads proposal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MemoryType {
     min: u64,
     max: Option<u64>,
     memory64: bool,
+    shared: bool,
     page_size_log2: u8,
 }
 
@@ -290,6 +292,7 @@ impl MemoryType {
             min: u64::from(min),
             max: max.map(u64::from),
             memory64: false,
+            shared: false,
             page_size_log2: 16,
         }
     }
@@ -301,8 +304,21 @@ impl MemoryType {
             min,
             max,
             memory64: true,
+            shared: false,
             page_size_log2: 16,
         }
+    }
+
+    /// The same limits, shared between threads or not. A shared memory
+    /// needs a maximum (checked when it is created).
+    pub fn with_shared(mut self, shared: bool) -> Self {
+        self.shared = shared;
+        self
+    }
+
+    /// Whether the memory is shared between threads.
+    pub fn is_shared(&self) -> bool {
+        self.shared
     }
 
     /// The same limits counted in pages of `2^log2` bytes (custom page
@@ -356,6 +372,9 @@ impl fmt::Display for MemoryType {
         write!(f, "{}", self.min)?;
         if let Some(m) = self.max {
             write!(f, " {m}")?;
+        }
+        if self.shared {
+            write!(f, " shared")?;
         }
         if self.page_size_log2 != 16 {
             write!(f, " (pagesize {})", self.page_size())?;
