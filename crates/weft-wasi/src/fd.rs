@@ -129,7 +129,7 @@ pub(crate) fn fd_read(
     mem.check_array(nread, 1, 4)?;
     let mut total = 0u32;
     for (ptr, len) in iovs {
-        match read_some(entry, mem.slice_mut(ptr, len)?) {
+        match mem.fill(ptr, len, |buf| read_some(entry, buf))? {
             // `n <= len`, and the lengths were capped to sum to a u32.
             Ok(n) => {
                 total += n as u32;
@@ -162,6 +162,7 @@ pub(crate) fn fd_write(
         bufs.push(mem.slice(ptr, len)?);
         total += len;
     }
+    let bufs: Vec<&[u8]> = bufs.iter().map(|b| &**b).collect();
     write_all(entry, &bufs)?;
     mem.write_u32(nwritten, total)
 }
@@ -183,7 +184,7 @@ pub(crate) fn fd_pread(
     let mut total = 0u32;
     for (ptr, len) in iovs {
         let at = offset.checked_add(u64::from(total)).ok_or(Errno::Inval)?;
-        match file.read_at(mem.slice_mut(ptr, len)?, at) {
+        match mem.fill(ptr, len, |buf| file.read_at(buf, at))? {
             Ok(n) => {
                 total += n as u32;
                 if n < len as usize {
@@ -214,7 +215,7 @@ pub(crate) fn fd_pwrite(
     let mut total = 0u32;
     for (ptr, len) in iovs {
         let at = offset.checked_add(u64::from(total)).ok_or(Errno::Fbig)?;
-        file.write_all_at(mem.slice(ptr, len)?, at)?;
+        file.write_all_at(&mem.slice(ptr, len)?, at)?;
         total += len;
     }
     sync_after_write(file, flags)?;

@@ -24,7 +24,10 @@ where
     let memory = caller.get_export("memory").and_then(Extern::into_memory);
     let mut ctx = std::mem::replace(get(caller.data_mut()), WasiCtx::placeholder());
     let result = match memory {
-        Some(memory) => f(&mut ctx, &mut Mem::new(memory.data_mut(caller))),
+        Some(memory) => match memory.shared(&*caller) {
+            Some(shared) => f(&mut ctx, &mut Mem::Shared(shared)),
+            None => f(&mut ctx, &mut Mem::new(memory.data_mut(caller))),
+        },
         None => f(&mut ctx, &mut Mem::new(&mut [])),
     };
     *get(caller.data_mut()) = ctx;

@@ -3,42 +3,80 @@
 //! Every pointer and length a guest passes goes through [`Mem`]: a range
 //! that does not lie entirely inside memory is [`Errno::Fault`], never a
 //! host panic. Multi-byte values are little-endian; alignment is not
-//! required.
+//! required. A shared memory (wasi-threads) has no slice view, since other
+//! threads write it meanwhile: its bytes are copied in and out.
+
+use std::borrow::Cow;
+
+use weft::SharedMemory;
 
 use crate::errno::{Errno, WasiResult};
 
 /// The guest's memory for the duration of one WASI call (empty when the
 /// module exports no `memory`, so every access is `EFAULT`).
-pub(crate) struct Mem<'a> {
-    bytes: &'a mut [u8],
+pub(crate) enum Mem<'a> {
+    Own(&'a mut [u8]),
+    Shared(SharedMemory),
 }
 
 impl<'a> Mem<'a> {
     /// Wraps the memory's bytes.
     pub(crate) fn new(bytes: &'a mut [u8]) -> Self {
-        Mem { bytes }
+        Mem::Own(bytes)
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Mem::Own(b) => b.len() as u64,
+            Mem::Shared(m) => m.data_size(),
+        }
     }
 
     fn range(&self, ptr: u32, len: u64) -> WasiResult<std::ops::Range<usize>> {
         let start = u64::from(ptr);
         let end = start.checked_add(len).ok_or(Errno::Fault)?;
-        if end > self.bytes.len() as u64 {
+        if end > self.len() {
             return Err(Errno::Fault);
         }
-        // Both fit in usize: they are at most the length of a slice.
+        // Both fit in usize: they are at most the length of a memory
+        // addressed by 32 bits.
         Ok(start as usize..end as usize)
     }
 
-    /// The `len` bytes at `ptr`.
-    pub(crate) fn slice(&self, ptr: u32, len: u32) -> WasiResult<&[u8]> {
+    /// The `len` bytes at `ptr` (a copy, for a shared memory).
+    pub(crate) fn slice(&self, ptr: u32, len: u32) -> WasiResult<Cow<'_, [u8]>> {
         let r = self.range(ptr, u64::from(len))?;
-        Ok(&self.bytes[r])
+        match self {
+            Mem::Own(b) => Ok(Cow::Borrowed(&b[r])),
+            Mem::Shared(m) => {
+                let mut out = vec![0; r.len()];
+                m.read(r.start as u64, &mut out).map_err(|_| Errno::Fault)?;
+                Ok(Cow::Owned(out))
+            }
+        }
     }
 
-    /// The `len` bytes at `ptr`, writable.
-    pub(crate) fn slice_mut(&mut self, ptr: u32, len: u32) -> WasiResult<&mut [u8]> {
+    /// Lets `f` fill the `len` bytes at `ptr`; `f` returns how many it
+    /// wrote (from the start), which are all that change in memory.
+    pub(crate) fn fill<E>(
+        &mut self,
+        ptr: u32,
+        len: u32,
+        f: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+    ) -> WasiResult<Result<usize, E>> {
         let r = self.range(ptr, u64::from(len))?;
-        Ok(&mut self.bytes[r])
+        match self {
+            Mem::Own(b) => Ok(f(&mut b[r])),
+            Mem::Shared(m) => {
+                let mut buf = vec![0; r.len()];
+                let result = f(&mut buf);
+                if let Ok(n) = result {
+                    m.write(r.start as u64, &buf[..n.min(buf.len())])
+                        .map_err(|_| Errno::Fault)?;
+                }
+                Ok(result)
+            }
+        }
     }
 
     /// Checks that `count` records of `size` bytes fit at `ptr`.
@@ -48,9 +86,8 @@ impl<'a> Mem<'a> {
     }
 
     fn array<const N: usize>(&self, ptr: u32) -> WasiResult<[u8; N]> {
-        let r = self.range(ptr, N as u64)?;
         let mut out = [0; N];
-        out.copy_from_slice(&self.bytes[r]);
+        out.copy_from_slice(&self.slice(ptr, N as u32)?);
         Ok(out)
     }
 
@@ -77,7 +114,11 @@ impl<'a> Mem<'a> {
     /// Writes `bytes` at `ptr`.
     pub(crate) fn write(&mut self, ptr: u32, bytes: &[u8]) -> WasiResult<()> {
         let len = u32::try_from(bytes.len()).map_err(|_| Errno::Fault)?;
-        self.slice_mut(ptr, len)?.copy_from_slice(bytes);
+        let r = self.range(ptr, u64::from(len))?;
+        match self {
+            Mem::Own(b) => b[r].copy_from_slice(bytes),
+            Mem::Shared(m) => m.write(r.start as u64, bytes).map_err(|_| Errno::Fault)?,
+        }
         Ok(())
     }
 
@@ -119,7 +160,7 @@ impl<'a> Mem<'a> {
         if bytes.contains(&0) {
             return Err(Errno::Inval);
         }
-        Ok(std::ffi::OsStr::from_bytes(bytes).into())
+        Ok(std::ffi::OsStr::from_bytes(&bytes).into())
     }
 }
 
@@ -134,7 +175,7 @@ mod tests {
         assert_eq!(mem.read_u32(12), Ok(0));
         assert_eq!(mem.read_u32(13), Err(Errno::Fault));
         assert_eq!(mem.read_u64(u32::MAX), Err(Errno::Fault));
-        assert_eq!(mem.slice(16, 0).map(<[u8]>::len), Ok(0));
+        assert_eq!(mem.slice(16, 0).map(|s| s.len()), Ok(0));
         assert_eq!(mem.slice(17, 0).err(), Some(Errno::Fault));
         assert_eq!(mem.write_u32(13, 1), Err(Errno::Fault));
         assert!(mem.check_array(0, u32::MAX, 8).is_err());
@@ -142,5 +183,26 @@ mod tests {
         assert_eq!(mem.write_u32(4, 100), Ok(()));
         assert_eq!(mem.iovecs(0, 1), Err(Errno::Fault));
         assert_eq!(mem.iovecs(0, 3), Err(Errno::Fault));
+    }
+
+    #[test]
+    fn shared_memory_is_copied_in_and_out() {
+        let ty = weft::MemoryType::new(1, Some(1)).with_shared(true);
+        let shared = SharedMemory::new(ty).unwrap();
+        let mut mem = Mem::Shared(shared.clone());
+        assert_eq!(mem.write_u32(8, 0x0403_0201), Ok(()));
+        assert_eq!(mem.read_u32(8), Ok(0x0403_0201));
+        assert_eq!(mem.slice(9, 2).unwrap().as_ref(), &[2, 3]);
+        // Only the bytes the callback reports as written change.
+        let r = mem.fill(8, 4, |buf| -> Result<usize, ()> {
+            buf.fill(9);
+            Ok(2)
+        });
+        assert_eq!(r, Ok(Ok(2)));
+        let mut out = [0u8; 4];
+        shared.read(8, &mut out).unwrap();
+        assert_eq!(out, [9, 9, 3, 4]);
+        assert_eq!(mem.read_u32(65533), Err(Errno::Fault));
+        assert_eq!(mem.slice(65536, 1).err(), Some(Errno::Fault));
     }
 }

@@ -63,20 +63,22 @@ pub(crate) fn clock_time_get(
 
 /// `random_get(buf, buf_len)`: fills the buffer with random bytes.
 pub(crate) fn random_get(ctx: &mut WasiCtx, mem: &mut Mem<'_>, buf: u32, len: u32) -> WasiResult {
-    let out = mem.slice_mut(buf, len)?;
-    match &mut ctx.random {
-        Random::Custom(fill) => fill(out),
-        Random::Os(file) => {
-            if file.is_none() {
-                *file = Some(std::fs::File::open("/dev/urandom").map_err(|_| Errno::Io)?);
+    mem.fill(buf, len, |out| {
+        match &mut ctx.random {
+            Random::Custom(fill) => fill(out),
+            Random::Os(file) => {
+                if file.is_none() {
+                    *file = Some(std::fs::File::open("/dev/urandom").map_err(|_| Errno::Io)?);
+                }
+                let Some(f) = file else {
+                    return Err(Errno::Io);
+                };
+                f.read_exact(out).map_err(|_| Errno::Io)?;
             }
-            let Some(f) = file else {
-                return Err(Errno::Io);
-            };
-            f.read_exact(out).map_err(|_| Errno::Io)?;
         }
-    }
-    Ok(())
+        Ok(out.len())
+    })?
+    .map(|_| ())
 }
 
 /// `proc_raise(sig)`: always `ENOSYS`.
