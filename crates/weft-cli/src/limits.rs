@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::CliError;
 
 /// Limits on what the guest may use.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct LimitArgs {
     /// Give the guest N units of fuel (about one per instruction); running
     /// out traps with "all fuel consumed".
@@ -48,24 +48,35 @@ impl LimitArgs {
 
     /// Applies fuel and memory limits to `store` and starts the timeout.
     pub(crate) fn apply<T>(&self, store: &mut weft::Store<T>) -> Result<(), CliError> {
+        self.apply_limits(store)
+            .map_err(|e| CliError::error(e.to_string()))?;
+        let handle = store.interrupt_handle();
+        self.on_timeout(move || handle.interrupt());
+        Ok(())
+    }
+
+    /// Applies fuel and memory limits to `store` (each thread's store of
+    /// a wasi-threads program gets its own).
+    pub(crate) fn apply_limits<T>(&self, store: &mut weft::Store<T>) -> Result<(), weft::Error> {
         if let Some(fuel) = self.fuel {
-            store
-                .set_fuel(fuel)
-                .map_err(|e| CliError::error(e.to_string()))?;
+            store.set_fuel(fuel)?;
         }
         store.limiter(weft::StoreLimits {
             max_memory_bytes: self.max_memory,
             ..weft::StoreLimits::default()
         });
+        Ok(())
+    }
+
+    /// Runs `interrupt` once the timeout (if any) has passed.
+    pub(crate) fn on_timeout(&self, interrupt: impl FnOnce() + Send + 'static) {
         if let Some(timeout) = self.timeout {
-            let handle = store.interrupt_handle();
             // Detached: the process exits when the guest is done.
             std::thread::spawn(move || {
                 std::thread::sleep(timeout);
-                handle.interrupt();
+                interrupt();
             });
         }
-        Ok(())
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use weft::{Engine, Linker, Module, Store, Val, ValType};
-use weft_wasi::{WasiCtx, WasiCtxBuilder};
+use weft_wasi::{SharedWasiCtx, ThreadState, WasiCtx, WasiCtxBuilder, WasiThreads};
 
 use crate::CliError;
 
@@ -31,6 +31,11 @@ pub(crate) struct RunArgs {
     inherit_env: bool,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
+    /// Most threads a wasi-threads program may run at once besides its
+    /// main thread; past it `thread-spawn` fails (pthread_create returns
+    /// EAGAIN).
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    max_threads: usize,
     /// For a WASI command: its arguments (argv[1]...; argv[0] is FILE).
     /// With --invoke: the function's arguments, parsed by its parameter
     /// types: integers in decimal or 0x hex, floats in decimal or nan, inf,
@@ -52,12 +57,29 @@ pub(crate) struct RunArgs {
 pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let file = args.file.display();
     let bytes = crate::read_module(&args.file)?;
-    let engine = Engine::new(&args.limits.config());
-    let module = Module::from_binary(&engine, &bytes)
-        .map_err(|e| CliError::error(format!("{file}: {e}")))?;
-    if let Some(import) = module.imports().find(|i| i.module() != weft_wasi::MODULE) {
+    let compile = |config: &weft::Config| {
+        let engine = Engine::new(config);
+        Module::from_binary(&engine, &bytes)
+            .map(|m| (engine, m))
+            .map_err(|e| CliError::error(format!("{file}: {e}")))
+    };
+    let mut config = args.limits.config();
+    let (mut engine, mut module) = compile(&config)?;
+    let threaded = weft_wasi::imports_threads(&module);
+    if threaded && !config.interruptible_enabled() {
+        // Ending the program from any thread interrupts the others.
+        config.interruptible(true);
+        (engine, module) = compile(&config)?;
+    }
+    let provided = |i: &weft::ImportType<'_>| {
+        i.module() == weft_wasi::MODULE
+            || (threaded && i.module() == weft_wasi::THREADS_MODULE && i.name() == "thread-spawn")
+            || (threaded && matches!(i.ty(), weft::ExternType::Memory(t) if t.is_shared()))
+    };
+    if let Some(import) = module.imports().find(|i| !provided(i)) {
         return Err(CliError::error(format!(
-            "{file}: unresolved import \"{}\" \"{}\" ({}): weft run provides only \"{}\" imports",
+            "{file}: unresolved import \"{}\" \"{}\" ({}): weft run provides only \"{}\" imports \
+             (and, for wasi-threads, \"wasi\" \"thread-spawn\" and a shared memory)",
             import.module(),
             import.name(),
             import.ty(),
@@ -84,6 +106,9 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
             .preopened_dir(host, guest)
             .map_err(|e| CliError::error(format!("--dir {spec}: {host}: {e}")))?;
     }
+    if threaded {
+        return run_threaded(args, &module, builder.build());
+    }
     let mut store = Store::new(&engine, builder.build());
     args.limits.apply(&mut store)?;
     let mut linker = Linker::new(&engine);
@@ -93,20 +118,53 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         Ok(instance) => instance,
         Err(e) => return exit_or_error(&e),
     };
+    let outcome = main_call(&mut store, instance, args)?;
+    report(&store, outcome)
+}
 
+/// Runs a wasi-threads program: the main thread and every thread it
+/// spawns share the imported memory and the WASI context; --timeout and
+/// --fuel apply to each thread.
+fn run_threaded(args: &RunArgs, module: &Module, ctx: WasiCtx) -> Result<u8, CliError> {
+    let limits = args.limits.clone();
+    let setup = Box::new(move |store: &mut Store<ThreadState>| {
+        limits.apply_limits(store).map_err(weft::Error::host)
+    });
+    let threads = WasiThreads::new(module, SharedWasiCtx::new(ctx), args.max_threads, setup)
+        .map_err(|e| CliError::error(format!("{}: {e}", args.file.display())))?;
+    let timer = threads.clone();
+    args.limits.on_timeout(move || timer.interrupt_all());
+    let (mut store, instance) = match threads.main_instance() {
+        Ok(main) => main,
+        Err(e) => return exit_or_error(&threads.outcome(Err(e)).unwrap_err()),
+    };
+    let outcome = main_call(&mut store, instance, args)?;
+    let outcome = match outcome {
+        Ok(results) => threads.outcome(Ok(())).map(|()| results),
+        Err(e) => Err(threads.outcome(Err(e)).unwrap_err()),
+    };
+    report(&store, outcome)
+}
+
+/// Calls `_start` (if any, for a command) or the --invoke function with the
+/// command-line arguments. The outer error is a usage error; the inner
+/// result is the guest's.
+fn main_call<T>(
+    store: &mut Store<T>,
+    instance: weft::Instance,
+    args: &RunArgs,
+) -> Result<weft::Result<Vec<Val>>, CliError> {
     let Some(name) = &args.invoke else {
         // Without `_start` the start function (if any) has already run.
-        if let Some(start) = instance.get_func(&mut store, "_start")
-            && let Err(e) = call(&mut store, start, &[])
-        {
-            return exit_or_error(&e);
-        }
-        return Ok(0);
+        return Ok(match instance.get_func(&mut *store, "_start") {
+            Some(start) => call(store, start, &[]).map(|_| Vec::new()),
+            None => Ok(Vec::new()),
+        });
     };
     let func = instance
-        .get_func(&mut store, name)
+        .get_func(&mut *store, name)
         .ok_or_else(|| CliError::error(format!("unknown export: no function named `{name}`")))?;
-    let ty = func.ty(&mut store);
+    let ty = func.ty(&mut *store);
     if ty.params().len() != args.args.len() {
         return Err(CliError::error(format!(
             "`{name}` takes {} argument(s) {ty}, got {}",
@@ -123,10 +181,16 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
             parse_arg(*ty, text).map_err(|m| CliError::error(format!("argument {}: {m}", i + 1)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    match call(&mut store, func, &params) {
+    Ok(call(store, func, &params))
+}
+
+/// Prints the results of a successful call, one per line, or turns its
+/// error into the exit status.
+fn report<T>(store: &Store<T>, outcome: weft::Result<Vec<Val>>) -> Result<u8, CliError> {
+    match outcome {
         Ok(results) => {
             for result in results {
-                println!("{}", format_val(&store, &result));
+                println!("{}", format_val(store, &result));
             }
             Ok(0)
         }
@@ -169,8 +233,8 @@ fn exit_or_error(err: &weft::Error) -> Result<u8, CliError> {
 }
 
 /// Calls `func`, sizing the result slots from its type.
-fn call(
-    store: &mut Store<WasiCtx>,
+fn call<T>(
+    store: &mut Store<T>,
     func: weft::Func,
     params: &[Val],
 ) -> Result<Vec<Val>, weft::Error> {

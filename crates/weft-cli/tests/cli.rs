@@ -565,3 +565,109 @@ fn run_lazy_compiles_on_first_call_and_still_validates_first() {
     assert_ne!(code, 0);
     assert!(err.contains("type mismatch"), "{err}");
 }
+
+/// examples/threads.wat: four wasi-threads threads sum in parallel; the
+/// main thread waits for them and prints the total.
+#[test]
+fn run_wasi_threads_program_prints_the_parallel_sum() {
+    let wat = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/threads.wat");
+    for _ in 0..5 {
+        let (code, out, err) = weft(&["run", wat]);
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (0, "499999500000\n", "")
+        );
+    }
+}
+
+/// A wasi-threads module whose main thread runs `main` and whose spawned
+/// threads run `child`; both may use $spawn, $exit, $print (an i32) and
+/// $sleep_forever.
+fn threads_module(main: &str, child: &str) -> String {
+    format!(
+        r#"(module
+  (import "env" "memory" (memory 1 1 shared))
+  (export "memory" (memory 0))
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (func $sleep_forever
+    (loop $l (drop (memory.atomic.wait32 (i32.const 1000) (i32.const 0) (i64.const -1))) (br $l)))
+  (func $print (param $n i32)
+    (i32.store8 (i32.const 64) (i32.add (i32.const 48) (local.get $n)))
+    (i32.store8 (i32.const 65) (i32.const 10))
+    (i32.store (i32.const 32) (i32.const 64))
+    (i32.store (i32.const 36) (i32.const 2))
+    (drop (call $fd_write (i32.const 1) (i32.const 32) (i32.const 1) (i32.const 40))))
+  (func $child (export "wasi_thread_start") (param $tid i32) (param $arg i32) {child})
+  (func (export "_start") (local $i i32) (local $ok i32) {main}))"#
+    )
+}
+
+/// A trap in a spawned thread ends the whole program (the main thread is
+/// blocked in a wait) with the trap's status and message.
+#[test]
+fn run_wasi_threads_trap_in_a_child_ends_the_program() {
+    let wat = scratch(
+        "threads-trap.wat",
+        &threads_module(
+            "(drop (call $spawn (i32.const 0))) (call $sleep_forever)",
+            "(unreachable)",
+        ),
+    );
+    let (code, out, err) = weft(&["run", &wat]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("unreachable"), "{err}");
+    assert!(err.contains("0: child"), "{err}");
+}
+
+/// `proc_exit` in a spawned thread ends every thread with its status.
+#[test]
+fn run_wasi_threads_proc_exit_in_a_child_ends_the_program() {
+    let wat = scratch(
+        "threads-exit.wat",
+        &threads_module(
+            "(drop (call $spawn (i32.const 0))) (call $sleep_forever)",
+            "(call $exit (i32.const 7))",
+        ),
+    );
+    assert_eq!(weft(&["run", &wat]), (7, String::new(), String::new()));
+}
+
+/// --max-threads bounds the threads running at once: past it
+/// `thread-spawn` returns a negative value.
+#[test]
+fn run_wasi_threads_max_threads_bounds_spawning() {
+    let wat = scratch(
+        "threads-max.wat",
+        &threads_module(
+            "(loop $l
+               (if (i32.ge_s (call $spawn (i32.const 0)) (i32.const 1))
+                 (then (local.set $ok (i32.add (local.get $ok) (i32.const 1)))))
+               (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                 (i32.const 5))))
+             (call $print (local.get $ok))
+             (call $exit (i32.const 0))",
+            "(call $sleep_forever)",
+        ),
+    );
+    assert_eq!(
+        weft(&["run", "--max-threads", "3", &wat]),
+        (0, "3\n".to_string(), String::new())
+    );
+}
+
+/// --timeout reaches every thread, also ones blocked in a wait.
+#[test]
+fn run_wasi_threads_timeout_interrupts_every_thread() {
+    let wat = scratch(
+        "threads-timeout.wat",
+        &threads_module(
+            "(drop (call $spawn (i32.const 0))) (drop (call $spawn (i32.const 1))) (call $sleep_forever)",
+            "(call $sleep_forever)",
+        ),
+    );
+    let (code, out, err) = weft(&["run", "--timeout", "200ms", &wat]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+}

@@ -56,6 +56,26 @@ impl WasiCtx {
     }
 }
 
+/// A [`WasiCtx`] shared by the stores of several threads (wasi-threads):
+/// they see one set of descriptors, arguments and environment. Cheap to
+/// clone (a reference count).
+#[derive(Debug, Clone)]
+pub struct SharedWasiCtx(std::sync::Arc<std::sync::Mutex<WasiCtx>>);
+
+impl SharedWasiCtx {
+    /// Shares `ctx`.
+    pub fn new(ctx: WasiCtx) -> Self {
+        SharedWasiCtx(std::sync::Arc::new(std::sync::Mutex::new(ctx)))
+    }
+
+    /// The context, for one call. A thread that panicked while holding
+    /// it left it consistent (every WASI function validates before it
+    /// changes anything), so a poisoned lock is taken over.
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, WasiCtx> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Builds a [`WasiCtx`]: arguments, environment, preopened directories and
 /// standard streams.
 ///

@@ -2,7 +2,7 @@
 
 use weft::{Caller, Extern, FuncType, Linker, Val, ValType};
 
-use crate::ctx::{I32Exit, WasiCtx};
+use crate::ctx::{I32Exit, SharedWasiCtx, WasiCtx};
 use crate::errno::{Errno, WasiResult};
 use crate::mem::Mem;
 use crate::{args, fd, fd_meta, path, poll, proc, sock};
@@ -10,27 +10,80 @@ use crate::{args, fd, fd_meta, path, poll, proc, sock};
 /// The import module name of WASI preview1.
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
-/// Runs one WASI call: lends `f` the context (taken out of the store data
-/// for the call, so that it and the guest memory can be borrowed at once)
-/// and the calling instance's exported `memory`, and returns the errno.
-fn dispatch<T, G>(
-    caller: &mut Caller<'_, T>,
-    get: &G,
-    f: impl FnOnce(&mut WasiCtx, &mut Mem<'_>) -> WasiResult,
-) -> i32
-where
-    G: Fn(&mut T) -> &mut WasiCtx,
-{
-    let memory = caller.get_export("memory").and_then(Extern::into_memory);
-    let mut ctx = std::mem::replace(get(caller.data_mut()), WasiCtx::placeholder());
-    let result = match memory {
+/// How a store's data lends its WASI context to one call.
+pub(crate) trait Access<T>: Copy + Send + Sync + 'static {
+    /// Runs `f` with the context and the calling instance's exported
+    /// `memory`, then `then` with the memory alone (for `poll_oneoff`,
+    /// which sleeps there: a shared context is not held meanwhile).
+    fn with<P, R>(
+        &self,
+        caller: &mut Caller<'_, T>,
+        f: impl FnOnce(&mut WasiCtx, &mut Mem<'_>) -> P,
+        then: impl FnOnce(&mut Mem<'_>, P) -> R,
+    ) -> R;
+}
+
+/// A context the store data owns (one thread).
+#[derive(Clone, Copy)]
+pub(crate) struct Owned<G>(pub G);
+
+/// A context shared by the stores of several threads (wasi-threads).
+#[derive(Clone, Copy)]
+pub(crate) struct Shared<G>(pub G);
+
+/// Runs `f` on the calling instance's exported `memory` (none: empty).
+fn with_memory<T, R>(caller: &mut Caller<'_, T>, f: impl FnOnce(&mut Mem<'_>) -> R) -> R {
+    match caller.get_export("memory").and_then(Extern::into_memory) {
         Some(memory) => match memory.shared(&*caller) {
-            Some(shared) => f(&mut ctx, &mut Mem::Shared(shared)),
-            None => f(&mut ctx, &mut Mem::new(memory.data_mut(caller))),
+            Some(shared) => f(&mut Mem::Shared(shared)),
+            None => f(&mut Mem::new(memory.data_mut(caller))),
         },
-        None => f(&mut ctx, &mut Mem::new(&mut [])),
-    };
-    *get(caller.data_mut()) = ctx;
+        None => f(&mut Mem::new(&mut [])),
+    }
+}
+
+impl<T, G> Access<T> for Owned<G>
+where
+    G: Fn(&mut T) -> &mut WasiCtx + Copy + Send + Sync + 'static,
+{
+    fn with<P, R>(
+        &self,
+        caller: &mut Caller<'_, T>,
+        f: impl FnOnce(&mut WasiCtx, &mut Mem<'_>) -> P,
+        then: impl FnOnce(&mut Mem<'_>, P) -> R,
+    ) -> R {
+        // Taken out of the store data for the call, so that it and the
+        // guest memory can be borrowed at once.
+        let mut ctx = std::mem::replace((self.0)(caller.data_mut()), WasiCtx::placeholder());
+        let r = with_memory(caller, |mem| {
+            let p = f(&mut ctx, mem);
+            then(mem, p)
+        });
+        *(self.0)(caller.data_mut()) = ctx;
+        r
+    }
+}
+
+impl<T, G> Access<T> for Shared<G>
+where
+    G: Fn(&mut T) -> &SharedWasiCtx + Copy + Send + Sync + 'static,
+{
+    fn with<P, R>(
+        &self,
+        caller: &mut Caller<'_, T>,
+        f: impl FnOnce(&mut WasiCtx, &mut Mem<'_>) -> P,
+        then: impl FnOnce(&mut Mem<'_>, P) -> R,
+    ) -> R {
+        let shared = (self.0)(caller.data_mut()).clone();
+        with_memory(caller, |mem| {
+            let p = f(&mut shared.lock(), mem);
+            then(mem, p)
+        })
+    }
+}
+
+/// The errno of a call's result.
+fn errno(result: WasiResult) -> i32 {
     match result {
         Ok(()) => 0,
         Err(e) => i32::from(e.raw()),
@@ -45,7 +98,11 @@ macro_rules! wasi {
             MODULE,
             stringify!($name),
             move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> i32 {
-                dispatch(&mut caller, &$get, |ctx, mem| $family::$name(ctx, mem, $($arg),*))
+                $get.with(
+                    &mut caller,
+                    |ctx, mem| $family::$name(ctx, mem, $($arg),*),
+                    |_, r| errno(r),
+                )
             },
         )?;
     )*};
@@ -59,6 +116,21 @@ pub fn add_to_linker<T: 'static, G>(linker: &mut Linker<T>, get: G) -> weft::Res
 where
     G: Fn(&mut T) -> &mut WasiCtx + Copy + Send + Sync + 'static,
 {
+    define(linker, Owned(get))
+}
+
+/// Like [`add_to_linker`], for the stores of several threads sharing one
+/// context (wasi-threads): `get` finds the [`SharedWasiCtx`] in the store
+/// data. Each call holds the context's lock, except while `poll_oneoff`
+/// sleeps.
+pub fn add_to_linker_shared<T: 'static, G>(linker: &mut Linker<T>, get: G) -> weft::Result<()>
+where
+    G: Fn(&mut T) -> &SharedWasiCtx + Copy + Send + Sync + 'static,
+{
+    define(linker, Shared(get))
+}
+
+fn define<T: 'static, A: Access<T>>(linker: &mut Linker<T>, get: A) -> weft::Result<()> {
     wasi! { linker, get;
         args::args_get(argv: u32, argv_buf: u32);
         args::args_sizes_get(argc: u32, argv_buf_size: u32);
@@ -106,7 +178,6 @@ where
         );
         path::path_symlink(old_path: u32, old_len: u32, fd: u32, new_path: u32, new_len: u32);
         path::path_unlink_file(fd: u32, path: u32, path_len: u32);
-        poll::poll_oneoff(subs: u32, events: u32, nsubs: u32, nevents: u32);
         sock::sock_accept(fd: u32, flags: u32, out: u32);
         sock::sock_recv(
             fd: u32, data: u32, data_len: u32, flags: u32, out_len: u32, out_flags: u32
@@ -114,6 +185,22 @@ where
         sock::sock_send(fd: u32, data: u32, data_len: u32, flags: u32, out_len: u32);
         sock::sock_shutdown(fd: u32, how: u32);
     }
+
+    // `poll_oneoff` sleeps between reading its subscriptions and writing
+    // the events, without the context.
+    linker.func_wrap(
+        MODULE,
+        "poll_oneoff",
+        move |mut caller: Caller<'_, T>, subs: u32, events: u32, nsubs: u32, nevents: u32| -> i32 {
+            get.with(
+                &mut caller,
+                |ctx, mem| poll::poll_start(ctx, mem, subs, events, nsubs, nevents),
+                |mem, pending| {
+                    errno(pending.and_then(|p| poll::poll_finish(mem, p, events, nevents)))
+                },
+            )
+        },
+    )?;
 
     // `proc_exit` does not return: it ends the running call with `I32Exit`.
     linker.func_wrap(MODULE, "proc_exit", |code: u32| -> weft::Result<()> {
@@ -152,9 +239,11 @@ where
                         inheriting,
                         fdflags,
                     };
-                    dispatch(&mut caller, &get, |ctx, mem| {
-                        path::path_open(ctx, mem, &open, out)
-                    })
+                    get.with(
+                        &mut caller,
+                        |ctx, mem| path::path_open(ctx, mem, &open, out),
+                        |_, r| errno(r),
+                    )
                 }
                 _ => i32::from(Errno::Inval.raw()),
             };

@@ -71,15 +71,23 @@ fn fd_ready(ctx: &mut WasiCtx, fd: u32, read: bool) -> WasiResult<u64> {
     }
 }
 
-/// `poll_oneoff(in, out, nsubscriptions) -> nevents`.
-pub(crate) fn poll_oneoff(
+/// A `poll_oneoff` between reading its subscriptions and sleeping: the
+/// events already known, and the clocks with how long until each fires.
+pub(crate) struct Pending {
+    ready: Vec<Event>,
+    timers: Vec<(Duration, u64)>,
+}
+
+/// `poll_oneoff(in, out, nsubscriptions) -> nevents`, first half: reads
+/// the subscriptions (the context is needed for descriptors and clocks).
+pub(crate) fn poll_start(
     ctx: &mut WasiCtx,
     mem: &mut Mem<'_>,
     subs: u32,
     events: u32,
     nsubs: u32,
     nevents: u32,
-) -> WasiResult {
+) -> WasiResult<Pending> {
     if nsubs == 0 {
         return Err(Errno::Inval);
     }
@@ -120,7 +128,19 @@ pub(crate) fn poll_oneoff(
             _ => return Err(Errno::Inval),
         }
     }
+    Ok(Pending { ready, timers })
+}
 
+/// `poll_oneoff`'s second half: sleeps until the earliest clock if nothing
+/// is ready, then writes the events (the memory alone is needed).
+pub(crate) fn poll_finish(
+    mem: &mut Mem<'_>,
+    pending: Pending,
+    events: u32,
+    nevents: u32,
+) -> WasiResult {
+    // Both ranges were checked by `poll_start`; memory never shrinks.
+    let Pending { mut ready, timers } = pending;
     let start = Instant::now();
     if ready.is_empty()
         && let Some(wait) = timers.iter().map(|t| t.0).min()

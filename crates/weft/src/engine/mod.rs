@@ -295,6 +295,11 @@ impl Config {
         self.consume_fuel
     }
 
+    /// Whether code is compiled with interrupt checks.
+    pub fn interruptible_enabled(&self) -> bool {
+        self.interruptible
+    }
+
     /// A configuration with exactly the WebAssembly 2.0 features: everything
     /// in the default configuration except the 3.0 features multi-memory (2.0
     /// requires a module to have at most one memory and encodes a zero byte
