@@ -759,6 +759,10 @@ macro_rules! define_instrs {
             /// lane operand at `args + 1`; a loaded value replaces the address
             /// at `args`. Memory 0 keeps its own fast instructions.
             MemN { op: MemOp, lane: u8, mem: u16, args: Slot, offset: u32 },
+            /// A scalar load or store (not `v128`) on a shared 32-bit
+            /// memory 0, operands as `MemN`'s: its own handler, reading
+            /// and writing the memory's atomic bytes.
+            MemShared { op: MemOp, args: Slot, offset: u32 },
             /// An atomic access or `atomic.fence` (see [`AtomicOp`]) on
             /// instance memory `mem`, shared or not.
             Atomic { op: AtomicOp, mem: u16, args: Slot, offset: u32 },

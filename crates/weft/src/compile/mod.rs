@@ -1953,6 +1953,19 @@ impl Translator<'_> {
         if let Some(wide) = result {
             self.push(Opd::Temp, wide);
         }
+        let shared0 = self
+            .env
+            .memories
+            .first()
+            .is_some_and(|t| t.is_shared() && !t.is_64());
+        if mem == 0 && shared0 && op.is_scalar() {
+            self.emit(Instr::MemShared {
+                op,
+                args,
+                offset: off,
+            });
+            return Ok(());
+        }
         self.emit(Instr::MemN {
             op,
             lane,

@@ -25,7 +25,7 @@
 use super::view::taken_branch;
 pub(crate) use super::view::{Ip, Mem, Regs};
 use super::{Ctx, Exit, Frame, bulk, mem_parts, ops, simd_ops};
-use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, Instr, Slot, V128LoadKind};
+use crate::code::{ACC, ACC_A, ACC_B, ACC_DST, Instr, MemOp, Slot, V128LoadKind};
 use crate::engine::SigId;
 use crate::error::TrapKind;
 use crate::runtime::func::FuncKind;
@@ -672,6 +672,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         | I::V128LoadLane { .. }
         | I::V128StoreLane { .. }
         | I::MemN { .. } => simd,
+        I::MemShared { op, .. } => mem_shared_handler(*op),
         _ => bin_handler(i)
             .or_else(|| bin_imm_handler(i))
             .or_else(|| un_handler(i))
@@ -1682,6 +1683,52 @@ fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit 
     let ea = u64::from(regs.u32(x.addr)) + u64::from(x.offset);
     if mem.store(ea, regs.bytes16(x.val)).is_none() {
         return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
+    }
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// The handler of a `MemShared` doing `op`: one per operation, so that
+/// the width and extension are constants in each.
+fn mem_shared_handler(op: MemOp) -> Handler {
+    use super::memn::shared_code as c;
+    match c(op) {
+        0 => mem_shared::<0>,
+        1 => mem_shared::<1>,
+        2 => mem_shared::<2>,
+        3 => mem_shared::<3>,
+        4 => mem_shared::<4>,
+        5 => mem_shared::<5>,
+        6 => mem_shared::<6>,
+        7 => mem_shared::<7>,
+        8 => mem_shared::<8>,
+        9 => mem_shared::<9>,
+        10 => mem_shared::<10>,
+        11 => mem_shared::<11>,
+        12 => mem_shared::<12>,
+        13 => mem_shared::<13>,
+        14 => mem_shared::<14>,
+        15 => mem_shared::<15>,
+        _ => unreachable!("the compiler gives vector accesses to MemN"),
+    }
+}
+
+/// A scalar load or store (`shared_code` `K`) on a shared memory 0.
+fn mem_shared<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (args, offset) = operands!(ip, Instr::MemShared { args, offset, .. } => (args, offset));
+    // The compiler emits this only for a shared memory 0.
+    let Some(shared) = ctx
+        .inner
+        .memories
+        .get(ctx.mem0)
+        .and_then(|m| m.shared.as_ref())
+    else {
+        return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
+    };
+    let at = u64::from(regs.u32(args)) + u64::from(offset);
+    match super::memn::shared_scalar::<K>(shared, at, || regs.get(args + 1)) {
+        Ok(Some(v)) => regs.set(args, v),
+        Ok(None) => {}
+        Err(k) => return trap_at(ip, ctx, k),
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }

@@ -11,6 +11,7 @@ use crate::code::MemOp;
 use crate::error::TrapKind;
 use crate::runtime::SharedMemory;
 use crate::runtime::shared;
+use std::sync::atomic::Ordering::Relaxed;
 
 /// The bytes an access reaches: a store's own memory, or a shared one
 /// (read and written a byte at a time, see `runtime::shared`).
@@ -53,6 +54,87 @@ impl Bytes<'_> {
         }
         Ok(())
     }
+}
+
+impl MemOp {
+    /// Whether it loads or stores a scalar (not a `v128` or a lane).
+    pub(crate) fn is_scalar(self) -> bool {
+        !matches!(
+            self,
+            MemOp::V128Load(_) | MemOp::V128Store | MemOp::LoadLane(_) | MemOp::StoreLane(_)
+        )
+    }
+}
+
+/// The little-endian value of the `N` bytes at `at` of `mem`.
+#[inline(always)]
+fn load_n<const N: usize>(mem: &SharedMemory, at: u64) -> Result<u64, TrapKind> {
+    let bytes = mem.range(at, N as u64).ok_or(TrapKind::MemoryOutOfBounds)?;
+    let mut v = 0u64;
+    for (i, b) in bytes.iter().take(N).enumerate() {
+        v |= u64::from(b.load(Relaxed)) << (8 * i);
+    }
+    Ok(v)
+}
+
+/// Stores the low `N` bytes of `v` at `at` of `mem`.
+#[inline(always)]
+fn store_n<const N: usize>(mem: &SharedMemory, at: u64, v: u64) -> Result<(), TrapKind> {
+    let bytes = mem.range(at, N as u64).ok_or(TrapKind::MemoryOutOfBounds)?;
+    for (i, b) in bytes.iter().take(N).enumerate() {
+        b.store((v >> (8 * i)) as u8, Relaxed);
+    }
+    Ok(())
+}
+
+/// The code of a scalar `MemShared` operation (the const parameter of its
+/// handler): loads 0-11 in `MemOp` order, stores 12-15; 16 for the rest.
+pub(super) fn shared_code(op: MemOp) -> u8 {
+    match op {
+        MemOp::I32Load => 0,
+        MemOp::I64Load => 1,
+        MemOp::I32Load8S => 2,
+        MemOp::I32Load8U => 3,
+        MemOp::I32Load16S => 4,
+        MemOp::I32Load16U => 5,
+        MemOp::I64Load8S => 6,
+        MemOp::I64Load8U => 7,
+        MemOp::I64Load16S => 8,
+        MemOp::I64Load16U => 9,
+        MemOp::I64Load32S => 10,
+        MemOp::I64Load32U => 11,
+        MemOp::Store8 => 12,
+        MemOp::Store16 => 13,
+        MemOp::Store32 => 14,
+        MemOp::Store64 => 15,
+        MemOp::V128Load(_) | MemOp::V128Store | MemOp::LoadLane(_) | MemOp::StoreLane(_) => 16,
+    }
+}
+
+/// The scalar access of code `K` (see [`shared_code`]) at `at` of the
+/// shared memory `mem`; returns the loaded value, if it loads.
+#[inline(always)]
+pub(super) fn shared_scalar<const K: u8>(
+    mem: &SharedMemory,
+    at: u64,
+    value: impl FnOnce() -> u64,
+) -> Result<Option<u64>, TrapKind> {
+    let v = match K {
+        0 | 11 => load_n::<4>(mem, at)?,
+        1 => load_n::<8>(mem, at)?,
+        3 | 7 => load_n::<1>(mem, at)?,
+        5 | 9 => load_n::<2>(mem, at)?,
+        2 => u64::from(load_n::<1>(mem, at)? as u8 as i8 as i32 as u32),
+        4 => u64::from(load_n::<2>(mem, at)? as u16 as i16 as i32 as u32),
+        6 => load_n::<1>(mem, at)? as u8 as i8 as i64 as u64,
+        8 => load_n::<2>(mem, at)? as u16 as i16 as i64 as u64,
+        10 => load_n::<4>(mem, at)? as u32 as i32 as i64 as u64,
+        12 => return store_n::<1>(mem, at, value()).map(|()| None),
+        13 => return store_n::<2>(mem, at, value()).map(|()| None),
+        14 => return store_n::<4>(mem, at, value()).map(|()| None),
+        _ => return store_n::<8>(mem, at, value()).map(|()| None),
+    };
+    Ok(Some(v))
 }
 
 /// Performs `op` on `mem`: `frame[0]` holds the address, `frame[1..]` the

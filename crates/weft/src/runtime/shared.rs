@@ -183,6 +183,7 @@ impl SharedMemory {
     }
 
     /// Current size in bytes.
+    #[inline]
     pub fn data_size(&self) -> u64 {
         self.0.len.load(Ordering::Acquire)
     }
@@ -217,6 +218,7 @@ impl SharedMemory {
     }
 
     /// The bytes `at..at + n` of the current memory, if in bounds.
+    #[inline]
     pub(crate) fn range(&self, at: u64, n: u64) -> Option<&[AtomicU8]> {
         let end = at.checked_add(n)?;
         if end > self.data_size() {
