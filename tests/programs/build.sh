@@ -10,3 +10,5 @@ for src in *.c; do
     "$CC" --target=wasm32-wasi -O2 -Wall -Wextra -Werror -Wl,--strip-debug -o "${src%.c}.wasm" "$src"
     echo "built ${src%.c}.wasm"
 done
+# The wasi-threads program has its own flags (no C library, shared memory).
+./threads/build.sh

@@ -671,3 +671,33 @@ fn run_wasi_threads_timeout_interrupts_every_thread() {
     assert_eq!((code, out.as_str()), (2, ""), "{err}");
     assert!(err.contains("interrupted"), "{err}");
 }
+
+/// tests/programs/threads: a C program (clang, no C library) built for
+/// wasi-threads: four threads sum in parallel, the main thread joins them
+/// with wait/notify and prints the total (checked against a Python
+/// computation of the same sum).
+#[test]
+fn run_c_wasi_threads_program() {
+    let wasm = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/programs/threads/threads.wasm"
+    );
+    for _ in 0..3 {
+        assert_eq!(
+            weft(&["run", wasm]),
+            (
+                0,
+                "threads: 4, total: 1020000991080574\n".to_string(),
+                String::new()
+            )
+        );
+    }
+    let trap = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/programs/threads/threads_trap.wasm"
+    );
+    let (code, out, err) = weft(&["run", trap]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("wasm trap: unreachable"), "{err}");
+    assert!(err.contains("thread_main"), "{err}");
+}

@@ -88,6 +88,16 @@ pub fn smith_config_gc(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith
     Ok(c)
 }
 
+/// [`smith_config`] with threads on: shared memories and every atomic
+/// instruction. A `wait` may block for its (random) timeout: run these with
+/// interrupt checks, so [`execute_with`]'s watchdog ends such a call.
+/// wasmi has no threads: these run through weft only.
+pub fn smith_config_threads(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
+    let mut c = smith_config(u)?;
+    c.threads_enabled = true;
+    Ok(c)
+}
+
 /// A generated module and the arguments to call its exports with.
 pub struct TestCase {
     /// The module's binary.
@@ -104,6 +114,11 @@ pub fn test_case(data: &[u8]) -> arbitrary::Result<TestCase> {
 /// Like [`test_case`], with exception handling in the generated modules.
 pub fn test_case_exceptions(data: &[u8]) -> arbitrary::Result<TestCase> {
     test_case_with(data, smith_config_exceptions)
+}
+
+/// Like [`test_case`], with shared memories and atomics.
+pub fn test_case_threads(data: &[u8]) -> arbitrary::Result<TestCase> {
+    test_case_with(data, smith_config_threads)
 }
 
 /// Like [`test_case`], with GC in the generated modules.
@@ -187,6 +202,9 @@ pub fn execute_with(case: &TestCase, config: &Config) -> ExecStats {
     let mut store = Store::new(&engine, ());
     store.set_fuel(FUEL_PER_CALL).expect("fuel is enabled");
     store.limiter(weft_limits());
+    let watchdog = config
+        .interruptible_enabled()
+        .then(|| Watchdog::start(store.interrupt_handle()));
     let Ok(instance) = Instance::new(&mut store, &module, &[]) else {
         return stats;
     };
@@ -208,7 +226,10 @@ pub fn execute_with(case: &TestCase, config: &Config) -> ExecStats {
         let args = arguments(ty.params(), &mut u);
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         store.set_fuel(FUEL_PER_CALL).expect("fuel is enabled");
-        match func.call(&mut store, &args, &mut results) {
+        watchdog.as_ref().map(Watchdog::tick);
+        let outcome = func.call(&mut store, &args, &mut results);
+        watchdog.as_ref().map(Watchdog::tick);
+        match outcome {
             Ok(()) => stats.returned += 1,
             Err(e) if e.as_trap().is_some() => stats.trapped += 1,
             Err(e) if e.as_exception().is_some() => stats.thrown += 1,
@@ -216,6 +237,47 @@ pub fn execute_with(case: &TestCase, config: &Config) -> ExecStats {
         }
     }
     stats
+}
+
+/// Interrupts a call still running after 100-200 ms. Fuel bounds every
+/// call's work, so only a call blocked in `memory.atomic.wait` on a shared
+/// memory (a random timeout, nobody to notify) runs that long.
+struct Watchdog {
+    /// Incremented when a call starts and when it ends: odd during a call.
+    calls: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(handle: weft::InterruptHandle) -> Watchdog {
+        use std::sync::atomic::Ordering::Relaxed;
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (c, s) = (calls.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut seen = u64::MAX;
+            while !s.load(Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                let now = c.load(Relaxed);
+                if now % 2 == 1 && now == seen {
+                    handle.interrupt();
+                }
+                seen = now;
+            }
+        });
+        Watchdog { calls, stop }
+    }
+
+    fn tick(&self) {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// A small deterministic generator (SplitMix64) for the smoke tests: the

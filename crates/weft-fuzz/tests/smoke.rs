@@ -4,7 +4,7 @@
 
 use weft_fuzz::{
     TestCase, decode, differential, execute, execute_with, seed_bytes, test_case,
-    test_case_exceptions, test_case_gc, weft_config,
+    test_case_exceptions, test_case_gc, test_case_threads, weft_config,
 };
 
 const MODULES: u64 = 5_000;
@@ -68,6 +68,28 @@ fn generated_modules_with_exceptions_execute_without_panics() {
     assert!(n as u64 > MODULES / 4, "too few modules generated: {n}");
     assert!(calls > n, "too few calls made: {calls}");
     assert!(thrown > 0, "no generated code threw");
+}
+
+/// Modules with shared memories and atomics (wasmi has none, so the
+/// no-panic check), with interrupt checks so that a call blocked in a
+/// `wait` nobody notifies is ended by the watchdog.
+#[test]
+fn generated_modules_with_threads_execute_without_panics() {
+    let mut config = weft_config();
+    config.interruptible(true);
+    let (mut n, mut calls) = (0, 0);
+    for seed in 0..MODULES / 4 {
+        let data = seed_bytes(seed ^ 0x7ead_5eed, 1024 + (seed as usize % 7) * 1024);
+        let Ok(case) = test_case_threads(&data) else {
+            continue;
+        };
+        let stats = execute_with(&case, &config);
+        n += 1;
+        calls += stats.returned + stats.trapped;
+    }
+    println!("{n} modules with threads, {calls} calls");
+    assert!(n as u64 > MODULES / 8, "too few modules generated: {n}");
+    assert!(calls > n, "too few calls made: {calls}");
 }
 
 /// Modules with GC types and instructions (wasmi has none, so the

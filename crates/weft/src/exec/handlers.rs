@@ -1749,8 +1749,10 @@ fn simd_at(ins: &Instr, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>) -> Result<(), T
         }
         _ => ctx.mem0,
     };
+    // SIMD operators that touch no memory run in modules with none
+    // (`mem0` is then out of range).
     let addr64 = matches!(ins, Instr::MemN { .. }) && ctx.inner.memories[m].is_64();
-    if let Some(sh) = &ctx.inner.memories[m].shared {
+    if let Some(sh) = ctx.inner.memories.get(m).and_then(|d| d.shared.as_ref()) {
         return simd_ops::exec(ins, frame, &mut [], Some(sh), addr64);
     }
     let bytes: &mut [u8] = if m == ctx.mem0 {
