@@ -78,6 +78,12 @@ pub(crate) struct CliError {
 }
 
 impl CliError {
+    /// Prints the message (as `error: ...`) and returns the exit status.
+    pub(crate) fn report(&self) -> u8 {
+        eprintln!("error: {}", self.message);
+        self.code
+    }
+
     /// An ordinary error, exit status 1.
     pub(crate) fn error(message: impl Into<String>) -> Self {
         CliError {
@@ -137,10 +143,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(err) => {
-            eprintln!("error: {}", err.message);
-            ExitCode::from(err.code)
-        }
+        Err(err) => ExitCode::from(err.report()),
     }
 }
 

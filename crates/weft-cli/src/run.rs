@@ -2,6 +2,9 @@
 //! a WASI command.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use clap::Args;
 use weft::{Engine, Linker, Module, Store, Val, ValType};
@@ -73,7 +76,9 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     }
     let provided = |i: &weft::ImportType<'_>| {
         i.module() == weft_wasi::MODULE
-            || (threaded && i.module() == weft_wasi::THREADS_MODULE && i.name() == "thread-spawn")
+            || (threaded
+                && i.module() == weft_wasi::THREADS_MODULE
+                && weft_wasi::SPAWN_NAMES.contains(&i.name()))
             || (threaded && matches!(i.ty(), weft::ExternType::Memory(t) if t.is_shared()))
     };
     if let Some(import) = module.imports().find(|i| !provided(i)) {
@@ -134,16 +139,48 @@ fn run_threaded(args: &RunArgs, module: &Module, ctx: WasiCtx) -> Result<u8, Cli
         .map_err(|e| CliError::error(format!("{}: {e}", args.file.display())))?;
     let timer = threads.clone();
     args.limits.on_timeout(move || timer.interrupt_all());
-    let (mut store, instance) = match threads.main_instance() {
-        Ok(main) => main,
-        Err(e) => return exit_or_error(&threads.outcome(Err(e)).unwrap_err()),
+    // Whoever reports how the program ended: the main thread, or (when it
+    // stays blocked in a host call after another thread ended the
+    // program) the watcher, which then ends the process itself.
+    let reported = Arc::new(AtomicBool::new(false));
+    let (watched, claim) = (threads.clone(), reported.clone());
+    std::thread::spawn(move || {
+        watched.wait_ended();
+        std::thread::sleep(Duration::from_millis(200));
+        if claim.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        if let Some(err) = watched.take_outcome() {
+            let code = match exit_or_error(&err) {
+                Ok(code) => code,
+                Err(e) => e.report(),
+            };
+            std::process::exit(i32::from(code));
+        }
+    });
+    let outcome = match threads.main_instance() {
+        Ok((mut store, instance)) => {
+            let outcome = main_call(&mut store, instance, args)?;
+            let outcome = match outcome {
+                Ok(results) => threads.outcome(Ok(())).map(|()| results),
+                Err(e) => Err(threads.outcome(Err(e)).unwrap_err()),
+            };
+            if reported.swap(true, Ordering::SeqCst) {
+                // The watcher is ending the process.
+                loop {
+                    std::thread::park();
+                }
+            }
+            return report(&store, outcome);
+        }
+        Err(e) => threads.outcome(Err(e)).unwrap_err(),
     };
-    let outcome = main_call(&mut store, instance, args)?;
-    let outcome = match outcome {
-        Ok(results) => threads.outcome(Ok(())).map(|()| results),
-        Err(e) => Err(threads.outcome(Err(e)).unwrap_err()),
-    };
-    report(&store, outcome)
+    if reported.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+    exit_or_error(&outcome)
 }
 
 /// Calls `_start` (if any, for a command) or the --invoke function with the

@@ -701,3 +701,78 @@ fn run_c_wasi_threads_program() {
     assert!(err.contains("wasm trap: unreachable"), "{err}");
     assert!(err.contains("thread_main"), "{err}");
 }
+
+/// When a spawned thread calls `proc_exit` while the main thread is blocked
+/// in a host call that no interrupt reaches (sleeping in `poll_oneoff`,
+/// reading a terminal), the process still ends promptly with its status.
+#[test]
+fn run_wasi_threads_exit_from_a_child_ends_a_main_thread_blocked_in_wasi() {
+    let poll = r#"(module
+  (memory (export "memory") (import "foo" "bar") 1 1 shared)
+  (func $spawn (import "wasi" "thread-spawn") (param i32) (result i32))
+  (func $exit (import "wasi_snapshot_preview1" "proc_exit") (param i32))
+  (func $poll (import "wasi_snapshot_preview1" "poll_oneoff") (param i32 i32 i32 i32) (result i32))
+  (func $read (import "wasi_snapshot_preview1" "fd_read") (param i32 i32 i32 i32) (result i32))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const 100000000)))
+    (call $exit (i32.const 99)))
+  (func (export "_start")
+    (if (i32.le_s (call $spawn (i32.const 0)) (i32.const 0)) (then (unreachable)))
+    BLOCK
+    (unreachable)))"#;
+    // Sleep 30 s in poll_oneoff (a relative clock subscription).
+    let sleep = "(i64.store (i32.const 124) (i64.const 30000000000))
+    (drop (call $poll (i32.const 100) (i32.const 200) (i32.const 1) (i32.const 300)))";
+    // Read one byte from stdin, which the test keeps open and empty.
+    let read =
+        "(i32.store (i32.const 100) (i32.const 200)) (i32.store (i32.const 104) (i32.const 1))
+    (drop (call $read (i32.const 0) (i32.const 100) (i32.const 1) (i32.const 300)))";
+    for (name, block) in [("poll", sleep), ("read", read)] {
+        let wat = scratch(
+            &format!("threads-exit-blocked-{name}.wat"),
+            &poll.replace("BLOCK", block),
+        );
+        let start = std::time::Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args(["run", &wat])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("failed to run weft");
+        // `wait` would close a stdin it still holds: keep it open.
+        let stdin = child.stdin.take();
+        let status = child.wait().expect("weft ran");
+        drop(stdin);
+        assert_eq!(status.code(), Some(99), "{name}");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "{name}"
+        );
+    }
+}
+
+/// The wasi-threads test suite's spawn check, with the import spelled
+/// `thread_spawn` as some of its files do: the child sees its id and the
+/// start argument.
+#[test]
+fn run_wasi_threads_spawn_passes_tid_and_argument() {
+    let wat = scratch(
+        "threads-spawn-args.wat",
+        r#"(module
+  (memory (export "memory") (import "foo" "bar") 1 1 shared)
+  (func $spawn (import "wasi" "thread_spawn") (param i32) (result i32))
+  (func $exit (import "wasi_snapshot_preview1" "proc_exit") (param i32))
+  (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
+    (i32.store (i32.const 4) (local.get $tid))
+    (i32.store (i32.const 8) (local.get $arg))
+    (i32.atomic.store (i32.const 0) (i32.const 1))
+    (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))
+  (func (export "_start") (local $tid i32)
+    (local.set $tid (call $spawn (i32.const 12345)))
+    (if (i32.le_s (local.get $tid) (i32.const 0)) (then (unreachable)))
+    (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
+    (if (i32.ne (i32.load (i32.const 4)) (local.get $tid)) (then (unreachable)))
+    (if (i32.ne (i32.load (i32.const 8)) (i32.const 12345)) (then (unreachable)))
+    (call $exit (i32.const 22))))"#,
+    );
+    assert_eq!(weft(&["run", &wat]), (22, String::new(), String::new()));
+}

@@ -68,7 +68,9 @@ pub use ctx::{I32Exit, SharedWasiCtx, WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
 pub use linker::{MODULE, add_to_linker, add_to_linker_shared};
 pub use pipe::{ReadPipe, WritePipe};
-pub use threads::{StoreSetup, THREADS_MODULE, ThreadState, WasiThreads, imports_threads};
+pub use threads::{
+    SPAWN_NAMES, StoreSetup, THREADS_MODULE, ThreadState, WasiThreads, imports_threads,
+};
 
 /// The exit status of a guest that called `proc_exit`, if `err` is that.
 pub fn exit_code(err: &weft::Error) -> Option<i32> {

@@ -11,7 +11,7 @@
 //! `memory.atomic.wait` wakes up and stops too.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use weft::{
     Engine, Error, ExternType, Instance, InterruptHandle, Linker, Memory, Module, SharedMemory,
@@ -30,11 +30,15 @@ const MAX_TID: u32 = 0x1FFF_FFFF;
 /// value is a failure; this is `-EAGAIN`).
 const SPAWN_FAILED: i32 = -6;
 
+/// The names `thread-spawn` is imported under: the proposal's, and the
+/// underscore spelling of its early test suite and toolchains.
+pub const SPAWN_NAMES: [&str; 2] = ["thread-spawn", "thread_spawn"];
+
 /// Whether `module` uses wasi-threads: it imports `wasi` `thread-spawn`.
 pub fn imports_threads(module: &Module) -> bool {
     module
         .imports()
-        .any(|i| i.module() == THREADS_MODULE && i.name() == "thread-spawn")
+        .any(|i| i.module() == THREADS_MODULE && SPAWN_NAMES.contains(&i.name()))
 }
 
 /// The store data of every thread of a wasi-threads program.
@@ -69,6 +73,8 @@ struct Inner {
     max_threads: usize,
     next_tid: AtomicU32,
     state: Mutex<State>,
+    /// Signalled when some thread ends the program.
+    ended: Condvar,
 }
 
 #[derive(Default)]
@@ -112,6 +118,7 @@ impl WasiThreads {
             max_threads,
             next_tid: AtomicU32::new(1),
             state: Mutex::new(State::default()),
+            ended: Condvar::new(),
         })))
     }
 
@@ -145,13 +152,15 @@ impl WasiThreads {
         }
         let mut linker = Linker::new(&inner.engine);
         crate::add_to_linker_shared(&mut linker, |s: &mut ThreadState| &s.wasi)?;
-        linker.func_wrap(
-            THREADS_MODULE,
-            "thread-spawn",
-            |caller: weft::Caller<'_, ThreadState>, arg: i32| -> i32 {
-                caller.data().threads.clone().spawn(arg)
-            },
-        )?;
+        for name in SPAWN_NAMES {
+            linker.func_wrap(
+                THREADS_MODULE,
+                name,
+                |caller: weft::Caller<'_, ThreadState>, arg: i32| -> i32 {
+                    caller.data().threads.clone().spawn(arg)
+                },
+            )?;
+        }
         let (module, name, shared) = &inner.memory;
         let memory = Memory::from_shared(&mut store, shared)?;
         linker.define(&store, module, name, memory)?;
@@ -240,6 +249,25 @@ impl WasiThreads {
         for (_, handle) in &state.interrupts {
             handle.interrupt();
         }
+        self.0.ended.notify_all();
+    }
+
+    /// Blocks until some spawned thread has ended the program (a
+    /// `proc_exit` or a trap). The main thread then stops at its next
+    /// interrupt check, or wakes from a wait; but one blocked in a host
+    /// call (reading a terminal, say) does not: a host that must end the
+    /// process promptly watches for this and takes [`Self::take_outcome`].
+    pub fn wait_ended(&self) {
+        let mut state = self.state();
+        while state.outcome.is_none() {
+            state = self.0.ended.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// How a spawned thread ended the program, if one did (taken: a second
+    /// call returns `None`).
+    pub fn take_outcome(&self) -> Option<Error> {
+        self.state().outcome.take()
     }
 
     /// Interrupts every thread (a timeout): each ends with an interrupt
