@@ -34,6 +34,11 @@ pub(crate) struct RunArgs {
     inherit_env: bool,
     #[command(flatten)]
     limits: crate::limits::LimitArgs,
+    /// Instantiate FILE before the main module and make its exports
+    /// importable as module NAME (WASI imports resolve for it too, and so
+    /// do the exports of earlier --preload modules). Repeatable, in order.
+    #[arg(long = "preload", value_name = "NAME=FILE")]
+    preloads: Vec<String>,
     /// Most threads a wasi-threads program may run at once besides its
     /// main thread; past it `thread-spawn` fails (pthread_create returns
     /// EAGAIN).
@@ -74,8 +79,15 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         config.interruptible(true);
         (engine, module) = compile(&config)?;
     }
+    let preloads = compile_preloads(&engine, &args.preloads)?;
+    if threaded && !preloads.is_empty() {
+        return Err(CliError::error(format!(
+            "{file}: --preload is not supported for wasi-threads programs"
+        )));
+    }
     let provided = |i: &weft::ImportType<'_>| {
         i.module() == weft_wasi::MODULE
+            || preloads.iter().any(|p| p.name == i.module())
             || (threaded
                 && i.module() == weft_wasi::THREADS_MODULE
                 && weft_wasi::SPAWN_NAMES.contains(&i.name()))
@@ -83,8 +95,9 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     };
     if let Some(import) = module.imports().find(|i| !provided(i)) {
         return Err(CliError::error(format!(
-            "{file}: unresolved import \"{}\" \"{}\" ({}): weft run provides only \"{}\" imports \
-             (and, for wasi-threads, \"wasi\" \"thread-spawn\" and a shared memory)",
+            "{file}: unresolved import \"{}\" \"{}\" ({}): weft run provides only \"{}\" imports, \
+             the modules given with --preload (and, for wasi-threads, \"wasi\" \"thread-spawn\" and \
+             a shared memory)",
             import.module(),
             import.name(),
             import.ty(),
@@ -119,12 +132,82 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     let mut linker = Linker::new(&engine);
     weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
         .map_err(|e| CliError::error(e.to_string()))?;
+    for p in &preloads {
+        let instance = match linker.instantiate(&mut store, &p.module) {
+            Ok(instance) => instance,
+            Err(e) => return link_error(&p.file, &e),
+        };
+        // A WASI reactor initialises itself in `_initialize`.
+        if let Some(init) = instance.get_func(&mut store, "_initialize")
+            && let Err(e) = call(&mut store, init, &[])
+        {
+            return exit_or_error(&e);
+        }
+        linker
+            .instance(&mut store, &p.name, instance)
+            .map_err(|e| CliError::error(format!("--preload {}: {e}", p.name)))?;
+    }
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(instance) => instance,
-        Err(e) => return exit_or_error(&e),
+        Err(e) => return link_error(&file.to_string(), &e),
     };
     let outcome = main_call(&mut store, instance, args)?;
     report(&store, outcome)
+}
+
+/// A module given with --preload.
+struct Preload {
+    name: String,
+    file: String,
+    module: Module,
+}
+
+/// Compiles each `NAME=FILE` of --preload; a module's imports must come
+/// from WASI or from the modules before it.
+fn compile_preloads(engine: &Engine, specs: &[String]) -> Result<Vec<Preload>, CliError> {
+    let mut out: Vec<Preload> = Vec::new();
+    for spec in specs {
+        let Some((name, path)) = spec
+            .split_once('=')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+        else {
+            return Err(CliError::error(format!(
+                "--preload {spec}: expected NAME=FILE"
+            )));
+        };
+        let file = path.to_string();
+        let bytes = crate::read_module(std::path::Path::new(path))?;
+        let module = Module::from_binary(engine, &bytes)
+            .map_err(|e| CliError::error(format!("{file}: {e}")))?;
+        if let Some(i) = module
+            .imports()
+            .find(|i| i.module() != weft_wasi::MODULE && !out.iter().any(|p| p.name == i.module()))
+        {
+            return Err(CliError::error(format!(
+                "{file}: unresolved import \"{}\" \"{}\" ({}): a --preload module may import \
+                 only from \"{}\" and from the --preload modules before it",
+                i.module(),
+                i.name(),
+                i.ty(),
+                weft_wasi::MODULE
+            )));
+        }
+        out.push(Preload {
+            name: name.to_string(),
+            file,
+            module,
+        });
+    }
+    Ok(out)
+}
+
+/// An instantiation failure of `file`: a trap (in its start function) or
+/// an exit ends the run as usual; a link error names the module.
+fn link_error(file: &str, err: &weft::Error) -> Result<u8, CliError> {
+    if err.as_trap().is_some() || weft_wasi::exit_code(err).is_some() {
+        return exit_or_error(err);
+    }
+    Err(CliError::error(format!("{file}: {err}")))
 }
 
 /// Runs a wasi-threads program: the main thread and every thread it

@@ -776,3 +776,84 @@ fn run_wasi_threads_spawn_passes_tid_and_argument() {
     );
     assert_eq!(weft(&["run", &wat]), (22, String::new(), String::new()));
 }
+
+/// --preload NAME=FILE: FILE's exports become importable as NAME, WASI
+/// included for it, and preloads chain in order.
+#[test]
+fn run_preload_links_modules_in_order() {
+    let a = scratch(
+        "preload-a.wat",
+        r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "from a\n")
+  (global $calls (mut i32) (i32.const 0))
+  (func (export "_initialize") (global.set $calls (i32.const 100)))
+  (func (export "hello")
+    (i32.store (i32.const 0) (i32.const 16)) (i32.store (i32.const 4) (i32.const 7))
+    (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "double") (param i32) (result i32)
+    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+    (i32.add (local.get 0) (local.get 0)))
+  (func (export "calls") (result i32) (global.get $calls)))"#,
+    );
+    let b = scratch(
+        "preload-b.wat",
+        r#"(module
+  (import "a" "double" (func $double (param i32) (result i32)))
+  (func (export "quad") (param i32) (result i32) (call $double (call $double (local.get 0)))))"#,
+    );
+    let main = scratch(
+        "preload-main.wat",
+        r#"(module
+  (import "a" "hello" (func $hello))
+  (import "a" "calls" (func $calls (result i32)))
+  (import "b" "quad" (func $quad (param i32) (result i32)))
+  (func (export "main") (param i32) (result i32 i32)
+    (call $hello) (call $quad (local.get 0)) (call $calls)))"#,
+    );
+    let pa = format!("a={a}");
+    let pb = format!("b={b}");
+    let args = [
+        "run",
+        "--preload",
+        &pa,
+        "--preload",
+        &pb,
+        &main,
+        "--invoke",
+        "main",
+        "5",
+    ];
+    assert_eq!(
+        weft(&args),
+        (0, "from a\n20\n102\n".to_string(), String::new())
+    );
+
+    // In the wrong order, `b` cannot find `a`.
+    let (code, _, err) = weft(&["run", "--preload", &pb, "--preload", &pa, &main]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("preload-b.wat") && err.contains("\"a\" \"double\""),
+        "{err}"
+    );
+}
+
+/// A missing export of a preloaded module names the import and the module
+/// that wanted it; a malformed flag is an error too.
+#[test]
+fn run_preload_errors_name_the_import_and_the_importer() {
+    let a = scratch("preload-only.wat", r#"(module (func (export "f")))"#);
+    let main = scratch(
+        "preload-wants.wat",
+        r#"(module (import "lib" "g" (func)) (func (export "main")))"#,
+    );
+    let spec = format!("lib={a}");
+    let (code, out, err) = weft(&["run", "--preload", &spec, &main, "--invoke", "main"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("preload-wants.wat"), "{err}");
+    assert!(err.contains("`lib::g` has not been defined"), "{err}");
+    let (code, _, err) = weft(&["run", "--preload", "lib", &main]);
+    assert_eq!(code, 1);
+    assert!(err.contains("expected NAME=FILE"), "{err}");
+}
