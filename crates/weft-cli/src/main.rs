@@ -32,7 +32,7 @@ enum Command {
     /// Instantiate a module and call `_start` or the function named by
     /// --invoke; a module importing WASI runs as a WASI command.
     #[command(after_help = EXIT_STATUS_HELP)]
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Run WebAssembly spec `.wast` scripts and report failing directives.
     Wast {
         /// Enable or disable a WebAssembly feature: `-W NAME=n` (or `=y`),

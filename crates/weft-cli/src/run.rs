@@ -29,6 +29,11 @@ pub(crate) struct RunArgs {
     /// host's value of NAME. Repeatable; applied after --inherit-env.
     #[arg(long = "env", value_name = "NAME[=VALUE]")]
     envs: Vec<String>,
+    /// Give a WASI guest a TCP socket listening on HOST:PORT, as the next
+    /// descriptor after the --dir ones; it accepts connections with
+    /// sock_accept. Repeatable.
+    #[arg(long = "tcplisten", value_name = "HOST:PORT")]
+    tcplisten: Vec<String>,
     /// Give a WASI guest the whole host environment.
     #[arg(long)]
     inherit_env: bool,
@@ -123,6 +128,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         builder
             .preopened_dir(host, guest)
             .map_err(|e| CliError::error(format!("--dir {spec}: {host}: {e}")))?;
+    }
+    for addr in &args.tcplisten {
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|e| CliError::error(format!("--tcplisten {addr}: {e}")))?;
+        builder.preopened_listener(listener);
     }
     if threaded {
         return run_threaded(args, &module, builder.build());

@@ -857,3 +857,94 @@ fn run_preload_errors_name_the_import_and_the_importer() {
     assert_eq!(code, 1);
     assert!(err.contains("expected NAME=FILE"), "{err}");
 }
+
+/// The WASI socket calls a `--tcplisten` server uses.
+const SOCK_IMPORTS: &str = r#"
+  (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_recv" (func $recv (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_send" (func $send (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_shutdown" (func $shutdown (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $stat (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $setfl (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)"#;
+
+/// A free loopback port (bound, then released for weft to bind).
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+/// `--tcplisten`: a guest accepts a connection on its preopened listener,
+/// receives a request, answers it and shuts the connection down.
+#[test]
+fn run_tcplisten_serves_one_connection() {
+    let wat = scratch(
+        "echo-server.wat",
+        &format!(
+            r#"(module {SOCK_IMPORTS}
+  (data (i32.const 100) "pong:")
+  (func (export "_start") (local $fd i32) (local $n i32)
+    ;; fd 3 is a socket (filetype 6), and not a connection.
+    (if (call $stat (i32.const 3) (i32.const 60)) (then (call $exit (i32.const 30))))
+    (if (i32.ne (i32.load8_u (i32.const 60)) (i32.const 6)) (then (call $exit (i32.const 31))))
+    (if (i32.ne (call $shutdown (i32.const 3) (i32.const 3)) (i32.const 57))
+      (then (call $exit (i32.const 32))))
+    (if (call $accept (i32.const 3) (i32.const 0) (i32.const 40)) (then (call $exit (i32.const 20))))
+    (local.set $fd (i32.load (i32.const 40)))
+    (i32.store (i32.const 0) (i32.const 105)) (i32.store (i32.const 4) (i32.const 100))
+    (if (call $recv (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 0) (i32.const 44) (i32.const 48))
+      (then (call $exit (i32.const 21))))
+    (local.set $n (i32.load (i32.const 44)))
+    (i32.store (i32.const 16) (i32.const 100))
+    (i32.store (i32.const 20) (i32.add (i32.const 5) (local.get $n)))
+    (if (call $send (local.get $fd) (i32.const 16) (i32.const 1) (i32.const 0) (i32.const 52))
+      (then (call $exit (i32.const 22))))
+    (if (call $shutdown (local.get $fd) (i32.const 3)) (then (call $exit (i32.const 23))))
+    (if (call $close (local.get $fd)) (then (call $exit (i32.const 24))))))"#
+        ),
+    );
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["run", "--tcplisten", &addr, &wat])
+        .spawn()
+        .expect("failed to run weft");
+    let mut conn = None;
+    for _ in 0..250 {
+        match std::net::TcpStream::connect(&addr) {
+            Ok(c) => {
+                conn = Some(c);
+                break;
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+    let mut conn = conn.expect("the guest's listener accepts connections");
+    use std::io::{Read, Write};
+    conn.write_all(b"ping").expect("send");
+    let mut reply = String::new();
+    conn.read_to_string(&mut reply).expect("receive");
+    assert_eq!(reply, "pong:ping");
+    assert_eq!(server.wait().expect("weft ran").code(), Some(0));
+}
+
+/// A non-blocking listener with no client waiting: `sock_accept` returns
+/// EAGAIN (6) instead of blocking.
+#[test]
+fn run_tcplisten_nonblocking_accept_is_eagain() {
+    let wat = scratch(
+        "accept-nonblock.wat",
+        &format!(
+            r#"(module {SOCK_IMPORTS}
+  (func (export "_start")
+    (if (call $setfl (i32.const 3) (i32.const 4)) (then (call $exit (i32.const 100))))
+    (call $exit (call $accept (i32.const 3) (i32.const 0) (i32.const 40)))))"#
+        ),
+    );
+    let addr = format!("127.0.0.1:{}", free_port());
+    assert_eq!(weft(&["run", "--tcplisten", &addr, &wat]).0, 6);
+    let (code, _, err) = weft(&["run", "--tcplisten", "no-such-host:1", &wat]);
+    assert_eq!(code, 1);
+    assert!(err.contains("--tcplisten no-such-host:1"), "{err}");
+}

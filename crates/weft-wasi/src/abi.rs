@@ -61,6 +61,18 @@ pub(crate) mod rights {
     pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
     pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;
     pub const POLL_FD_READWRITE: u64 = 1 << 27;
+    pub const SOCK_SHUTDOWN: u64 = 1 << 28;
+    pub const SOCK_ACCEPT: u64 = 1 << 29;
+    /// What a listening socket may do.
+    pub const LISTENER: u64 =
+        SOCK_ACCEPT | POLL_FD_READWRITE | FD_FDSTAT_SET_FLAGS | FD_FILESTAT_GET;
+    /// What an accepted connection may do.
+    pub const CONNECTION: u64 = FD_READ
+        | FD_WRITE
+        | SOCK_SHUTDOWN
+        | POLL_FD_READWRITE
+        | FD_FDSTAT_SET_FLAGS
+        | FD_FILESTAT_GET;
     /// Every right defined by preview1 (bits 0..=29).
     pub const ALL: u64 = (1 << 30) - 1;
 

@@ -56,6 +56,11 @@ impl WasiCtx {
     }
 }
 
+/// How many descriptors after the standard streams are in use.
+fn fds_len(fds: &FdTable) -> u32 {
+    (3..).take_while(|fd| fds.contains(*fd)).count() as u32
+}
+
 /// A [`WasiCtx`] shared by the stores of several threads (wasi-threads):
 /// they see one set of descriptors, arguments and environment. Cheap to
 /// clone (a reference count).
@@ -103,6 +108,7 @@ pub struct WasiCtxBuilder {
     stdout: Option<WritePipe>,
     stderr: Option<WritePipe>,
     random: Option<RandomFill>,
+    listeners: Vec<std::net::TcpListener>,
 }
 
 impl std::fmt::Debug for WasiCtxBuilder {
@@ -184,6 +190,14 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// Gives the guest a listening TCP socket, as the next descriptor after
+    /// the preopened directories (in the order added): it can
+    /// `sock_accept` connections on it (wasmtime's `--tcplisten`).
+    pub fn preopened_listener(&mut self, listener: std::net::TcpListener) -> &mut Self {
+        self.listeners.push(listener);
+        self
+    }
+
     /// Collects the guest's stdout in `pipe` instead of the host's stdout.
     pub fn stdout(&mut self, pipe: WritePipe) -> &mut Self {
         self.stdout = Some(pipe);
@@ -234,6 +248,18 @@ impl WasiCtxBuilder {
                     },
                     rights_base: rights::DIR,
                     rights_inheriting: rights::ALL,
+                    flags: 0,
+                },
+            );
+        }
+        let first = 3 + fds_len(&fds);
+        for (i, listener) in this.listeners.into_iter().enumerate() {
+            fds.set(
+                first + i as u32,
+                Entry {
+                    desc: Desc::Stream(Stream::Listener(listener)),
+                    rights_base: rights::LISTENER,
+                    rights_inheriting: rights::CONNECTION,
                     flags: 0,
                 },
             );

@@ -40,6 +40,7 @@ fn read_some(entry: &mut Entry, buf: &mut [u8]) -> WasiResult<usize> {
     Ok(match &mut entry.desc {
         Desc::Stream(Stream::HostStdin) => std::io::stdin().read(buf)?,
         Desc::Stream(Stream::Input(pipe)) => pipe.read(buf),
+        Desc::Stream(Stream::Tcp(sock)) => sock.read(buf)?,
         Desc::Stream(_) => return Err(Errno::Badf),
         Desc::File(file) => file.read(buf)?,
         Desc::Dir { .. } => return Err(Errno::Isdir),
@@ -64,6 +65,7 @@ fn write_all(entry: &mut Entry, bufs: &[&[u8]]) -> WasiResult {
             out.flush()?;
         }
         Desc::Stream(Stream::Output(pipe)) => bufs.iter().for_each(|b| pipe.write(b)),
+        Desc::Stream(Stream::Tcp(sock)) => bufs.iter().try_for_each(|b| sock.write_all(b))?,
         Desc::Stream(_) => return Err(Errno::Badf),
         Desc::File(file) => {
             if entry.flags & fdflags::APPEND != 0 {

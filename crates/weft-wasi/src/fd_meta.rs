@@ -52,6 +52,7 @@ fn stream_filetype(stream: &Stream) -> u8 {
         Stream::HostStdout => std::io::stdout().is_terminal(),
         Stream::HostStderr => std::io::stderr().is_terminal(),
         Stream::Input(_) | Stream::Output(_) => false,
+        Stream::Listener(_) | Stream::Tcp(_) => return filetype::SOCKET_STREAM,
     };
     if tty {
         filetype::CHARACTER_DEVICE
@@ -145,7 +146,8 @@ pub(crate) fn fd_fdstat_get(ctx: &mut WasiCtx, mem: &mut Mem<'_>, fd: u32, out: 
 }
 
 /// `fd_fdstat_set_flags(fd, flags)`: `append` and the sync flags take
-/// effect on later writes; `nonblock` is recorded only (I/O is blocking).
+/// effect on later writes; `nonblock` makes a socket's calls return
+/// `EAGAIN` instead of blocking (other descriptors record it only).
 pub(crate) fn fd_fdstat_set_flags(
     ctx: &mut WasiCtx,
     _mem: &mut Mem<'_>,
@@ -156,6 +158,12 @@ pub(crate) fn fd_fdstat_set_flags(
     let flags = u16::try_from(flags).map_err(|_| Errno::Inval)?;
     if flags & !fdflags::ALL != 0 {
         return Err(Errno::Inval);
+    }
+    let nonblock = flags & fdflags::NONBLOCK != 0;
+    match &entry.desc {
+        Desc::Stream(Stream::Listener(l)) => l.set_nonblocking(nonblock)?,
+        Desc::Stream(Stream::Tcp(s)) => s.set_nonblocking(nonblock)?,
+        _ => {}
     }
     entry.flags = flags;
     Ok(())

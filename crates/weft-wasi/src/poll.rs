@@ -67,6 +67,7 @@ fn fd_ready(ctx: &mut WasiCtx, fd: u32, read: bool) -> WasiResult<u64> {
         (Desc::Stream(Stream::Input(pipe)), true) => Ok(pipe.remaining() as u64),
         (Desc::Stream(Stream::HostStdin), true) => Ok(0),
         (Desc::Stream(Stream::HostStdout | Stream::HostStderr | Stream::Output(_)), false) => Ok(0),
+        (Desc::Stream(Stream::Listener(_)), true) | (Desc::Stream(Stream::Tcp(_)), _) => Ok(0),
         _ => Err(Errno::Badf),
     }
 }

@@ -18,6 +18,10 @@ pub(crate) enum Stream {
     Input(ReadPipe),
     /// An in-memory output.
     Output(WritePipe),
+    /// A listening TCP socket the embedder preopened (`--tcplisten`).
+    Listener(std::net::TcpListener),
+    /// A TCP connection from `sock_accept`.
+    Tcp(std::net::TcpStream),
 }
 
 /// What a descriptor refers to.
