@@ -46,6 +46,11 @@ impl LimitArgs {
         c
     }
 
+    /// The --max-memory limit, if given.
+    pub(crate) fn max_memory(&self) -> Option<u64> {
+        self.max_memory
+    }
+
     /// Applies fuel and memory limits to `store` and starts the timeout.
     pub(crate) fn apply<T>(&self, store: &mut weft::Store<T>) -> Result<(), CliError> {
         self.apply_limits(store)

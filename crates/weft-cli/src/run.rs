@@ -228,8 +228,14 @@ fn run_threaded(args: &RunArgs, module: &Module, ctx: WasiCtx) -> Result<u8, Cli
     let setup = Box::new(move |store: &mut Store<ThreadState>| {
         limits.apply_limits(store).map_err(weft::Error::host)
     });
-    let threads = WasiThreads::new(module, SharedWasiCtx::new(ctx), args.max_threads, setup)
-        .map_err(|e| CliError::error(format!("{}: {e}", args.file.display())))?;
+    let threads = WasiThreads::new(
+        module,
+        SharedWasiCtx::new(ctx),
+        args.max_threads,
+        args.limits.max_memory(),
+        setup,
+    )
+    .map_err(|e| CliError::error(format!("{}: {e}", args.file.display())))?;
     let timer = threads.clone();
     args.limits.on_timeout(move || timer.interrupt_all());
     // Whoever reports how the program ended: the main thread, or (when it
@@ -251,29 +257,29 @@ fn run_threaded(args: &RunArgs, module: &Module, ctx: WasiCtx) -> Result<u8, Cli
             std::process::exit(i32::from(code));
         }
     });
-    let outcome = match threads.main_instance() {
+    let main = threads.main_instance();
+    let (store, outcome) = match main {
         Ok((mut store, instance)) => {
             let outcome = main_call(&mut store, instance, args)?;
-            let outcome = match outcome {
-                Ok(results) => threads.outcome(Ok(())).map(|()| results),
-                Err(e) => Err(threads.outcome(Err(e)).unwrap_err()),
-            };
-            if reported.swap(true, Ordering::SeqCst) {
-                // The watcher is ending the process.
-                loop {
-                    std::thread::park();
-                }
-            }
-            return report(&store, outcome);
+            (Some(store), outcome)
         }
-        Err(e) => threads.outcome(Err(e)).unwrap_err(),
+        Err(e) => (None, Err(e)),
     };
+    // Claim the report before taking the outcome: a watcher that claimed
+    // first is ending the process with it.
     if reported.swap(true, Ordering::SeqCst) {
         loop {
             std::thread::park();
         }
     }
-    exit_or_error(&outcome)
+    let outcome = match outcome {
+        Ok(results) => threads.outcome(Ok(())).map(|()| results),
+        Err(e) => Err(threads.outcome(Err(e)).unwrap_err()),
+    };
+    match store {
+        Some(store) => report(&store, outcome),
+        None => exit_or_error(&outcome.unwrap_err()),
+    }
 }
 
 /// Calls `_start` (if any, for a command) or the --invoke function with the

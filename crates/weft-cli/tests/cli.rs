@@ -948,3 +948,58 @@ fn run_tcplisten_nonblocking_accept_is_eagain() {
     assert_eq!(code, 1);
     assert!(err.contains("--tcplisten no-such-host:1"), "{err}");
 }
+
+/// --max-memory bounds a wasi-threads program's shared memory, and a trap
+/// in a spawned thread's start function (its instantiation) ends the
+/// program like a trap in the thread.
+#[test]
+fn run_wasi_threads_memory_limit_and_start_trap() {
+    let grow = scratch(
+        "threads-grow.wat",
+        r#"(module
+  (memory (export "memory") (import "env" "memory") 1 16 shared)
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (func (export "wasi_thread_start") (param i32 i32))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    assert_eq!(
+        weft(&[
+            "run",
+            "--max-memory",
+            "131072",
+            &grow,
+            "--invoke",
+            "grow",
+            "5"
+        ]),
+        (0, "-1\n".to_string(), String::new())
+    );
+    assert_eq!(
+        weft(&[
+            "run",
+            "--max-memory",
+            "131072",
+            &grow,
+            "--invoke",
+            "grow",
+            "1"
+        ]),
+        (0, "1\n".to_string(), String::new())
+    );
+    let start = scratch(
+        "threads-start-trap.wat",
+        r#"(module
+  (memory (export "memory") (import "env" "memory") 1 1 shared)
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  ;; The main instance starts first; every later one traps.
+  (func $start (if (i32.atomic.rmw.add (i32.const 100) (i32.const 1)) (then (unreachable))))
+  (start $start)
+  (func (export "wasi_thread_start") (param i32 i32))
+  (func (export "_start")
+    (drop (call $spawn (i32.const 0)))
+    (loop $l (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1))) (br $l))))"#,
+    );
+    let (code, out, err) = weft(&["run", &start]);
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("unreachable"), "{err}");
+}

@@ -19,6 +19,15 @@ pub(crate) enum Mem<'a> {
     Shared(SharedMemory),
 }
 
+/// A buffer of `n` zero bytes for a copy of guest memory; `ENOMEM` if the
+/// host cannot allocate it (the guest chooses `n`).
+fn zeroed(n: usize) -> WasiResult<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| Errno::Nomem)?;
+    v.resize(n, 0);
+    Ok(v)
+}
+
 impl<'a> Mem<'a> {
     /// Wraps the memory's bytes.
     pub(crate) fn new(bytes: &'a mut [u8]) -> Self {
@@ -49,7 +58,7 @@ impl<'a> Mem<'a> {
         match self {
             Mem::Own(b) => Ok(Cow::Borrowed(&b[r])),
             Mem::Shared(m) => {
-                let mut out = vec![0; r.len()];
+                let mut out = zeroed(r.len())?;
                 m.read(r.start as u64, &mut out).map_err(|_| Errno::Fault)?;
                 Ok(Cow::Owned(out))
             }
@@ -68,7 +77,7 @@ impl<'a> Mem<'a> {
         match self {
             Mem::Own(b) => Ok(f(&mut b[r])),
             Mem::Shared(m) => {
-                let mut buf = vec![0; r.len()];
+                let mut buf = zeroed(r.len())?;
                 let result = f(&mut buf);
                 if let Ok(n) = result {
                     m.write(r.start as u64, &buf[..n.min(buf.len())])

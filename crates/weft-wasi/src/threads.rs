@@ -83,18 +83,23 @@ struct State {
     running: usize,
     /// Every live store's interrupt handle, by thread id (0: the main one).
     interrupts: Vec<(u32, InterruptHandle)>,
-    /// How the program ended, once some thread ended it.
+    /// How the program ended, once some thread ended it (until taken).
     outcome: Option<Error>,
+    /// Whether some thread ended the program (stays set once it is).
+    ending: bool,
 }
 
 impl WasiThreads {
     /// The threads of `module` (which must import a shared memory), sharing
     /// `wasi`. At most `max_threads` spawned threads run at once; `setup`
-    /// prepares each thread's store, the main one included.
+    /// prepares each thread's store, the main one included; the shared
+    /// memory is bounded by `max_memory_bytes` (see
+    /// [`weft::StoreLimits::max_memory_bytes`]).
     pub fn new(
         module: &Module,
         wasi: SharedWasiCtx,
         max_threads: usize,
+        max_memory_bytes: Option<u64>,
         setup: Box<StoreSetup>,
     ) -> weft::Result<WasiThreads> {
         let memory = module
@@ -108,7 +113,7 @@ impl WasiThreads {
             .ok_or_else(|| {
                 Error::host("a module using wasi-threads must import a shared memory")
             })?;
-        let shared = SharedMemory::new(memory.2)?;
+        let shared = SharedMemory::with_limit(memory.2, max_memory_bytes)?;
         Ok(WasiThreads(Arc::new(Inner {
             engine: module.engine().clone(),
             module: module.clone(),
@@ -145,7 +150,7 @@ impl WasiThreads {
         {
             let mut state = self.state();
             state.interrupts.push((tid, store.interrupt_handle()));
-            if state.outcome.is_some() {
+            if state.ending {
                 // The program is ending: this thread stops at once.
                 store.interrupt_handle().interrupt();
             }
@@ -185,7 +190,7 @@ impl WasiThreads {
     fn spawn(self, arg: i32) -> i32 {
         {
             let mut state = self.state();
-            if state.outcome.is_some() || state.running >= self.0.max_threads {
+            if state.ending || state.running >= self.0.max_threads {
                 return SPAWN_FAILED;
             }
             state.running += 1;
@@ -223,6 +228,12 @@ impl WasiThreads {
                     Err(e) => Err(e),
                 }
             }
+            // A trap or exit in the new instance's start function ends
+            // the program; other failures only fail the spawn.
+            Err(e) if e.as_trap().is_some() || crate::exit_code(&e).is_some() => {
+                let _ = started.send(false);
+                Err(e)
+            }
             Err(_) => {
                 let _ = started.send(false);
                 Ok(())
@@ -243,7 +254,8 @@ impl WasiThreads {
     /// another thread ended it first, and stops every thread.
     pub fn end(&self, outcome: Error) {
         let mut state = self.state();
-        if state.outcome.is_none() {
+        if !state.ending {
+            state.ending = true;
             state.outcome = Some(outcome);
         }
         for (_, handle) in &state.interrupts {
@@ -259,7 +271,7 @@ impl WasiThreads {
     /// process promptly watches for this and takes [`Self::take_outcome`].
     pub fn wait_ended(&self) {
         let mut state = self.state();
-        while state.outcome.is_none() {
+        while !state.ending {
             state = self.0.ended.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }

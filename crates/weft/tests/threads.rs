@@ -229,6 +229,17 @@ fn shared_memory_needs_a_shared_type_with_a_maximum() {
     assert!(SharedMemory::new(plain).is_err());
     assert!(SharedMemory::new(MemoryType::new(1, None).with_shared(true)).is_err());
     assert!(SharedMemory::new(MemoryType::new(3, Some(2)).with_shared(true)).is_err());
+    // A minimum past 2^64 bytes is refused, not wrapped.
+    let huge = MemoryType::new64(1 << 48, Some(1 << 48)).with_shared(true);
+    assert!(SharedMemory::new(huge).is_err());
+    // A limit bounds growth.
+    let limited = SharedMemory::with_limit(
+        MemoryType::new(1, Some(10)).with_shared(true),
+        Some(2 << 16),
+    )
+    .unwrap();
+    assert_eq!(limited.grow(1).unwrap(), 1);
+    assert!(limited.grow(1).is_err());
     // A maximum of 4 GiB reserves address space, not memory.
     let big = SharedMemory::new(MemoryType::new(1, Some(65536)).with_shared(true)).unwrap();
     assert_eq!(big.grow(100).unwrap(), 1);

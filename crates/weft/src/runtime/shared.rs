@@ -123,8 +123,10 @@ impl SharedMemory {
         SharedMemory::with_limit(ty, None)
     }
 
-    /// [`SharedMemory::new`] within a store's limit on a memory's bytes.
-    pub(crate) fn with_limit(ty: MemoryType, limit: Option<u64>) -> Result<SharedMemory> {
+    /// [`SharedMemory::new`] within a limit on the memory's bytes (as
+    /// [`crate::StoreLimits::max_memory_bytes`]): it is created only if its
+    /// minimum fits, and never grows past the limit.
+    pub fn with_limit(ty: MemoryType, limit: Option<u64>) -> Result<SharedMemory> {
         let fail = |m: String| Error::new(ErrorKind::Instantiate(m));
         if !ty.is_shared() {
             return Err(fail("a shared memory needs a shared memory type".into()));
@@ -142,7 +144,10 @@ impl SharedMemory {
         if ty.minimum() > max || max > space {
             return Err(fail("memory larger than its address space".into()));
         }
-        let min_bytes = ty.minimum() << ty.page_size_log2();
+        let min_bytes = ty
+            .minimum()
+            .checked_mul(ty.page_size())
+            .ok_or_else(|| fail("memory larger than its address space".into()))?;
         if limit.is_some_and(|l| min_bytes > l) {
             return Err(fail(format!(
                 "memory of {min_bytes} bytes exceeds the store's limit of {} bytes",
@@ -154,14 +159,22 @@ impl SharedMemory {
             .min(limit.unwrap_or(u64::MAX))
             .min(MAX_RESERVE)
             .max(min_bytes);
-        let bytes = usize::try_from(reserve)
-            .ok()
-            .and_then(zeroed_bytes)
-            .ok_or_else(|| {
-                fail(format!(
-                    "could not reserve {reserve} bytes of shared memory"
-                ))
-            })?;
+        // The host may refuse to reserve the whole maximum at once (an
+        // overcommit policy, `ulimit -v`): settle for less, down to the
+        // minimum; growing past what was reserved then fails as
+        // `memory.grow` may.
+        let mut want = reserve;
+        let bytes = loop {
+            if let Some(b) = usize::try_from(want).ok().and_then(zeroed_bytes) {
+                break b;
+            }
+            if want <= min_bytes {
+                return Err(fail(format!(
+                    "could not reserve {want} bytes of shared memory"
+                )));
+            }
+            want = (want / 2).max(min_bytes);
+        };
         Ok(SharedMemory(Arc::new(SharedData {
             bytes,
             len: AtomicU64::new(min_bytes),
@@ -317,7 +330,12 @@ impl SharedMemory {
             if interrupt.swap(false, Ordering::Relaxed) {
                 drop(woken);
                 return match self.leave(at, &waiter) {
-                    Some(r) => Ok(r),
+                    Some(r) => {
+                        // Notified at the same moment: the wait counts as
+                        // woken, and the interrupt stays for the next check.
+                        interrupt.store(true, Ordering::Relaxed);
+                        Ok(r)
+                    }
                     None => Err(TrapKind::Interrupted),
                 };
             }
