@@ -20,20 +20,24 @@ pub(super) enum Bytes<'a> {
     Shared(&'a SharedMemory),
 }
 
+/// The `n` bytes at `addr + offset` of shared memory `m`, if in bounds.
+fn shared_range(
+    m: &SharedMemory,
+    addr: u64,
+    offset: u64,
+    n: usize,
+) -> Result<&[std::sync::atomic::AtomicU8], TrapKind> {
+    addr.checked_add(offset)
+        .and_then(|at| m.range(at, n as u64))
+        .ok_or(TrapKind::MemoryOutOfBounds)
+}
+
 impl Bytes<'_> {
     /// Reads `out.len()` bytes at `addr + offset`.
     pub(super) fn read(&mut self, addr: u64, offset: u64, out: &mut [u8]) -> Result<(), TrapKind> {
         match self {
             Bytes::Own(m) => out.copy_from_slice(mem_range(m, addr, offset, out.len())?),
-            Bytes::Shared(m) => {
-                let at = addr
-                    .checked_add(offset)
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
-                let src = m
-                    .range(at, out.len() as u64)
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
-                shared::load_bytes(src, out);
-            }
+            Bytes::Shared(m) => shared::load_bytes(shared_range(m, addr, offset, out.len())?, out),
         }
         Ok(())
     }
@@ -42,15 +46,7 @@ impl Bytes<'_> {
     pub(super) fn write(&mut self, addr: u64, offset: u64, src: &[u8]) -> Result<(), TrapKind> {
         match self {
             Bytes::Own(m) => mem_range(m, addr, offset, src.len())?.copy_from_slice(src),
-            Bytes::Shared(m) => {
-                let at = addr
-                    .checked_add(offset)
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
-                let dst = m
-                    .range(at, src.len() as u64)
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
-                shared::store_bytes(dst, src);
-            }
+            Bytes::Shared(m) => shared::store_bytes(shared_range(m, addr, offset, src.len())?, src),
         }
         Ok(())
     }
