@@ -28,6 +28,18 @@ use crate::errno::{Errno, WasiResult};
 use crate::mem::Mem;
 use crate::table::{Desc, Entry, Stream};
 
+/// Reads the host's stdin unbuffered: what `poll_oneoff` reports
+/// readable must not sit in a buffer of this process instead.
+fn read_host_stdin(buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::os::fd::AsFd;
+    loop {
+        match rustix::io::read(std::io::stdin().as_fd(), &mut *buf) {
+            Err(rustix::io::Errno::INTR) => continue,
+            r => return Ok(r?),
+        }
+    }
+}
+
 /// Reads into `buf` from the current position of `entry`.
 fn read_some(entry: &mut Entry, buf: &mut [u8]) -> WasiResult<usize> {
     if entry.rights_base & rights::FD_READ == 0 {
@@ -38,7 +50,7 @@ fn read_some(entry: &mut Entry, buf: &mut [u8]) -> WasiResult<usize> {
         });
     }
     Ok(match &mut entry.desc {
-        Desc::Stream(Stream::HostStdin) => std::io::stdin().read(buf)?,
+        Desc::Stream(Stream::HostStdin) => read_host_stdin(buf)?,
         Desc::Stream(Stream::Input(pipe)) => pipe.read(buf),
         Desc::Stream(Stream::Tcp(sock)) => sock.read(buf)?,
         Desc::Stream(_) => return Err(Errno::Badf),

@@ -1,6 +1,6 @@
 //! [`add_to_linker`]: defines every `wasi_snapshot_preview1` function.
 
-use weft::{Caller, Extern, FuncType, Linker, Val, ValType};
+use weft::{AsContext, Caller, Extern, FuncType, Linker, Val, ValType};
 
 use crate::ctx::{I32Exit, SharedWasiCtx, WasiCtx};
 use crate::errno::{Errno, WasiResult};
@@ -186,17 +186,26 @@ fn define<T: 'static, A: Access<T>>(linker: &mut Linker<T>, get: A) -> weft::Res
         sock::sock_shutdown(fd: u32, how: u32);
     }
 
-    // `poll_oneoff` sleeps between reading its subscriptions and writing
-    // the events, without the context.
+    // `poll_oneoff` waits between reading its subscriptions and writing
+    // the events, without the context; an interrupt ends the wait.
     linker.func_wrap(
         MODULE,
         "poll_oneoff",
-        move |mut caller: Caller<'_, T>, subs: u32, events: u32, nsubs: u32, nevents: u32| -> i32 {
+        move |mut caller: Caller<'_, T>,
+              subs: u32,
+              events: u32,
+              nsubs: u32,
+              nevents: u32|
+              -> weft::Result<i32> {
+            let interrupt = caller.as_context().interrupt_handle();
             get.with(
                 &mut caller,
                 |ctx, mem| poll::poll_start(ctx, mem, subs, events, nsubs, nevents),
-                |mem, pending| {
-                    errno(pending.and_then(|p| poll::poll_finish(mem, p, events, nevents)))
+                |mem, pending| match pending {
+                    Ok(p) => Ok(errno(poll::poll_finish(
+                        mem, p, events, nevents, &interrupt,
+                    )?)),
+                    Err(e) => Ok(errno(Err(e))),
                 },
             )
         },

@@ -502,7 +502,15 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
                             pending = Some(x.exn.bits());
                             prior = x.backtrace.clone();
                         }
-                        _ => return Err(e),
+                        // A trap the host raised (`InterruptHandle::check`)
+                        // gets the wasm frames under the call.
+                        _ => match e.as_trap() {
+                            Some(t) if t.backtrace().is_empty() => {
+                                let frames = &store.inner.call_stack.frames;
+                                return Err(make_trap(store, frames, t.kind()));
+                            }
+                            _ => return Err(e),
+                        },
                     }
                 }
             }

@@ -75,6 +75,18 @@ impl InterruptHandle {
     pub fn interrupt(&self) {
         self.flag.store(true, Ordering::Relaxed);
     }
+
+    /// For host functions that block (a sleep, a wait for input): consumes
+    /// a pending request and returns the `interrupted` trap, which the
+    /// host function returns to end the wasm call; `Ok` if none is
+    /// pending. The trap's backtrace is the wasm frames under the call.
+    pub fn check(&self) -> Result<()> {
+        if self.flag.swap(false, Ordering::Relaxed) {
+            Err(crate::error::Trap::new(crate::error::TrapKind::Interrupted, Vec::new()).into())
+        } else {
+            Ok(())
+        }
+    }
 }
 
 impl StoreInner {
