@@ -23,6 +23,10 @@
 //!   `fd_fdstat_set_rights` stay dropped);
 //! - `EISDIR` from `path_open` with `creat` or `trunc` on a directory
 //!   (writing rights alone still open it: rights are a ceiling);
+//! - `ENOTDIR` for a trailing slash on anything but a directory (a
+//!   trailing slash follows the last symlink); `EISDIR` from
+//!   `path_unlink_file` when it names a directory;
+//! - `ELOOP` from `path_open` on a symlink without `SYMLINK_FOLLOW`;
 //! - the host's errno otherwise: `ENOENT`, `EEXIST`, `ENOTEMPTY`, `ELOOP`
 //!   (a symlink as last component without `SYMLINK_FOLLOW`), `EACCES`...
 
@@ -48,6 +52,32 @@ fn dir_and_path<'c>(
 ) -> WasiResult<(&'c Dir, PathBuf)> {
     let dir = ctx.fds.dir(fd)?;
     Ok((dir, mem.path(ptr, len)?))
+}
+
+/// `path` without its trailing slashes, and whether it had any. A path
+/// with a trailing slash names a directory: its last symlink is followed
+/// and anything else there is `ENOTDIR`.
+fn strip_slash(path: PathBuf) -> (PathBuf, bool) {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let bytes = path.as_os_str().as_bytes();
+    let kept = bytes.len() - bytes.iter().rev().take_while(|&&b| b == b'/').count();
+    if kept == bytes.len() || kept == 0 {
+        return (path, false);
+    }
+    let mut bytes = path.into_os_string().into_vec();
+    bytes.truncate(kept);
+    (PathBuf::from(std::ffi::OsString::from_vec(bytes)), true)
+}
+
+/// For a path that had a trailing slash: `ENOTDIR` unless `path` (its
+/// last symlink followed) is a directory; the host's errno if it is not
+/// there.
+fn must_be_dir(dir: &Dir, path: &std::path::Path) -> WasiResult {
+    if dir.metadata(path)?.is_dir() {
+        Ok(())
+    } else {
+        Err(Errno::Notdir)
+    }
 }
 
 /// The parameters of `path_open` (nine of them).
@@ -111,6 +141,14 @@ pub(crate) fn path_open(
     let write = base & rights::WRITING != 0 || of & oflags::TRUNC != 0 || ff & fdflags::APPEND != 0;
     let read = base & rights::READING != 0 || !write;
 
+    // A symlink as last component without `SYMLINK_FOLLOW` is not
+    // opened, even for `directory` (cap-std would say ENOTDIR).
+    if follow == FollowSymlinks::No
+        && !path.as_os_str().as_encoded_bytes().ends_with(b"/")
+        && dir.symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
+    {
+        return Err(Errno::Loop);
+    }
     // Rust's standard library and the WASI test suite open directories
     // asking for the rights their preopen reports, writing ones included.
     let is_dir = of & oflags::DIRECTORY != 0 || {
@@ -214,6 +252,12 @@ pub(crate) fn path_unlink_file(
     path_len: u32,
 ) -> WasiResult {
     let (dir, path) = dir_and_path(ctx, mem, fd, path, path_len)?;
+    let (path, slash) = strip_slash(path);
+    if slash {
+        // Only a directory could be named so, and it is not a file.
+        must_be_dir(dir, &path)?;
+        return Err(Errno::Isdir);
+    }
     Ok(dir.remove_file_or_symlink(path)?)
 }
 
@@ -231,6 +275,10 @@ pub(crate) fn path_rename(
 ) -> WasiResult {
     let (from_dir, from) = dir_and_path(ctx, mem, fd, old_path, old_len)?;
     let (to_dir, to) = dir_and_path(ctx, mem, new_fd, new_path, new_len)?;
+    let (bare, slash) = strip_slash(from.clone());
+    if (slash || strip_slash(to.clone()).1) && !from_dir.symlink_metadata(&bare)?.is_dir() {
+        return Err(Errno::Notdir);
+    }
     Ok(from_dir.rename(from, to_dir, to)?)
 }
 
@@ -252,6 +300,10 @@ pub(crate) fn path_link(
     if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
         // Hard links to a symlink's target are refused, as wasmtime does.
         return Err(Errno::Inval);
+    }
+    let (bare, slash) = strip_slash(from.clone());
+    if slash {
+        must_be_dir(from_dir, &bare)?;
     }
     Ok(from_dir.hard_link(from, to_dir, to)?)
 }
@@ -309,7 +361,11 @@ pub(crate) fn path_filestat_get(
     out: u32,
 ) -> WasiResult {
     let (dir, path) = dir_and_path(ctx, mem, fd, path, path_len)?;
-    let meta = if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+    let (bare, slash) = strip_slash(path.clone());
+    let meta = if slash {
+        must_be_dir(dir, &bare)?;
+        dir.metadata(bare)?
+    } else if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
         dir.metadata(path)?
     } else {
         dir.symlink_metadata(path)?
