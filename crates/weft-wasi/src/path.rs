@@ -21,8 +21,9 @@
 //!   `path_open`, or `path_create_file` for `creat`, or
 //!   `path_filestat_set_size` for `trunc` (rights dropped with
 //!   `fd_fdstat_set_rights` stay dropped);
-//! - `EISDIR` from `path_open` with `creat` or `trunc` on a directory
-//!   (writing rights alone still open it: rights are a ceiling);
+//! - `EISDIR` from `path_open` with `creat`, `trunc` or the `fd_write`
+//!   right on a directory (other rights, the preopen's included, are a
+//!   ceiling and still open it);
 //! - `ENOTDIR` for a trailing slash on anything but a directory (a
 //!   trailing slash follows the last symlink); `EISDIR` from
 //!   `path_unlink_file` when it names a directory;
@@ -98,9 +99,10 @@ pub(crate) struct OpenArgs {
 /// limited by the directory's inheriting rights: a ceiling, not a demand.
 /// A file is opened for reading if they include `fd_read`/`fd_readdir` and
 /// for writing if they include a writing right (or `trunc`/`append` asks
-/// for it). A directory gives a directory descriptor whatever rights are
-/// asked for, with `directory` or without it; `EISDIR` is for `creat` or
-/// `trunc` on one. A non-directory path opened with `directory` is
+/// for it). A directory gives a directory descriptor, with `directory` or
+/// without it, whatever other rights are asked for (the preopen's own,
+/// `fd_datasync` included); `EISDIR` is for `creat`, `trunc` or `fd_write`
+/// on one, as wasmtime. A non-directory path opened with `directory` is
 /// `ENOTDIR`.
 pub(crate) fn path_open(
     ctx: &mut WasiCtx,
