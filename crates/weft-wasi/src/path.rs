@@ -31,7 +31,7 @@
 //! - the host's errno otherwise: `ENOENT`, `EEXIST`, `ENOTEMPTY`, `ELOOP`
 //!   (a symlink as last component without `SYMLINK_FOLLOW`), `EACCES`...
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt};
 use cap_std::fs::{Dir, OpenOptions};
@@ -58,22 +58,20 @@ fn dir_and_path<'c>(
 /// `path` without its trailing slashes, and whether it had any. A path
 /// with a trailing slash names a directory: its last symlink is followed
 /// and anything else there is `ENOTDIR`.
-fn strip_slash(path: PathBuf) -> (PathBuf, bool) {
-    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+fn strip_slash(path: &Path) -> (&Path, bool) {
+    use std::os::unix::ffi::OsStrExt;
     let bytes = path.as_os_str().as_bytes();
     let kept = bytes.len() - bytes.iter().rev().take_while(|&&b| b == b'/').count();
     if kept == bytes.len() || kept == 0 {
         return (path, false);
     }
-    let mut bytes = path.into_os_string().into_vec();
-    bytes.truncate(kept);
-    (PathBuf::from(std::ffi::OsString::from_vec(bytes)), true)
+    (Path::new(std::ffi::OsStr::from_bytes(&bytes[..kept])), true)
 }
 
 /// For a path that had a trailing slash: `ENOTDIR` unless `path` (its
 /// last symlink followed) is a directory; the host's errno if it is not
 /// there.
-fn must_be_dir(dir: &Dir, path: &std::path::Path) -> WasiResult {
+fn must_be_dir(dir: &Dir, path: &Path) -> WasiResult {
     if dir.metadata(path)?.is_dir() {
         Ok(())
     } else {
@@ -146,7 +144,7 @@ pub(crate) fn path_open(
     // A symlink as last component without `SYMLINK_FOLLOW` is not
     // opened, even for `directory` (cap-std would say ENOTDIR).
     if follow == FollowSymlinks::No
-        && !path.as_os_str().as_encoded_bytes().ends_with(b"/")
+        && !strip_slash(&path).1
         && dir.symlink_metadata(&path).is_ok_and(|m| m.is_symlink())
     {
         return Err(Errno::Loop);
@@ -254,10 +252,10 @@ pub(crate) fn path_unlink_file(
     path_len: u32,
 ) -> WasiResult {
     let (dir, path) = dir_and_path(ctx, mem, fd, path, path_len)?;
-    let (path, slash) = strip_slash(path);
+    let (bare, slash) = strip_slash(&path);
     if slash {
         // Only a directory could be named so, and it is not a file.
-        must_be_dir(dir, &path)?;
+        must_be_dir(dir, bare)?;
         return Err(Errno::Isdir);
     }
     Ok(dir.remove_file_or_symlink(path)?)
@@ -277,8 +275,8 @@ pub(crate) fn path_rename(
 ) -> WasiResult {
     let (from_dir, from) = dir_and_path(ctx, mem, fd, old_path, old_len)?;
     let (to_dir, to) = dir_and_path(ctx, mem, new_fd, new_path, new_len)?;
-    let (bare, slash) = strip_slash(from.clone());
-    if (slash || strip_slash(to.clone()).1) && !from_dir.symlink_metadata(&bare)?.is_dir() {
+    let (bare, slash) = strip_slash(&from);
+    if (slash || strip_slash(&to).1) && !from_dir.symlink_metadata(bare)?.is_dir() {
         return Err(Errno::Notdir);
     }
     Ok(from_dir.rename(from, to_dir, to)?)
@@ -303,9 +301,9 @@ pub(crate) fn path_link(
         // Hard links to a symlink's target are refused, as wasmtime does.
         return Err(Errno::Inval);
     }
-    let (bare, slash) = strip_slash(from.clone());
+    let (bare, slash) = strip_slash(&from);
     if slash {
-        must_be_dir(from_dir, &bare)?;
+        must_be_dir(from_dir, bare)?;
     }
     Ok(from_dir.hard_link(from, to_dir, to)?)
 }
@@ -363,9 +361,9 @@ pub(crate) fn path_filestat_get(
     out: u32,
 ) -> WasiResult {
     let (dir, path) = dir_and_path(ctx, mem, fd, path, path_len)?;
-    let (bare, slash) = strip_slash(path.clone());
+    let (bare, slash) = strip_slash(&path);
     let meta = if slash {
-        must_be_dir(dir, &bare)?;
+        must_be_dir(dir, bare)?;
         dir.metadata(bare)?
     } else if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
         dir.metadata(path)?

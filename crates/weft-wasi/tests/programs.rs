@@ -397,17 +397,25 @@ fd_close c: errno 0
 
 #[test]
 fn raw_calls() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = run("wasi_raw", &[], |b| {
-        b.preopened_dir(tmp.path(), "/dir").expect("preopen");
-    });
-    assert_eq!(out.stderr, "");
-    assert_eq!(out.stdout, RAW_STDOUT);
-    assert_eq!(out.code(), 0);
+    let tmp = run_in_preopen("wasi_raw", RAW_STDOUT);
     assert_eq!(tree(tmp.path()), ["a.txt", "b.txt"]);
     let read = |name: &str| std::fs::read_to_string(tmp.path().join(name)).expect("read");
     assert_eq!(read("a.txt"), "to a\n");
     assert_eq!(read("b.txt"), "to b\nto b again\n");
+}
+
+/// Runs `name` with a fresh temporary directory preopened as `/dir` and
+/// asserts it exits 0 printing exactly `expected` and nothing on stderr; the
+/// directory is returned for the caller to inspect what is left.
+fn run_in_preopen(name: &str, expected: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(name, &[], |b| {
+        b.preopened_dir(tmp.path(), "/dir").expect("preopen");
+    });
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout, expected);
+    assert_eq!(out.code(), 0);
+    tmp
 }
 
 /// Path functions the WASI test suite checks (tests/programs/paths.c):
@@ -417,16 +425,10 @@ fn raw_calls() {
 /// ("WASI") lists a known difference.
 #[test]
 fn path_behaviours() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = run("paths", &[], |b| {
-        b.preopened_dir(tmp.path(), "/dir").expect("preopen");
-    });
-    assert_eq!(out.stderr, "");
-    assert_eq!(
-        out.stdout,
-        include_str!("../../../tests/programs/paths.stdout")
+    let tmp = run_in_preopen(
+        "paths",
+        include_str!("../../../tests/programs/paths.stdout"),
     );
-    assert_eq!(out.code(), 0);
     // Everything it made is gone but the directory that "dir2/" names
     // (path_remove_directory refuses the trailing slash, as wasmtime does).
     assert_eq!(tree(tmp.path()), ["dir2/"]);
@@ -437,15 +439,6 @@ fn path_behaviours() {
 /// poll_oneoff on clocks and descriptors, preopen renumber and close.
 #[test]
 fn descriptor_behaviours() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let out = run("fds", &[], |b| {
-        b.preopened_dir(tmp.path(), "/dir").expect("preopen");
-    });
-    assert_eq!(out.stderr, "");
-    assert_eq!(
-        out.stdout,
-        include_str!("../../../tests/programs/fds.stdout")
-    );
-    assert_eq!(out.code(), 0);
+    let tmp = run_in_preopen("fds", include_str!("../../../tests/programs/fds.stdout"));
     assert_eq!(tree(tmp.path()), Vec::<String>::new());
 }
