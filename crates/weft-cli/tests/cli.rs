@@ -777,8 +777,9 @@ fn run_wasi_threads_spawn_passes_tid_and_argument() {
     assert_eq!(weft(&["run", &wat]), (22, String::new(), String::new()));
 }
 
-/// --preload NAME=FILE: FILE's exports become importable as NAME, WASI
-/// included for it, and preloads chain in order.
+/// --preload NAME=FILE: FILE's exports (functions and its memory) become
+/// importable as NAME, WASI included for it and for the main program, and
+/// preloads chain in order.
 #[test]
 fn run_preload_links_modules_in_order() {
     let a = scratch(
@@ -806,11 +807,22 @@ fn run_preload_links_modules_in_order() {
     let main = scratch(
         "preload-main.wat",
         r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
   (import "a" "hello" (func $hello))
   (import "a" "calls" (func $calls (result i32)))
+  (import "a" "memory" (memory 1))
   (import "b" "quad" (func $quad (param i32) (result i32)))
+  (export "memory" (memory 0))
   (func (export "main") (param i32) (result i32 i32)
-    (call $hello) (call $quad (local.get 0)) (call $calls)))"#,
+    (call $hello)
+    ;; "a"'s memory is ours: print its data segment again, then change it
+    ;; so that "a" prints what we wrote.
+    (i32.store (i32.const 32) (i32.const 16)) (i32.store (i32.const 36) (i32.const 7))
+    (drop (call $w (i32.const 1) (i32.const 32) (i32.const 1) (i32.const 40)))
+    (i32.store (i32.const 16) (i32.const 0x6d6f7266)) ;; "from" stays
+    (i32.store8 (i32.const 21) (i32.const 0x62))      ;; "from a" -> "from b"
+    (call $hello)
+    (call $quad (local.get 0)) (call $calls)))"#,
     );
     let pa = format!("a={a}");
     let pb = format!("b={b}");
@@ -827,7 +839,11 @@ fn run_preload_links_modules_in_order() {
     ];
     assert_eq!(
         weft(&args),
-        (0, "from a\n20\n102\n".to_string(), String::new())
+        (
+            0,
+            "from a\nfrom a\nfrom b\n20\n102\n".to_string(),
+            String::new()
+        )
     );
 
     // In the wrong order, `b` cannot find `a`.
