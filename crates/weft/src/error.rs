@@ -305,6 +305,11 @@ pub struct FrameInfo {
     /// is at (the trapping one in the innermost frame, the call in the
     /// others), when known.
     pub offset: Option<usize>,
+    /// The same instruction's offset from the start of the function's
+    /// body, when known.
+    pub func_offset: Option<usize>,
+    /// The instance the function belongs to.
+    pub instance: Option<crate::Instance>,
 }
 
 impl fmt::Display for FrameInfo {

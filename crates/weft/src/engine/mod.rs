@@ -436,7 +436,8 @@ impl Engine {
         &self.inner.config
     }
 
-    pub(crate) fn same(&self, other: &Engine) -> bool {
+    /// Whether both handles are the same engine (clones of one another).
+    pub fn same(&self, other: &Engine) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
 

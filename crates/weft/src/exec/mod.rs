@@ -166,11 +166,17 @@ fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
                 let pc = f.ip.pc_in(cf)?.checked_sub(1)?;
                 cf.offsets.get(pc)
             });
+            let start = m.body_starts.get(f.func as usize).copied();
             FrameInfo {
                 module_name: m.name.clone(),
                 func_index,
                 func_name: m.func_names.get(&func_index).cloned(),
                 offset: offset.map(|o| o as usize),
+                func_offset: offset
+                    .zip(start)
+                    .and_then(|(o, s)| o.checked_sub(s))
+                    .map(|o| o as usize),
+                instance: Some(crate::Instance(store.inner.stored(f.instance as usize))),
             }
         })
         .collect()

@@ -109,6 +109,9 @@ pub(crate) struct ModuleInner {
     pub datas: Vec<DataSegment>,
     /// Code of the defined functions.
     pub code: Vec<FuncCode>,
+    /// Where each defined function's body starts in the binary (its
+    /// locals), so a frame can give its offset within the function.
+    pub body_starts: Vec<u32>,
     /// With `Config::lazy_compilation`: what compiling a body later needs.
     pub lazy: Option<LazySource>,
     pub func_names: HashMap<u32, String>,

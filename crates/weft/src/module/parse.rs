@@ -223,6 +223,7 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         code: Vec::new(),
         lazy: None,
         func_names: HashMap::new(),
+        body_starts: Vec::new(),
     };
     let lazy = engine.config().lazy_compilation;
     let mut pending: Vec<Pending<'_>> = Vec::new();
@@ -447,6 +448,8 @@ fn finish_code(m: &mut ModuleInner, pending: &mut Vec<Pending<'_>>, lazy: bool) 
         return Ok(());
     }
     let jobs = std::mem::take(pending);
+    m.body_starts
+        .extend(jobs.iter().map(|j| j.body.range().start as u32));
     let bytes: usize = jobs
         .iter()
         .map(|j| j.body.range().end - j.body.range().start)

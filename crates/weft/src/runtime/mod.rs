@@ -44,6 +44,18 @@ pub enum Extern {
 }
 
 impl Extern {
+    /// Its type.
+    pub fn ty(&self, store: impl AsContext) -> crate::ExternType {
+        use crate::ExternType as T;
+        match self {
+            Extern::Func(f) => T::Func(f.ty(&store)),
+            Extern::Global(g) => T::Global(g.ty(&store)),
+            Extern::Table(t) => T::Table(t.ty(&store)),
+            Extern::Memory(m) => T::Memory(m.ty(&store)),
+            Extern::Tag(t) => T::Tag(t.ty(&store)),
+        }
+    }
+
     /// The function, if this is one.
     pub fn into_func(self) -> Option<Func> {
         match self {

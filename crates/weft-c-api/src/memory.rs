@@ -1,0 +1,87 @@
+//! Memories.
+
+use weft::{Memory, WASM_PAGE_SIZE};
+
+use crate::object::{Obj, ref_kind, wasm_memory_t, wasm_ref_t};
+use crate::store::wasm_store_t;
+use crate::types::{boxed, wasm_memorytype_t};
+
+ref_kind!(
+    |o| matches!(o, Obj::Memory(_)),
+    [
+        wasm_memory_delete,
+        wasm_memory_copy,
+        wasm_memory_same,
+        wasm_memory_get_host_info,
+        wasm_memory_set_host_info,
+        wasm_memory_set_host_info_with_finalizer
+    ],
+    wasm_memory_as_ref,
+    wasm_memory_as_ref_const,
+    wasm_ref_as_memory,
+    wasm_ref_as_memory_const
+);
+
+fn memory_of(m: &wasm_memory_t) -> Option<Memory> {
+    match m.obj {
+        Obj::Memory(m) => Some(m),
+        _ => None,
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_memory_new(
+    store: &wasm_store_t,
+    ty: &wasm_memorytype_t,
+) -> Option<Box<wasm_memory_t>> {
+    let cell = &store.cell;
+    crate::guarded(None, || {
+        let Some(weft::ExternType::Memory(mt)) = ty.to_weft() else {
+            return Err("wasm_memory_new: not a memory type".into());
+        };
+        let m = cell
+            .with(|s| Memory::new(s, mt))
+            .map_err(|e| format!("wasm_memory_new: {e}"))?;
+        Ok(Some(wasm_ref_t::new(cell, Obj::Memory(m))))
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_memory_type(m: &wasm_memory_t) -> Option<Box<wasm_memorytype_t>> {
+    let mem = memory_of(m)?;
+    let ty = m.cell().with(|s| mem.ty(&*s));
+    Some(boxed(&weft::ExternType::Memory(ty)))
+}
+
+/// The memory's bytes; the pointer is valid until the memory grows.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_memory_data(m: &mut wasm_memory_t) -> *mut u8 {
+    memory_of(m).map_or(std::ptr::null_mut(), |mem| {
+        m.cell().with(|s| mem.data_mut(s).as_mut_ptr())
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_memory_data_size(m: &wasm_memory_t) -> usize {
+    memory_of(m).map_or(0, |mem| m.cell().with(|s| mem.data(&*s).len()))
+}
+
+/// The size in 64 KiB pages.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_memory_size(m: &wasm_memory_t) -> u32 {
+    let bytes = wasm_memory_data_size(m) as u64;
+    u32::try_from(bytes / WASM_PAGE_SIZE).unwrap_or(u32::MAX)
+}
+
+/// Grows by `delta` pages; false if the maximum (or a store limit) does
+/// not allow it.
+#[unsafe(no_mangle)]
+pub extern "C" fn wasm_memory_grow(m: &mut wasm_memory_t, delta: u32) -> bool {
+    let cell = m.cell().clone();
+    crate::guarded(false, || {
+        let mem = memory_of(m).ok_or("wasm_memory_grow: not a memory")?;
+        cell.with(|s| mem.grow(s, u64::from(delta)))
+            .map_err(|e| format!("wasm_memory_grow: {e}"))?;
+        Ok(true)
+    })
+}

@@ -1,0 +1,149 @@
+//! weft.h's additions that are not WASI: errors, configuration, text
+//! modules, fuel, limits, interruption.
+
+use std::ffi::{CStr, c_char};
+use std::mem::MaybeUninit;
+
+use weft::{InterruptHandle, StoreLimits};
+
+use crate::store::{wasm_config_t, wasm_store_t};
+use crate::vec::{WasmVec, wasm_byte_vec_t, wasm_message_t};
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_last_error(out: &mut MaybeUninit<wasm_message_t>) -> bool {
+    match crate::last_error() {
+        Some(m) => {
+            out.write(WasmVec::message(&m));
+            true
+        }
+        None => false,
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_config_wasm_feature(
+    c: &mut wasm_config_t,
+    name: *const c_char,
+    enable: bool,
+) -> bool {
+    if name.is_null() {
+        return false;
+    }
+    // SAFETY: the header's contract: a NUL-terminated string.
+    let name = unsafe { CStr::from_ptr(name) }.to_string_lossy();
+    let known = c.config.set_feature(&name, enable);
+    if !known {
+        crate::set_error(format!(
+            "weft_config_wasm_feature: unknown feature `{name}`"
+        ));
+    }
+    known
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_config_consume_fuel(c: &mut wasm_config_t, enable: bool) {
+    c.config.consume_fuel(enable);
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_config_interruptible(c: &mut wasm_config_t, enable: bool) {
+    c.config.interruptible(enable);
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_config_max_call_depth(c: &mut wasm_config_t, depth: usize) {
+    c.config.max_call_depth(depth);
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_wat2wasm(
+    text: *const c_char,
+    len: usize,
+    out: &mut MaybeUninit<wasm_byte_vec_t>,
+) -> bool {
+    let src: &[u8] = if text.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: the header's contract: `text` points at `len` bytes.
+        unsafe { std::slice::from_raw_parts(text.cast::<u8>(), len) }
+    };
+    let result = std::str::from_utf8(src)
+        .map_err(|e| format!("the text is not UTF-8: {e}"))
+        .and_then(|s| wat::parse_str(s).map_err(|e| e.to_string()));
+    match result {
+        Ok(bin) => {
+            out.write(WasmVec::from_vec(bin));
+            true
+        }
+        Err(e) => {
+            out.write(WasmVec::message(&e));
+            false
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_store_set_fuel(store: &wasm_store_t, fuel: u64) -> bool {
+    match store.cell.with(|s| s.set_fuel(fuel)) {
+        Ok(()) => true,
+        Err(e) => {
+            crate::set_error(format!("weft_store_set_fuel: {e}"));
+            false
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_store_get_fuel(store: &wasm_store_t, fuel: Option<&mut u64>) -> bool {
+    match store.cell.with(|s| s.get_fuel()) {
+        Ok(f) => {
+            if let Some(out) = fuel {
+                *out = f;
+            }
+            true
+        }
+        Err(e) => {
+            crate::set_error(format!("weft_store_get_fuel: {e}"));
+            false
+        }
+    }
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_store_limit(
+    store: &wasm_store_t,
+    max_memory_bytes: i64,
+    max_table_elements: i64,
+    max_instances: i64,
+    max_tables: i64,
+    max_memories: i64,
+) {
+    let limits = StoreLimits {
+        max_memory_bytes: u64::try_from(max_memory_bytes).ok(),
+        max_table_elements: u32::try_from(max_table_elements).ok(),
+        max_instances: usize::try_from(max_instances).ok(),
+        max_tables: usize::try_from(max_tables).ok(),
+        max_memories: usize::try_from(max_memories).ok(),
+    };
+    store.cell.with(|s| s.limiter(limits));
+}
+
+/// `weft_interrupt_handle_t`.
+pub struct weft_interrupt_handle_t {
+    handle: InterruptHandle,
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_interrupt_handle_new(store: &wasm_store_t) -> Box<weft_interrupt_handle_t> {
+    Box::new(weft_interrupt_handle_t {
+        handle: store.cell.with(|s| s.interrupt_handle()),
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_interrupt_handle_interrupt(h: &weft_interrupt_handle_t) {
+    h.handle.interrupt();
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn weft_interrupt_handle_delete(_: Option<Box<weft_interrupt_handle_t>>) {}

@@ -1,0 +1,132 @@
+//! Builds each C program of `tests/c/` with the system C compiler against
+//! `include/` and the `libweft.so` cargo built, runs it (under Valgrind
+//! when it is installed, failing on any invalid access or leak) and
+//! compares its output with `tests/c/NAME.out`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory of `libweft.so`: `target/<profile>`, the parent of this
+/// test's `deps/`. Cargo does not build a cdylib for integration tests, so
+/// the first call builds it with the same profile.
+fn lib_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable");
+            let dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target/<profile>/deps")
+                .to_path_buf();
+            let profile = match dir.file_name().and_then(|n| n.to_str()) {
+                Some("debug") => "dev".to_string(),
+                Some(other) => other.to_string(),
+                None => "dev".to_string(),
+            };
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = Command::new(cargo)
+                .args([
+                    "build",
+                    "--quiet",
+                    "-p",
+                    "weft-c-api",
+                    "--lib",
+                    "--profile",
+                    &profile,
+                ])
+                .status()
+                .expect("run cargo build");
+            assert!(status.success(), "building libweft failed");
+            assert!(
+                dir.join("libweft.so").exists(),
+                "{} has no libweft.so",
+                dir.display()
+            );
+            dir
+        })
+        .clone()
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Compiles `tests/c/NAME.c` to an executable in a scratch directory.
+fn build(name: &str) -> PathBuf {
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-api");
+    std::fs::create_dir_all(&out_dir).expect("scratch dir");
+    let exe = out_dir.join(name);
+    let lib = lib_dir();
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let status = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-O1"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg(crate_dir().join("tests/c").join(format!("{name}.c")))
+        .arg("-o")
+        .arg(&exe)
+        .arg("-L")
+        .arg(&lib)
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lweft", "-lpthread"])
+        .status()
+        .unwrap_or_else(|e| panic!("running {cc}: {e}"));
+    assert!(status.success(), "compiling {name}.c failed");
+    exe
+}
+
+/// Runs a program, under Valgrind if it is there (and WEFT_NO_VALGRIND is
+/// not set), and checks its exit status and exact output.
+fn run(name: &str) {
+    let exe = build(name);
+    let valgrind = have("valgrind") && std::env::var_os("WEFT_NO_VALGRIND").is_none();
+    let mut cmd = if valgrind {
+        let mut c = Command::new("valgrind");
+        c.args([
+            "-q",
+            "--error-exitcode=99",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect,possible",
+        ])
+        .arg(&exe);
+        c
+    } else {
+        Command::new(&exe)
+    };
+    let out = cmd.output().expect("run the program");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = std::fs::read_to_string(crate_dir().join("tests/c").join(format!("{name}.out")))
+        .expect("expected output");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{name} failed (valgrind: {valgrind})\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert_eq!(
+        stdout, expected,
+        "{name}: stdout differs\nstderr:\n{stderr}"
+    );
+}
+
+macro_rules! c_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                run(stringify!($name));
+            }
+        )*
+    };
+}
+
+c_tests!(hello, callbacks, globals, memory);
