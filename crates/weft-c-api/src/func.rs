@@ -140,8 +140,12 @@ fn new_func(
 pub extern "C" fn wasm_func_new(
     store: &wasm_store_t,
     ty: &wasm_functype_t,
-    callback: wasm_func_callback_t,
+    callback: Option<wasm_func_callback_t>,
 ) -> Option<Box<wasm_func_t>> {
+    let Some(callback) = callback else {
+        crate::set_error("wasm_func_new: the callback is null");
+        return None;
+    };
     new_func(
         store,
         ty,
@@ -155,10 +159,18 @@ pub extern "C" fn wasm_func_new(
 pub extern "C" fn wasm_func_new_with_env(
     store: &wasm_store_t,
     ty: &wasm_functype_t,
-    callback: wasm_func_callback_with_env_t,
+    callback: Option<wasm_func_callback_with_env_t>,
     env: *mut c_void,
     finalizer: Option<extern "C" fn(*mut c_void)>,
 ) -> Option<Box<wasm_func_t>> {
+    let Some(callback) = callback else {
+        // The environment is still the API's to finalize.
+        if let Some(f) = finalizer {
+            f(env);
+        }
+        crate::set_error("wasm_func_new_with_env: the callback is null");
+        return None;
+    };
     new_func(store, ty, CallbackKind::WithEnv(callback), env, finalizer)
 }
 

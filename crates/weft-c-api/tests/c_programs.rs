@@ -129,4 +129,4 @@ macro_rules! c_tests {
     };
 }
 
-c_tests!(hello, callbacks, globals, memory);
+c_tests!(hello, callbacks, globals, memory, tables, reflect, traps, refs);
