@@ -87,6 +87,11 @@ fn build(name: &str) -> PathBuf {
 /// Runs a program, under Valgrind if it is there (and WEFT_NO_VALGRIND is
 /// not set), and checks its exit status and exact output.
 fn run(name: &str) {
+    run_with(name, &[]);
+}
+
+/// Like [`run`], with command-line arguments.
+fn run_with(name: &str, args: &[&std::ffi::OsStr]) {
     let exe = build(name);
     let valgrind = have("valgrind") && std::env::var_os("WEFT_NO_VALGRIND").is_none();
     let mut cmd = if valgrind {
@@ -102,6 +107,7 @@ fn run(name: &str) {
     } else {
         Command::new(&exe)
     };
+    cmd.args(args);
     let out = cmd.output().expect("run the program");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -129,4 +135,13 @@ macro_rules! c_tests {
     };
 }
 
-c_tests!(hello, callbacks, globals, memory, tables, reflect, traps, refs);
+c_tests!(hello, callbacks, globals, memory, tables, reflect, traps, refs, serialize, threads);
+
+/// weft.h's extras; the WASI part writes a file in a scratch directory.
+#[test]
+fn extras() {
+    let dir = std::env::temp_dir().join(format!("weft-c-api-extras-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    run_with("extras", &[dir.as_os_str()]);
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
