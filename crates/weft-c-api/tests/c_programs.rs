@@ -135,7 +135,9 @@ macro_rules! c_tests {
     };
 }
 
-c_tests!(hello, callbacks, globals, memory, tables, reflect, traps, refs, serialize, threads);
+c_tests!(
+    hello, callbacks, globals, memory, tables, reflect, traps, refs, serialize, threads, families
+);
 
 /// weft.h's extras; the WASI part writes a file in a scratch directory.
 #[test]
@@ -144,4 +146,118 @@ fn extras() {
     std::fs::create_dir_all(&dir).expect("scratch dir");
     run_with("extras", &[dir.as_os_str()]);
     std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+/// Runs the C preprocessor over `source` (with `include/` and `tests/c/`
+/// on the path) and returns the text.
+fn preprocess(source: &str) -> String {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let mut child = Command::new(cc)
+        .args(["-E", "-P", "-x", "c", "-"])
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg("-I")
+        .arg(crate_dir().join("tests/c"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the C preprocessor");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(source.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("preprocess");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("text")
+}
+
+/// The names of the functions the headers declare (not the inline ones).
+fn declared_functions() -> Vec<String> {
+    let text = preprocess("#include \"weft.h\"\n");
+    let mut names: Vec<String> = text
+        .split(';')
+        .filter(|decl| decl.contains('(') && !decl.contains("static inline") && !decl.contains('{'))
+        .filter_map(|decl| {
+            let head = decl.split('(').next()?;
+            // `typedef ... (*name)(...)` declares a pointer type, not a function.
+            if decl.contains("typedef") {
+                return None;
+            }
+            let name = head.split_whitespace().last()?.trim_start_matches('*');
+            (name.starts_with("wasm_") || name.starts_with("weft_")).then(|| name.to_string())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Every function of wasm.h and weft.h is exported by libweft.so and
+/// called by at least one of the C programs (after macro expansion, since
+/// most are declared per type by the headers' macros).
+#[test]
+fn every_declared_function_is_exported_and_exercised() {
+    let declared = declared_functions();
+    assert!(
+        declared.len() > 250,
+        "found only {} declarations",
+        declared.len()
+    );
+    let nm = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(lib_dir().join("libweft.so"))
+        .output()
+        .expect("run nm");
+    let symbols = String::from_utf8_lossy(&nm.stdout);
+    let exported: std::collections::HashSet<&str> = symbols
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    let missing: Vec<&String> = declared
+        .iter()
+        .filter(|n| !exported.contains(n.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "declared but not exported: {missing:?}");
+
+    // The programs' own code: their expansion minus the headers' lines.
+    let header: std::collections::HashSet<String> = preprocess("#include \"weft.h\"\n")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut used = String::new();
+    for entry in std::fs::read_dir(crate_dir().join("tests/c")).expect("tests/c") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "c") {
+            let src = std::fs::read_to_string(&path).expect("read");
+            for line in preprocess(&src).lines() {
+                if !header.contains(line) {
+                    used.push_str(line);
+                    used.push('\n');
+                }
+            }
+        }
+    }
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let called = |name: &str| {
+        used.match_indices(name).any(|(i, _)| {
+            let before = used[..i].chars().next_back().is_none_or(|c| !is_ident(c));
+            let after = used[i + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_ident(c));
+            before && after
+        })
+    };
+    let untested: Vec<&String> = declared.iter().filter(|n| !called(n)).collect();
+    assert!(
+        untested.is_empty(),
+        "not called by any C test: {untested:?}"
+    );
+    println!(
+        "{} functions declared, exported and exercised",
+        declared.len()
+    );
 }
