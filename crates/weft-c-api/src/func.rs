@@ -225,7 +225,7 @@ pub extern "C" fn wasm_func_result_arity(f: &wasm_func_t) -> usize {
 pub extern "C" fn wasm_func_call(
     f: &wasm_func_t,
     args: Option<&wasm_val_vec_t>,
-    results: Option<&mut wasm_val_vec_t>,
+    results: Option<&wasm_val_vec_t>,
 ) -> Option<Box<wasm_ref_t>> {
     let cell = f.cell().clone();
     let fail = |m: String| Some(trap::new_trap(Some(&cell), m, Vec::new()));
@@ -265,8 +265,8 @@ pub extern "C" fn wasm_func_call(
             .iter()
             .map(|v| wasm_val_t::from_weft(v, &cell))
             .collect::<Result<Vec<_>, _>>()?;
-        for (slot, v) in results.as_mut_slice().iter_mut().zip(converted) {
-            *slot = v;
+        for (i, v) in converted.into_iter().enumerate() {
+            results.write_at(i, v);
         }
         Ok(None)
     });

@@ -55,7 +55,7 @@ pub extern "C" fn wasm_memory_type(m: &wasm_memory_t) -> Option<Box<wasm_memoryt
 
 /// The memory's bytes; the pointer is valid until the memory grows.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_data(m: &mut wasm_memory_t) -> *mut u8 {
+pub extern "C" fn wasm_memory_data(m: &wasm_memory_t) -> *mut u8 {
     memory_of(m).map_or(std::ptr::null_mut(), |mem| {
         m.cell().with(|s| mem.data_mut(s).as_mut_ptr())
     })
@@ -76,7 +76,7 @@ pub extern "C" fn wasm_memory_size(m: &wasm_memory_t) -> u32 {
 /// Grows by `delta` pages; false if the maximum (or a store limit) does
 /// not allow it.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_grow(m: &mut wasm_memory_t, delta: u32) -> bool {
+pub extern "C" fn wasm_memory_grow(m: &wasm_memory_t, delta: u32) -> bool {
     let cell = m.cell().clone();
     crate::guarded(false, || {
         let mem = memory_of(m).ok_or("wasm_memory_grow: not a memory")?;

@@ -104,7 +104,7 @@ pub extern "C" fn wasm_global_get(g: &wasm_global_t, out: &mut MaybeUninit<wasm_
 /// Sets the global; a constant global, or a value of another type, is
 /// left as it was (and the reason recorded for weft_last_error).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_global_set(g: &mut wasm_global_t, val: Option<&wasm_val_t>) {
+pub extern "C" fn wasm_global_set(g: &wasm_global_t, val: Option<&wasm_val_t>) {
     let cell = g.cell().clone();
     crate::guarded((), || {
         let global = global_of(g).ok_or("wasm_global_set: not a global")?;
@@ -172,7 +172,7 @@ pub extern "C" fn wasm_table_get(t: &wasm_table_t, index: u32) -> Option<Box<was
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_set(t: &mut wasm_table_t, index: u32, r: Option<&wasm_ref_t>) -> bool {
+pub extern "C" fn wasm_table_set(t: &wasm_table_t, index: u32, r: Option<&wasm_ref_t>) -> bool {
     let cell = t.cell().clone();
     crate::guarded(false, || {
         let table = table_of(t).ok_or("wasm_table_set: not a table")?;
@@ -192,11 +192,7 @@ pub extern "C" fn wasm_table_size(t: &wasm_table_t) -> u32 {
 /// Grows by `delta` elements set to `init`; false if the maximum (or a
 /// store limit) does not allow it.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_grow(
-    t: &mut wasm_table_t,
-    delta: u32,
-    init: Option<&wasm_ref_t>,
-) -> bool {
+pub extern "C" fn wasm_table_grow(t: &wasm_table_t, delta: u32, init: Option<&wasm_ref_t>) -> bool {
     let cell = t.cell().clone();
     crate::guarded(false, || {
         let table = table_of(t).ok_or("wasm_table_grow: not a table")?;

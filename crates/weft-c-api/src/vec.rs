@@ -40,13 +40,18 @@ impl<T> WasmVec<T> {
         unsafe { std::slice::from_raw_parts(self.data, self.size) }
     }
 
-    /// The elements, to write.
-    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
-        if self.size == 0 || self.data.is_null() {
-            return &mut [];
+    /// Writes `v` as element `i` (ignored past the end), through the data
+    /// pointer: the vector itself is only read, so C may pass one vector
+    /// as both the arguments and the results of a call.
+    pub(crate) fn write_at(&self, i: usize, v: T) {
+        if i < self.size && !self.data.is_null() {
+            // SAFETY: `data` points at `size` elements (the header's
+            // contract), `i` is in bounds, and no Rust reference to the
+            // elements is alive (callers read their arguments first). The
+            // old element is overwritten without being dropped: results
+            // vectors hold uninitialised values by the standard's rules.
+            unsafe { std::ptr::write(self.data.add(i), v) }
         }
-        // SAFETY: as in `as_slice`, and `&mut self` makes it exclusive.
-        unsafe { std::slice::from_raw_parts_mut(self.data, self.size) }
     }
 
     /// Takes the elements out, leaving the vector empty. Only for vectors

@@ -53,6 +53,16 @@ fn lib_dir() -> PathBuf {
         .clone()
 }
 
+/// Whether to run the programs under Valgrind: when it is installed and
+/// WEFT_NO_VALGRIND is not set. CI (CI=true) must have it.
+fn use_valgrind() -> bool {
+    let found = have("valgrind");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        assert!(found, "CI runs the C API tests under valgrind: install it");
+    }
+    found && std::env::var_os("WEFT_NO_VALGRIND").is_none()
+}
+
 fn have(tool: &str) -> bool {
     Command::new(tool)
         .arg("--version")
@@ -60,11 +70,21 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Compiles `tests/c/NAME.c` to an executable in a scratch directory.
+/// Compiles `tests/c/NAME.c` to an executable in a scratch directory,
+/// linked with libweft.so.
 fn build(name: &str) -> PathBuf {
+    build_linked(name, false)
+}
+
+/// Like [`build`]; `statically` links libweft.a instead.
+fn build_linked(name: &str, statically: bool) -> PathBuf {
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-api");
     std::fs::create_dir_all(&out_dir).expect("scratch dir");
-    let exe = out_dir.join(name);
+    let exe = out_dir.join(if statically {
+        format!("{name}-static")
+    } else {
+        name.to_string()
+    });
     let lib = lib_dir();
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let status = Command::new(&cc)
@@ -74,14 +94,32 @@ fn build(name: &str) -> PathBuf {
         .arg(crate_dir().join("tests/c").join(format!("{name}.c")))
         .arg("-o")
         .arg(&exe)
-        .arg("-L")
-        .arg(&lib)
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .args(["-lweft", "-lpthread"])
+        .args(link_args(&lib, statically))
         .status()
         .unwrap_or_else(|e| panic!("running {cc}: {e}"));
     assert!(status.success(), "compiling {name}.c failed");
     exe
+}
+
+/// How a program links with weft: the shared library (found again at run
+/// time through its rpath) or the static one with what it needs of libc.
+fn link_args(lib: &Path, statically: bool) -> Vec<std::ffi::OsString> {
+    if statically {
+        vec![
+            lib.join("libweft.a").into(),
+            "-lpthread".into(),
+            "-ldl".into(),
+            "-lm".into(),
+        ]
+    } else {
+        vec![
+            "-L".into(),
+            lib.into(),
+            format!("-Wl,-rpath,{}", lib.display()).into(),
+            "-lweft".into(),
+            "-lpthread".into(),
+        ]
+    }
 }
 
 /// Runs a program, under Valgrind if it is there (and WEFT_NO_VALGRIND is
@@ -93,7 +131,7 @@ fn run(name: &str) {
 /// Like [`run`], with command-line arguments.
 fn run_with(name: &str, args: &[&std::ffi::OsStr]) {
     let exe = build(name);
-    let valgrind = have("valgrind") && std::env::var_os("WEFT_NO_VALGRIND").is_none();
+    let valgrind = use_valgrind();
     let mut cmd = if valgrind {
         let mut c = Command::new("valgrind");
         c.args([
@@ -260,4 +298,37 @@ fn every_declared_function_is_exported_and_exercised() {
         "{} functions declared, exported and exercised",
         declared.len()
     );
+}
+
+/// The Python example (ctypes against libweft.so), when Python is here.
+#[test]
+fn python_ctypes_example() {
+    if !have("python3") {
+        eprintln!("python3 is not installed: the ctypes example is not run");
+        return;
+    }
+    let out = Command::new("python3")
+        .arg(crate_dir().join("examples/python/embed.py"))
+        .arg(lib_dir().join("libweft.so"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "python: triple(14)\ntriple_plus(14, 3) = 45\n"
+    );
+}
+
+/// The hello program linked statically with libweft.a.
+#[test]
+fn hello_static() {
+    let exe = build_linked("hello", true);
+    let out = Command::new(&exe).output().expect("run");
+    assert!(out.status.success());
+    let expected = std::fs::read_to_string(crate_dir().join("tests/c/hello.out")).expect("read");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
 }
