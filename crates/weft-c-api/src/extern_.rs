@@ -164,7 +164,7 @@ pub(crate) fn instantiate(
 ) -> Option<Box<wasm_instance_t>> {
     let cell = &store.cell;
     let outcome = crate::guard(|| -> Result<Box<wasm_instance_t>, Box<wasm_trap_t>> {
-        let fail = |m: String| crate::trap::new_trap(Some(cell), m, Vec::new());
+        let fail = |m: String| crate::trap::new_trap(cell, m, Vec::new());
         let data = crate::module::data(module)
             .ok_or_else(|| fail("wasm_instance_new: not a module".into()))?;
         let given = imports.map_or(&[][..], |v| v.as_slice());
@@ -172,11 +172,7 @@ pub(crate) fn instantiate(
         for (i, imp) in data.module.imports().enumerate() {
             let e = match given.get(i).and_then(|e| e.as_deref()) {
                 Some(e) => {
-                    if !e
-                        .store
-                        .as_ref()
-                        .is_some_and(|s| std::rc::Rc::ptr_eq(s, cell))
-                    {
+                    if !std::rc::Rc::ptr_eq(&e.store, cell) {
                         return Err(fail(format!(
                             "import {i} (`{}::{}`) belongs to another store",
                             imp.module(),
@@ -201,7 +197,7 @@ pub(crate) fn instantiate(
             Err(e) => Err(crate::trap::from_error(cell, &e)),
         }
     });
-    let outcome = outcome.unwrap_or_else(|m| Err(crate::trap::new_trap(Some(cell), m, Vec::new())));
+    let outcome = outcome.unwrap_or_else(|m| Err(crate::trap::new_trap(cell, m, Vec::new())));
     match outcome {
         Ok(inst) => {
             if let Some(t) = trap {

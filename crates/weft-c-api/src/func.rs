@@ -228,7 +228,7 @@ pub extern "C" fn wasm_func_call(
     results: Option<&wasm_val_vec_t>,
 ) -> Option<Box<wasm_ref_t>> {
     let cell = f.cell().clone();
-    let fail = |m: String| Some(trap::new_trap(Some(&cell), m, Vec::new()));
+    let fail = |m: String| Some(trap::new_trap(&cell, m, Vec::new()));
     let Some(func) = func_of(f) else {
         return fail("wasm_func_call: not a function".into());
     };

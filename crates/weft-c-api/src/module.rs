@@ -32,9 +32,9 @@ pub struct wasm_shared_module_t {
 const SERIAL_MAGIC: &[u8; 8] = b"\0weftmod";
 const SERIAL_VERSION: u32 = 1;
 
-fn handle(module: Module, binary: Arc<[u8]>) -> Box<wasm_module_t> {
+fn handle(store: &wasm_store_t, module: Module, binary: Arc<[u8]>) -> Box<wasm_module_t> {
     Box::new(wasm_ref_t {
-        store: None,
+        store: store.cell.clone(),
         obj: Obj::Module(Rc::new(ModuleData {
             module,
             binary,
@@ -53,7 +53,7 @@ pub(crate) fn data(m: &wasm_module_t) -> Option<&ModuleData> {
 fn compile(store: &wasm_store_t, bytes: &[u8]) -> Result<Option<Box<wasm_module_t>>, String> {
     let engine = store.cell.engine();
     let module = Module::from_binary(&engine, bytes).map_err(|e| e.to_string())?;
-    Ok(Some(handle(module, bytes.into())))
+    Ok(Some(handle(store, module, bytes.into())))
 }
 
 ref_kind!(
@@ -188,7 +188,7 @@ pub extern "C" fn wasm_module_obtain(
         crate::set_error("wasm_module_obtain: the store's engine is not the module's");
         return None;
     }
-    Some(handle(shared.module.clone(), shared.binary.clone()))
+    Some(handle(store, shared.module.clone(), shared.binary.clone()))
 }
 
 #[unsafe(no_mangle)]

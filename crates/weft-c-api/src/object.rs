@@ -17,9 +17,9 @@ use crate::trap::TrapData;
 /// `wasm_trap_t` and the rest are this type; `obj` says which it is.
 #[derive(Clone)]
 pub struct wasm_ref_t {
-    /// The store the object lives in (none for modules and traps made
-    /// without one).
-    pub(crate) store: Option<StoreRef>,
+    /// The store the object lives in (for a module or a trap: the store
+    /// it was made with).
+    pub(crate) store: StoreRef,
     pub(crate) obj: Obj,
 }
 
@@ -52,16 +52,14 @@ pub(crate) enum Obj {
 impl wasm_ref_t {
     pub(crate) fn new(store: &StoreRef, obj: Obj) -> Box<wasm_ref_t> {
         Box::new(wasm_ref_t {
-            store: Some(store.clone()),
+            store: store.clone(),
             obj,
         })
     }
 
-    /// The store, for objects that live in one.
+    /// The store.
     pub(crate) fn cell(&self) -> &StoreRef {
-        self.store
-            .as_ref()
-            .expect("objects of a store are made with their store")
+        &self.store
     }
 
     /// The store-object key of this handle, if it names one.

@@ -34,12 +34,12 @@ impl std::fmt::Display for HostTrap {
 impl std::error::Error for HostTrap {}
 
 pub(crate) fn new_trap(
-    store: Option<&StoreRef>,
+    store: &StoreRef,
     message: String,
     frames: Vec<FrameInfo>,
 ) -> Box<wasm_trap_t> {
     Box::new(wasm_ref_t {
-        store: store.cloned(),
+        store: store.clone(),
         obj: Obj::Trap(Rc::new(TrapData {
             message,
             frames,
@@ -64,7 +64,7 @@ pub(crate) fn from_error(store: &StoreRef, err: &weft::Error) -> Box<wasm_trap_t
         .map(|t| t.backtrace().to_vec())
         .unwrap_or_default();
     Box::new(wasm_ref_t {
-        store: Some(store.clone()),
+        store: store.clone(),
         obj: Obj::Trap(Rc::new(TrapData {
             message,
             frames,
@@ -104,7 +104,7 @@ pub extern "C" fn wasm_trap_new(
     message: Option<&wasm_message_t>,
 ) -> Box<wasm_trap_t> {
     let text = message.map(|m| m.to_text()).unwrap_or_default();
-    new_trap(Some(&store.cell), text, Vec::new())
+    new_trap(&store.cell, text, Vec::new())
 }
 
 #[unsafe(no_mangle)]
@@ -121,10 +121,10 @@ pub struct wasm_frame_t {
     instance: Option<Box<wasm_instance_t>>,
 }
 
-fn frame(store: Option<&StoreRef>, info: &FrameInfo) -> Box<wasm_frame_t> {
-    let instance = store
-        .zip(info.instance)
-        .map(|(s, i)| wasm_ref_t::new(s, Obj::Instance(i)));
+fn frame(store: &StoreRef, info: &FrameInfo) -> Box<wasm_frame_t> {
+    let instance = info
+        .instance
+        .map(|i| wasm_ref_t::new(store, Obj::Instance(i)));
     Box::new(wasm_frame_t {
         info: info.clone(),
         instance,
@@ -135,7 +135,7 @@ fn frame(store: Option<&StoreRef>, info: &FrameInfo) -> Box<wasm_frame_t> {
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_trap_origin(t: &wasm_trap_t) -> Option<Box<wasm_frame_t>> {
     let d = data(t)?;
-    d.frames.first().map(|f| frame(t.store.as_ref(), f))
+    d.frames.first().map(|f| frame(&t.store, f))
 }
 
 /// Every frame, innermost first.
@@ -145,10 +145,7 @@ pub extern "C" fn wasm_trap_trace(
     out: &mut MaybeUninit<WasmVec<Option<Box<wasm_frame_t>>>>,
 ) {
     let frames = data(t).map_or_else(Vec::new, |d| {
-        d.frames
-            .iter()
-            .map(|f| Some(frame(t.store.as_ref(), f)))
-            .collect()
+        d.frames.iter().map(|f| Some(frame(&t.store, f))).collect()
     });
     out.write(WasmVec::from_vec(frames));
 }

@@ -164,7 +164,7 @@ pub(crate) fn ref_to_weft(
     let Some(r) = r else {
         return Ok(Val::default_for(ty));
     };
-    if !r.store.as_ref().is_some_and(|s| Rc::ptr_eq(s, store)) {
+    if !Rc::ptr_eq(&r.store, store) {
         return Err("a reference from another store".into());
     }
     let v = match &r.obj {
