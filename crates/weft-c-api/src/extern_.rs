@@ -67,7 +67,10 @@ pub(crate) fn from_weft(store: &StoreRef, e: Extern) -> Box<wasm_extern_t> {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_extern_kind(e: &wasm_extern_t) -> u8 {
+pub extern "C" fn wasm_extern_kind(e: Option<&wasm_extern_t>) -> u8 {
+    let Some(e) = e else {
+        return crate::null_arg("wasm_extern_kind", "e", 0);
+    };
     match e.obj {
         Obj::Func(_) => WASM_EXTERN_FUNC,
         Obj::Global(_) => WASM_EXTERN_GLOBAL,
@@ -78,7 +81,10 @@ pub extern "C" fn wasm_extern_kind(e: &wasm_extern_t) -> u8 {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_extern_type(e: &wasm_extern_t) -> Option<Box<wasm_externtype_t>> {
+pub extern "C" fn wasm_extern_type(e: Option<&wasm_extern_t>) -> Option<Box<wasm_externtype_t>> {
+    let Some(e) = e else {
+        return crate::null_arg("wasm_extern_type", "e", None);
+    };
     let ext = to_weft(e)?;
     Some(boxed(&e.cell().with(|s| ext.ty(&*s))))
 }
@@ -217,20 +223,32 @@ pub(crate) fn instantiate(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_instance_new(
-    store: &wasm_store_t,
-    module: &wasm_ref_t,
+    store: Option<&wasm_store_t>,
+    module: Option<&wasm_ref_t>,
     imports: Option<&WasmVec<Option<Box<wasm_extern_t>>>>,
     trap: Option<&mut MaybeUninit<Option<Box<wasm_trap_t>>>>,
 ) -> Option<Box<wasm_instance_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_instance_new", "store", None);
+    };
+    let Some(module) = module else {
+        return crate::null_arg("wasm_instance_new", "module", None);
+    };
     instantiate(store, module, imports, trap, |_, _| None)
 }
 
 /// The instance's exports, in the module's order.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_instance_exports(
-    i: &wasm_instance_t,
-    out: &mut MaybeUninit<WasmVec<Option<Box<wasm_extern_t>>>>,
+    i: Option<&wasm_instance_t>,
+    out: Option<&mut MaybeUninit<WasmVec<Option<Box<wasm_extern_t>>>>>,
 ) {
+    let Some(i) = i else {
+        return crate::null_arg("wasm_instance_exports", "i", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_instance_exports", "out", ());
+    };
     let v = match i.obj {
         Obj::Instance(inst) => {
             let cell = i.cell();

@@ -138,10 +138,16 @@ fn new_func(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_func_new(
-    store: &wasm_store_t,
-    ty: &wasm_functype_t,
+    store: Option<&wasm_store_t>,
+    ty: Option<&wasm_functype_t>,
     callback: Option<wasm_func_callback_t>,
 ) -> Option<Box<wasm_func_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_func_new", "store", None);
+    };
+    let Some(ty) = ty else {
+        return crate::null_arg("wasm_func_new", "ty", None);
+    };
     let Some(callback) = callback else {
         crate::set_error("wasm_func_new: the callback is null");
         return None;
@@ -157,12 +163,18 @@ pub extern "C" fn wasm_func_new(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_func_new_with_env(
-    store: &wasm_store_t,
-    ty: &wasm_functype_t,
+    store: Option<&wasm_store_t>,
+    ty: Option<&wasm_functype_t>,
     callback: Option<wasm_func_callback_with_env_t>,
     env: *mut c_void,
     finalizer: Option<extern "C" fn(*mut c_void)>,
 ) -> Option<Box<wasm_func_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_func_new_with_env", "store", None);
+    };
+    let Some(ty) = ty else {
+        return crate::null_arg("wasm_func_new_with_env", "ty", None);
+    };
     let Some(callback) = callback else {
         // The environment is still the API's to finalize.
         if let Some(f) = finalizer {
@@ -203,17 +215,26 @@ fn func_type(f: &wasm_func_t) -> Option<weft::FuncType> {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_func_type(f: &wasm_func_t) -> Option<Box<wasm_functype_t>> {
+pub extern "C" fn wasm_func_type(f: Option<&wasm_func_t>) -> Option<Box<wasm_functype_t>> {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_func_type", "f", None);
+    };
     func_type(f).map(|t| Box::new(wasm_externtype_t::Func(FuncTypeView::new(t))))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_func_param_arity(f: &wasm_func_t) -> usize {
+pub extern "C" fn wasm_func_param_arity(f: Option<&wasm_func_t>) -> usize {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_func_param_arity", "f", 0);
+    };
     func_type(f).map_or(0, |t| t.params().len())
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_func_result_arity(f: &wasm_func_t) -> usize {
+pub extern "C" fn wasm_func_result_arity(f: Option<&wasm_func_t>) -> usize {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_func_result_arity", "f", 0);
+    };
     func_type(f).map_or(0, |t| t.results().len())
 }
 
@@ -223,10 +244,13 @@ pub extern "C" fn wasm_func_result_arity(f: &wasm_func_t) -> usize {
 /// a wrong argument: count, kind, or a reference of another store).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_func_call(
-    f: &wasm_func_t,
+    f: Option<&wasm_func_t>,
     args: Option<&wasm_val_vec_t>,
     results: Option<&wasm_val_vec_t>,
 ) -> Option<Box<wasm_ref_t>> {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_func_call", "f", None);
+    };
     let cell = f.cell().clone();
     let fail = |m: String| Some(trap::new_trap(&cell, m, Vec::new()));
     let Some(func) = func_of(f) else {

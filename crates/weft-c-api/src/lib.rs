@@ -59,6 +59,13 @@ pub(crate) fn last_error() -> Option<String> {
     LAST_ERROR.with(|e| e.borrow().clone())
 }
 
+/// For an entry point given a null pointer it cannot work with: records
+/// which and returns `r` (null, false, 0 or nothing).
+pub(crate) fn null_arg<R>(func: &str, param: &str, r: R) -> R {
+    set_error(format!("{func}: `{param}` is null"));
+    r
+}
+
 /// Runs `f`, turning a panic into `Err` with the panic's message, so that
 /// it never unwinds into C.
 pub(crate) fn guard<R>(f: impl FnOnce() -> R) -> Result<R, String> {

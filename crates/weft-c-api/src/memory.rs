@@ -31,9 +31,15 @@ fn memory_of(m: &wasm_memory_t) -> Option<Memory> {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_memory_new(
-    store: &wasm_store_t,
-    ty: &wasm_memorytype_t,
+    store: Option<&wasm_store_t>,
+    ty: Option<&wasm_memorytype_t>,
 ) -> Option<Box<wasm_memory_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_memory_new", "store", None);
+    };
+    let Some(ty) = ty else {
+        return crate::null_arg("wasm_memory_new", "ty", None);
+    };
     let cell = &store.cell;
     crate::guarded(None, || {
         let Some(weft::ExternType::Memory(mt)) = ty.to_weft() else {
@@ -47,7 +53,10 @@ pub extern "C" fn wasm_memory_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_type(m: &wasm_memory_t) -> Option<Box<wasm_memorytype_t>> {
+pub extern "C" fn wasm_memory_type(m: Option<&wasm_memory_t>) -> Option<Box<wasm_memorytype_t>> {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_memory_type", "m", None);
+    };
     let mem = memory_of(m)?;
     let ty = m.cell().with(|s| mem.ty(&*s));
     Some(boxed(&weft::ExternType::Memory(ty)))
@@ -55,28 +64,40 @@ pub extern "C" fn wasm_memory_type(m: &wasm_memory_t) -> Option<Box<wasm_memoryt
 
 /// The memory's bytes; the pointer is valid until the memory grows.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_data(m: &wasm_memory_t) -> *mut u8 {
+pub extern "C" fn wasm_memory_data(m: Option<&wasm_memory_t>) -> *mut u8 {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_memory_data", "m", std::ptr::null_mut());
+    };
     memory_of(m).map_or(std::ptr::null_mut(), |mem| {
         m.cell().with(|s| mem.data_mut(s).as_mut_ptr())
     })
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_data_size(m: &wasm_memory_t) -> usize {
+pub extern "C" fn wasm_memory_data_size(m: Option<&wasm_memory_t>) -> usize {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_memory_data_size", "m", 0);
+    };
     memory_of(m).map_or(0, |mem| m.cell().with(|s| mem.data(&*s).len()))
 }
 
 /// The size in 64 KiB pages.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_size(m: &wasm_memory_t) -> u32 {
-    let bytes = wasm_memory_data_size(m) as u64;
+pub extern "C" fn wasm_memory_size(m: Option<&wasm_memory_t>) -> u32 {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_memory_size", "m", 0);
+    };
+    let bytes = wasm_memory_data_size(Some(m)) as u64;
     u32::try_from(bytes / WASM_PAGE_SIZE).unwrap_or(u32::MAX)
 }
 
 /// Grows by `delta` pages; false if the maximum (or a store limit) does
 /// not allow it.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memory_grow(m: &wasm_memory_t, delta: u32) -> bool {
+pub extern "C" fn wasm_memory_grow(m: Option<&wasm_memory_t>, delta: u32) -> bool {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_memory_grow", "m", false);
+    };
     let cell = m.cell().clone();
     crate::guarded(false, || {
         let mem = memory_of(m).ok_or("wasm_memory_grow: not a memory")?;

@@ -50,7 +50,17 @@ pub(crate) fn data(m: &wasm_module_t) -> Option<&ModuleData> {
     }
 }
 
+/// The C API takes binaries only (text goes through `weft_wat2wasm`).
+fn binary_only(bytes: &[u8]) -> Result<(), String> {
+    if bytes.starts_with(b"\0asm") {
+        Ok(())
+    } else {
+        Err("not a WebAssembly binary: it does not start with \"\\0asm\"".into())
+    }
+}
+
 fn compile(store: &wasm_store_t, bytes: &[u8]) -> Result<Option<Box<wasm_module_t>>, String> {
+    binary_only(bytes)?;
     let engine = store.cell.engine();
     let module = Module::from_binary(&engine, bytes).map_err(|e| e.to_string())?;
     Ok(Some(handle(store, module, bytes.into())))
@@ -76,9 +86,12 @@ ref_kind!(
 /// if it is malformed or invalid.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_module_new(
-    store: &wasm_store_t,
+    store: Option<&wasm_store_t>,
     binary: Option<&wasm_byte_vec_t>,
 ) -> Option<Box<wasm_module_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_module_new", "store", None);
+    };
     crate::guarded(None, || {
         let binary = binary.ok_or("wasm_module_new: the binary is null")?;
         compile(store, binary.as_slice())
@@ -87,11 +100,15 @@ pub extern "C" fn wasm_module_new(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_module_validate(
-    store: &wasm_store_t,
+    store: Option<&wasm_store_t>,
     binary: Option<&wasm_byte_vec_t>,
 ) -> bool {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_module_validate", "store", false);
+    };
     crate::guarded(false, || {
         let binary = binary.ok_or("wasm_module_validate: the binary is null")?;
+        binary_only(binary.as_slice())?;
         let engine = store.cell.engine();
         Module::validate(&engine, binary.as_slice()).map_err(|e| e.to_string())?;
         Ok(true)
@@ -100,9 +117,15 @@ pub extern "C" fn wasm_module_validate(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_module_imports(
-    m: &wasm_module_t,
-    out: &mut MaybeUninit<WasmVec<Option<Box<wasm_importtype_t>>>>,
+    m: Option<&wasm_module_t>,
+    out: Option<&mut MaybeUninit<WasmVec<Option<Box<wasm_importtype_t>>>>>,
 ) {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_module_imports", "m", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_module_imports", "out", ());
+    };
     let v = data(m).map_or_else(Vec::new, |d| {
         d.module
             .imports()
@@ -120,9 +143,15 @@ pub extern "C" fn wasm_module_imports(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_module_exports(
-    m: &wasm_module_t,
-    out: &mut MaybeUninit<WasmVec<Option<Box<wasm_exporttype_t>>>>,
+    m: Option<&wasm_module_t>,
+    out: Option<&mut MaybeUninit<WasmVec<Option<Box<wasm_exporttype_t>>>>>,
 ) {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_module_exports", "m", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_module_exports", "out", ());
+    };
     let v = data(m).map_or_else(Vec::new, |d| {
         d.module
             .exports()
@@ -138,7 +167,16 @@ pub extern "C" fn wasm_module_exports(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_module_serialize(m: &wasm_module_t, out: &mut MaybeUninit<wasm_byte_vec_t>) {
+pub extern "C" fn wasm_module_serialize(
+    m: Option<&wasm_module_t>,
+    out: Option<&mut MaybeUninit<wasm_byte_vec_t>>,
+) {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_module_serialize", "m", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_module_serialize", "out", ());
+    };
     let mut bytes = Vec::new();
     if let Some(d) = data(m) {
         bytes.extend_from_slice(SERIAL_MAGIC);
@@ -152,9 +190,12 @@ pub extern "C" fn wasm_module_serialize(m: &wasm_module_t, out: &mut MaybeUninit
 /// weft_last_error) for anything else.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_module_deserialize(
-    store: &wasm_store_t,
+    store: Option<&wasm_store_t>,
     bytes: Option<&wasm_byte_vec_t>,
 ) -> Option<Box<wasm_module_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_module_deserialize", "store", None);
+    };
     crate::guarded(None, || {
         let bytes = bytes.ok_or("wasm_module_deserialize: the bytes are null")?;
         let b = bytes.as_slice();
@@ -169,7 +210,12 @@ pub extern "C" fn wasm_module_deserialize(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_module_share(m: &wasm_module_t) -> Option<Box<wasm_shared_module_t>> {
+pub extern "C" fn wasm_module_share(
+    m: Option<&wasm_module_t>,
+) -> Option<Box<wasm_shared_module_t>> {
+    let Some(m) = m else {
+        return crate::null_arg("wasm_module_share", "m", None);
+    };
     let d = data(m)?;
     Some(Box::new(wasm_shared_module_t {
         module: d.module.clone(),
@@ -181,9 +227,15 @@ pub extern "C" fn wasm_module_share(m: &wasm_module_t) -> Option<Box<wasm_shared
 /// not the module's.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_module_obtain(
-    store: &wasm_store_t,
-    shared: &wasm_shared_module_t,
+    store: Option<&wasm_store_t>,
+    shared: Option<&wasm_shared_module_t>,
 ) -> Option<Box<wasm_module_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_module_obtain", "store", None);
+    };
+    let Some(shared) = shared else {
+        return crate::null_arg("wasm_module_obtain", "shared", None);
+    };
     if !store.cell.engine().same(shared.module.engine()) {
         crate::set_error("wasm_module_obtain: the store's engine is not the module's");
         return None;

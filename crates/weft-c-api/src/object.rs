@@ -322,8 +322,11 @@ ref_kind!(
 /// A new foreign object: an externref whose payload can carry host info.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_foreign_new(
-    store: &crate::store::wasm_store_t,
+    store: Option<&crate::store::wasm_store_t>,
 ) -> Option<Box<wasm_foreign_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_foreign_new", "store", None);
+    };
     let cell = &store.cell;
     crate::guarded(None, || {
         let e = cell

@@ -118,10 +118,13 @@ pub extern "C" fn wasm_engine_new_with_config(
 pub extern "C" fn wasm_engine_delete(_: Option<Box<wasm_engine_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_store_new(engine: &wasm_engine_t) -> Box<wasm_store_t> {
-    Box::new(wasm_store_t {
+pub extern "C" fn wasm_store_new(engine: Option<&wasm_engine_t>) -> Option<Box<wasm_store_t>> {
+    let Some(engine) = engine else {
+        return crate::null_arg("wasm_store_new", "engine", None);
+    };
+    Some(Box::new(wasm_store_t {
         cell: StoreCell::new(&engine.engine),
-    })
+    }))
 }
 
 #[unsafe(no_mangle)]

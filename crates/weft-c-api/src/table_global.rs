@@ -59,10 +59,16 @@ fn table_of(t: &wasm_table_t) -> Option<Table> {
 /// value does not have the type.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_global_new(
-    store: &wasm_store_t,
-    ty: &wasm_globaltype_t,
+    store: Option<&wasm_store_t>,
+    ty: Option<&wasm_globaltype_t>,
     val: Option<&wasm_val_t>,
 ) -> Option<Box<wasm_global_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_global_new", "store", None);
+    };
+    let Some(ty) = ty else {
+        return crate::null_arg("wasm_global_new", "ty", None);
+    };
     let cell = &store.cell;
     crate::guarded(None, || {
         let Some(weft::ExternType::Global(gt)) = ty.to_weft() else {
@@ -80,7 +86,10 @@ pub extern "C" fn wasm_global_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_global_type(g: &wasm_global_t) -> Option<Box<wasm_globaltype_t>> {
+pub extern "C" fn wasm_global_type(g: Option<&wasm_global_t>) -> Option<Box<wasm_globaltype_t>> {
+    let Some(g) = g else {
+        return crate::null_arg("wasm_global_type", "g", None);
+    };
     let global = global_of(g)?;
     let ty = g.cell().with(|s| global.ty(&*s));
     Some(boxed(&weft::ExternType::Global(ty)))
@@ -89,7 +98,16 @@ pub extern "C" fn wasm_global_type(g: &wasm_global_t) -> Option<Box<wasm_globalt
 /// The global's value; a value C cannot represent (v128, GC references)
 /// reads as i32 0 and records an error.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_global_get(g: &wasm_global_t, out: &mut MaybeUninit<wasm_val_t>) {
+pub extern "C" fn wasm_global_get(
+    g: Option<&wasm_global_t>,
+    out: Option<&mut MaybeUninit<wasm_val_t>>,
+) {
+    let Some(g) = g else {
+        return crate::null_arg("wasm_global_get", "g", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_global_get", "out", ());
+    };
     let cell = g.cell();
     let v = crate::guarded(None, || {
         let global = global_of(g).ok_or("wasm_global_get: not a global")?;
@@ -104,7 +122,10 @@ pub extern "C" fn wasm_global_get(g: &wasm_global_t, out: &mut MaybeUninit<wasm_
 /// Sets the global; a constant global, or a value of another type, is
 /// left as it was (and the reason recorded for weft_last_error).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_global_set(g: &wasm_global_t, val: Option<&wasm_val_t>) {
+pub extern "C" fn wasm_global_set(g: Option<&wasm_global_t>, val: Option<&wasm_val_t>) {
+    let Some(g) = g else {
+        return crate::null_arg("wasm_global_set", "g", ());
+    };
     let cell = g.cell().clone();
     crate::guarded((), || {
         let global = global_of(g).ok_or("wasm_global_set: not a global")?;
@@ -122,10 +143,16 @@ pub extern "C" fn wasm_global_set(g: &wasm_global_t, val: Option<&wasm_val_t>) {
 /// reference).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_table_new(
-    store: &wasm_store_t,
-    ty: &wasm_tabletype_t,
+    store: Option<&wasm_store_t>,
+    ty: Option<&wasm_tabletype_t>,
     init: Option<&wasm_ref_t>,
 ) -> Option<Box<wasm_table_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_table_new", "store", None);
+    };
+    let Some(ty) = ty else {
+        return crate::null_arg("wasm_table_new", "ty", None);
+    };
     let cell = &store.cell;
     crate::guarded(None, || {
         let Some(weft::ExternType::Table(tt)) = ty.to_weft() else {
@@ -141,7 +168,10 @@ pub extern "C" fn wasm_table_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_type(t: &wasm_table_t) -> Option<Box<wasm_tabletype_t>> {
+pub extern "C" fn wasm_table_type(t: Option<&wasm_table_t>) -> Option<Box<wasm_tabletype_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_table_type", "t", None);
+    };
     let table = table_of(t)?;
     let ty = t.cell().with(|s| table.ty(&*s));
     Some(boxed(&weft::ExternType::Table(ty)))
@@ -150,7 +180,10 @@ pub extern "C" fn wasm_table_type(t: &wasm_table_t) -> Option<Box<wasm_tabletype
 /// The element at `index`: a new reference, or null for a null element or
 /// an index out of bounds.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_get(t: &wasm_table_t, index: u32) -> Option<Box<wasm_ref_t>> {
+pub extern "C" fn wasm_table_get(t: Option<&wasm_table_t>, index: u32) -> Option<Box<wasm_ref_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_table_get", "t", None);
+    };
     let cell = t.cell();
     crate::guarded(None, || {
         let table = table_of(t).ok_or("wasm_table_get: not a table")?;
@@ -172,7 +205,14 @@ pub extern "C" fn wasm_table_get(t: &wasm_table_t, index: u32) -> Option<Box<was
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_set(t: &wasm_table_t, index: u32, r: Option<&wasm_ref_t>) -> bool {
+pub extern "C" fn wasm_table_set(
+    t: Option<&wasm_table_t>,
+    index: u32,
+    r: Option<&wasm_ref_t>,
+) -> bool {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_table_set", "t", false);
+    };
     let cell = t.cell().clone();
     crate::guarded(false, || {
         let table = table_of(t).ok_or("wasm_table_set: not a table")?;
@@ -185,14 +225,24 @@ pub extern "C" fn wasm_table_set(t: &wasm_table_t, index: u32, r: Option<&wasm_r
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_size(t: &wasm_table_t) -> u32 {
+pub extern "C" fn wasm_table_size(t: Option<&wasm_table_t>) -> u32 {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_table_size", "t", 0);
+    };
     table_of(t).map_or(0, |table| t.cell().with(|s| table.size(&*s)))
 }
 
 /// Grows by `delta` elements set to `init`; false if the maximum (or a
 /// store limit) does not allow it.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_table_grow(t: &wasm_table_t, delta: u32, init: Option<&wasm_ref_t>) -> bool {
+pub extern "C" fn wasm_table_grow(
+    t: Option<&wasm_table_t>,
+    delta: u32,
+    init: Option<&wasm_ref_t>,
+) -> bool {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_table_grow", "t", false);
+    };
     let cell = t.cell().clone();
     crate::guarded(false, || {
         let table = table_of(t).ok_or("wasm_table_grow: not a table")?;

@@ -100,15 +100,27 @@ ref_kind!(
 /// A trap with `message` (a NUL at its end is not part of the text).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_trap_new(
-    store: &wasm_store_t,
+    store: Option<&wasm_store_t>,
     message: Option<&wasm_message_t>,
-) -> Box<wasm_trap_t> {
+) -> Option<Box<wasm_trap_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("wasm_trap_new", "store", None);
+    };
     let text = message.map(|m| m.to_text()).unwrap_or_default();
-    new_trap(&store.cell, text, Vec::new())
+    Some(new_trap(&store.cell, text, Vec::new()))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_trap_message(t: &wasm_trap_t, out: &mut MaybeUninit<wasm_message_t>) {
+pub extern "C" fn wasm_trap_message(
+    t: Option<&wasm_trap_t>,
+    out: Option<&mut MaybeUninit<wasm_message_t>>,
+) {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_trap_message", "t", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_trap_message", "out", ());
+    };
     let text = data(t).map_or("", |d| d.message.as_str());
     out.write(WasmVec::message(text));
 }
@@ -133,7 +145,10 @@ fn frame(store: &StoreRef, info: &FrameInfo) -> Box<wasm_frame_t> {
 
 /// The innermost frame, or null for a trap without frames.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_trap_origin(t: &wasm_trap_t) -> Option<Box<wasm_frame_t>> {
+pub extern "C" fn wasm_trap_origin(t: Option<&wasm_trap_t>) -> Option<Box<wasm_frame_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_trap_origin", "t", None);
+    };
     let d = data(t)?;
     d.frames.first().map(|f| frame(&t.store, f))
 }
@@ -141,9 +156,15 @@ pub extern "C" fn wasm_trap_origin(t: &wasm_trap_t) -> Option<Box<wasm_frame_t>>
 /// Every frame, innermost first.
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_trap_trace(
-    t: &wasm_trap_t,
-    out: &mut MaybeUninit<WasmVec<Option<Box<wasm_frame_t>>>>,
+    t: Option<&wasm_trap_t>,
+    out: Option<&mut MaybeUninit<WasmVec<Option<Box<wasm_frame_t>>>>>,
 ) {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_trap_trace", "t", ());
+    };
+    let Some(out) = out else {
+        return crate::null_arg("wasm_trap_trace", "out", ());
+    };
     let frames = data(t).map_or_else(Vec::new, |d| {
         d.frames.iter().map(|f| Some(frame(&t.store, f))).collect()
     });
@@ -154,8 +175,11 @@ pub extern "C" fn wasm_trap_trace(
 pub extern "C" fn wasm_frame_delete(_: Option<Box<wasm_frame_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_frame_copy(f: &wasm_frame_t) -> Box<wasm_frame_t> {
-    Box::new(f.clone())
+pub extern "C" fn wasm_frame_copy(f: Option<&wasm_frame_t>) -> Option<Box<wasm_frame_t>> {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_frame_copy", "f", None);
+    };
+    Some(Box::new(f.clone()))
 }
 
 declare_vec!(
@@ -169,25 +193,37 @@ declare_vec!(
 
 /// The frame's instance, owned by the frame.
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_frame_instance(f: &wasm_frame_t) -> Option<&wasm_instance_t> {
+pub extern "C" fn wasm_frame_instance(f: Option<&wasm_frame_t>) -> Option<&wasm_instance_t> {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_frame_instance", "f", None);
+    };
     f.instance.as_deref()
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_frame_func_index(f: &wasm_frame_t) -> u32 {
+pub extern "C" fn wasm_frame_func_index(f: Option<&wasm_frame_t>) -> u32 {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_frame_func_index", "f", 0);
+    };
     f.info.func_index
 }
 
 /// The instruction's offset in its function's body (`SIZE_MAX` when
 /// unknown).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_frame_func_offset(f: &wasm_frame_t) -> usize {
+pub extern "C" fn wasm_frame_func_offset(f: Option<&wasm_frame_t>) -> usize {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_frame_func_offset", "f", 0);
+    };
     f.info.func_offset.unwrap_or(usize::MAX)
 }
 
 /// The instruction's offset in the module binary (`SIZE_MAX` when
 /// unknown).
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_frame_module_offset(f: &wasm_frame_t) -> usize {
+pub extern "C" fn wasm_frame_module_offset(f: Option<&wasm_frame_t>) -> usize {
+    let Some(f) = f else {
+        return crate::null_arg("wasm_frame_module_offset", "f", 0);
+    };
     f.info.offset.unwrap_or(usize::MAX)
 }

@@ -219,7 +219,10 @@ pub extern "C" fn wasm_valtype_new(kind: u8) -> Option<Box<wasm_valtype_t>> {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_valtype_kind(t: &wasm_valtype_t) -> u8 {
+pub extern "C" fn wasm_valtype_kind(t: Option<&wasm_valtype_t>) -> u8 {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_valtype_kind", "t", 0);
+    };
     kind_of(t.ty)
 }
 
@@ -227,8 +230,11 @@ pub extern "C" fn wasm_valtype_kind(t: &wasm_valtype_t) -> u8 {
 pub extern "C" fn wasm_valtype_delete(_: Option<Box<wasm_valtype_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_valtype_copy(t: &wasm_valtype_t) -> Box<wasm_valtype_t> {
-    Box::new(t.clone())
+pub extern "C" fn wasm_valtype_copy(t: Option<&wasm_valtype_t>) -> Option<Box<wasm_valtype_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_valtype_copy", "t", None);
+    };
+    Some(Box::new(t.clone()))
 }
 
 // ---- function types -------------------------------------------------------
@@ -260,15 +266,21 @@ pub extern "C" fn wasm_functype_new(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_functype_params(
-    t: &wasm_functype_t,
+    t: Option<&wasm_functype_t>,
 ) -> Option<&WasmVec<Option<Box<wasm_valtype_t>>>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_functype_params", "t", None);
+    };
     t.func().map(|f| &f.params)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_functype_results(
-    t: &wasm_functype_t,
+    t: Option<&wasm_functype_t>,
 ) -> Option<&WasmVec<Option<Box<wasm_valtype_t>>>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_functype_results", "t", None);
+    };
     t.func().map(|f| &f.results)
 }
 
@@ -293,7 +305,12 @@ pub extern "C" fn wasm_globaltype_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_globaltype_content(t: &wasm_globaltype_t) -> Option<&wasm_valtype_t> {
+pub extern "C" fn wasm_globaltype_content(
+    t: Option<&wasm_globaltype_t>,
+) -> Option<&wasm_valtype_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_globaltype_content", "t", None);
+    };
     match t {
         wasm_externtype_t::Global { content, .. } => Some(content),
         _ => None,
@@ -301,7 +318,10 @@ pub extern "C" fn wasm_globaltype_content(t: &wasm_globaltype_t) -> Option<&wasm
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_globaltype_mutability(t: &wasm_globaltype_t) -> u8 {
+pub extern "C" fn wasm_globaltype_mutability(t: Option<&wasm_globaltype_t>) -> u8 {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_globaltype_mutability", "t", 0);
+    };
     match t {
         wasm_externtype_t::Global { ty, .. } => u8::from(ty.mutability() == Mutability::Var),
         _ => 0,
@@ -323,7 +343,10 @@ pub extern "C" fn wasm_tabletype_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_tabletype_element(t: &wasm_tabletype_t) -> Option<&wasm_valtype_t> {
+pub extern "C" fn wasm_tabletype_element(t: Option<&wasm_tabletype_t>) -> Option<&wasm_valtype_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_tabletype_element", "t", None);
+    };
     match t {
         wasm_externtype_t::Table { element, .. } => Some(element),
         _ => None,
@@ -331,7 +354,10 @@ pub extern "C" fn wasm_tabletype_element(t: &wasm_tabletype_t) -> Option<&wasm_v
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_tabletype_limits(t: &wasm_tabletype_t) -> Option<&wasm_limits_t> {
+pub extern "C" fn wasm_tabletype_limits(t: Option<&wasm_tabletype_t>) -> Option<&wasm_limits_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_tabletype_limits", "t", None);
+    };
     match t {
         wasm_externtype_t::Table { limits, .. } => Some(limits),
         _ => None,
@@ -348,7 +374,10 @@ pub extern "C" fn wasm_memorytype_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_memorytype_limits(t: &wasm_memorytype_t) -> Option<&wasm_limits_t> {
+pub extern "C" fn wasm_memorytype_limits(t: Option<&wasm_memorytype_t>) -> Option<&wasm_limits_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_memorytype_limits", "t", None);
+    };
     match t {
         wasm_externtype_t::Memory { limits, .. } => Some(limits),
         _ => None,
@@ -356,7 +385,10 @@ pub extern "C" fn wasm_memorytype_limits(t: &wasm_memorytype_t) -> Option<&wasm_
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_externtype_kind(t: &wasm_externtype_t) -> u8 {
+pub extern "C" fn wasm_externtype_kind(t: Option<&wasm_externtype_t>) -> u8 {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_externtype_kind", "t", 0);
+    };
     t.kind()
 }
 
@@ -369,8 +401,8 @@ macro_rules! type_view {
         pub extern "C" fn $delete(_: Option<Box<wasm_externtype_t>>) {}
 
         #[unsafe(no_mangle)]
-        pub extern "C" fn $copy(t: &wasm_externtype_t) -> Box<wasm_externtype_t> {
-            Box::new(t.clone())
+        pub extern "C" fn $copy(t: Option<&wasm_externtype_t>) -> Option<Box<wasm_externtype_t>> {
+            t.map(|t| Box::new(t.clone()))
         }
 
         declare_vec!(Option<Box<wasm_externtype_t>>, $($vec),*);
@@ -466,8 +498,13 @@ type_view!(
 pub extern "C" fn wasm_externtype_delete(_: Option<Box<wasm_externtype_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_externtype_copy(t: &wasm_externtype_t) -> Box<wasm_externtype_t> {
-    Box::new(t.clone())
+pub extern "C" fn wasm_externtype_copy(
+    t: Option<&wasm_externtype_t>,
+) -> Option<Box<wasm_externtype_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_externtype_copy", "t", None);
+    };
+    Some(Box::new(t.clone()))
 }
 
 declare_vec!(
@@ -515,26 +552,42 @@ pub extern "C" fn wasm_importtype_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_importtype_module(t: &wasm_importtype_t) -> &wasm_name_t {
-    &t.module
+pub extern "C" fn wasm_importtype_module(t: Option<&wasm_importtype_t>) -> Option<&wasm_name_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_importtype_module", "t", None);
+    };
+    Some(&t.module)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_importtype_name(t: &wasm_importtype_t) -> &wasm_name_t {
-    &t.name
+pub extern "C" fn wasm_importtype_name(t: Option<&wasm_importtype_t>) -> Option<&wasm_name_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_importtype_name", "t", None);
+    };
+    Some(&t.name)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_importtype_type(t: &wasm_importtype_t) -> &wasm_externtype_t {
-    &t.ty
+pub extern "C" fn wasm_importtype_type(
+    t: Option<&wasm_importtype_t>,
+) -> Option<&wasm_externtype_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_importtype_type", "t", None);
+    };
+    Some(&t.ty)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_importtype_delete(_: Option<Box<wasm_importtype_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_importtype_copy(t: &wasm_importtype_t) -> Box<wasm_importtype_t> {
-    Box::new(t.clone())
+pub extern "C" fn wasm_importtype_copy(
+    t: Option<&wasm_importtype_t>,
+) -> Option<Box<wasm_importtype_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_importtype_copy", "t", None);
+    };
+    Some(Box::new(t.clone()))
 }
 
 declare_vec!(
@@ -559,21 +612,34 @@ pub extern "C" fn wasm_exporttype_new(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_exporttype_name(t: &wasm_exporttype_t) -> &wasm_name_t {
-    &t.name
+pub extern "C" fn wasm_exporttype_name(t: Option<&wasm_exporttype_t>) -> Option<&wasm_name_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_exporttype_name", "t", None);
+    };
+    Some(&t.name)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_exporttype_type(t: &wasm_exporttype_t) -> &wasm_externtype_t {
-    &t.ty
+pub extern "C" fn wasm_exporttype_type(
+    t: Option<&wasm_exporttype_t>,
+) -> Option<&wasm_externtype_t> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_exporttype_type", "t", None);
+    };
+    Some(&t.ty)
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_exporttype_delete(_: Option<Box<wasm_exporttype_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_exporttype_copy(t: &wasm_exporttype_t) -> Box<wasm_exporttype_t> {
-    Box::new(t.clone())
+pub extern "C" fn wasm_exporttype_copy(
+    t: Option<&wasm_exporttype_t>,
+) -> Option<Box<wasm_exporttype_t>> {
+    let Some(t) = t else {
+        return crate::null_arg("wasm_exporttype_copy", "t", None);
+    };
+    Some(Box::new(t.clone()))
 }
 
 declare_vec!(

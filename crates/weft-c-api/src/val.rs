@@ -207,6 +207,12 @@ pub extern "C" fn wasm_val_delete(v: Option<&mut wasm_val_t>) {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn wasm_val_copy(out: &mut MaybeUninit<wasm_val_t>, v: &wasm_val_t) {
+pub extern "C" fn wasm_val_copy(out: Option<&mut MaybeUninit<wasm_val_t>>, v: Option<&wasm_val_t>) {
+    let Some(out) = out else {
+        return crate::null_arg("wasm_val_copy", "out", ());
+    };
+    let Some(v) = v else {
+        return crate::null_arg("wasm_val_copy", "v", ());
+    };
     out.write(v.duplicate());
 }

@@ -149,33 +149,43 @@ pub(crate) fn vec_delete<T: Element>(v: Option<&mut WasmVec<T>>) {
 macro_rules! declare_vec {
     ($elem:ty, $new_empty:ident, $new_uninit:ident, $new:ident, $copy:ident, $delete:ident) => {
         #[unsafe(no_mangle)]
-        pub extern "C" fn $new_empty(out: &mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>) {
-            $crate::vec::vec_new_empty(out)
+        pub extern "C" fn $new_empty(
+            out: Option<&mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>>,
+        ) {
+            if let Some(out) = out {
+                $crate::vec::vec_new_empty(out)
+            }
         }
 
         #[unsafe(no_mangle)]
         pub extern "C" fn $new_uninit(
-            out: &mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>,
+            out: Option<&mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>>,
             size: usize,
         ) {
-            $crate::vec::vec_new_uninitialized(out, size)
+            if let Some(out) = out {
+                $crate::vec::vec_new_uninitialized(out, size)
+            }
         }
 
         #[unsafe(no_mangle)]
         pub extern "C" fn $new(
-            out: &mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>,
+            out: Option<&mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>>,
             size: usize,
             data: *const $elem,
         ) {
-            $crate::vec::vec_new(out, size, data)
+            if let Some(out) = out {
+                $crate::vec::vec_new(out, size, data)
+            }
         }
 
         #[unsafe(no_mangle)]
         pub extern "C" fn $copy(
-            out: &mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>,
+            out: Option<&mut std::mem::MaybeUninit<$crate::vec::WasmVec<$elem>>>,
             src: Option<&$crate::vec::WasmVec<$elem>>,
         ) {
-            $crate::vec::vec_copy(out, src)
+            if let Some(out) = out {
+                $crate::vec::vec_copy(out, src)
+            }
         }
 
         #[unsafe(no_mangle)]

@@ -55,7 +55,10 @@ pub extern "C" fn weft_wasi_config_new() -> Box<weft_wasi_config_t> {
 pub extern "C" fn weft_wasi_config_delete(_: Option<Box<weft_wasi_config_t>>) {}
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_wasi_config_arg(c: &mut weft_wasi_config_t, arg: *const c_char) {
+pub extern "C" fn weft_wasi_config_arg(c: Option<&mut weft_wasi_config_t>, arg: *const c_char) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_wasi_config_arg", "c", ());
+    };
     if let Some(a) = text(arg) {
         c.builder.arg(a);
     }
@@ -63,10 +66,13 @@ pub extern "C" fn weft_wasi_config_arg(c: &mut weft_wasi_config_t, arg: *const c
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_wasi_config_env(
-    c: &mut weft_wasi_config_t,
+    c: Option<&mut weft_wasi_config_t>,
     key: *const c_char,
     value: *const c_char,
 ) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_wasi_config_env", "c", ());
+    };
     if let (Some(k), Some(v)) = (text(key), text(value)) {
         c.builder.env(k, v);
     }
@@ -74,10 +80,13 @@ pub extern "C" fn weft_wasi_config_env(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_wasi_config_preopen_dir(
-    c: &mut weft_wasi_config_t,
+    c: Option<&mut weft_wasi_config_t>,
     host: *const c_char,
     guest: *const c_char,
 ) -> bool {
+    let Some(c) = c else {
+        return crate::null_arg("weft_wasi_config_preopen_dir", "c", false);
+    };
     let (Some(host), Some(guest)) = (text(host), text(guest)) else {
         crate::set_error("weft_wasi_config_preopen_dir: a path is null");
         return false;
@@ -94,25 +103,37 @@ pub extern "C" fn weft_wasi_config_preopen_dir(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_wasi_config_inherit_stdin(c: &mut weft_wasi_config_t) {
+pub extern "C" fn weft_wasi_config_inherit_stdin(c: Option<&mut weft_wasi_config_t>) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_wasi_config_inherit_stdin", "c", ());
+    };
     c.inherit_stdin = true;
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_wasi_config_inherit_stdout(c: &mut weft_wasi_config_t) {
+pub extern "C" fn weft_wasi_config_inherit_stdout(c: Option<&mut weft_wasi_config_t>) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_wasi_config_inherit_stdout", "c", ());
+    };
     c.inherit_stdout = true;
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_wasi_config_inherit_stderr(c: &mut weft_wasi_config_t) {
+pub extern "C" fn weft_wasi_config_inherit_stderr(c: Option<&mut weft_wasi_config_t>) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_wasi_config_inherit_stderr", "c", ());
+    };
     c.inherit_stderr = true;
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_store_set_wasi(
-    store: &wasm_store_t,
+    store: Option<&wasm_store_t>,
     config: Option<Box<weft_wasi_config_t>>,
 ) {
+    let Some(store) = store else {
+        return crate::null_arg("weft_store_set_wasi", "store", ());
+    };
     let ctx = build(config.map(|c| *c).unwrap_or_default());
     let old = store
         .cell
@@ -133,9 +154,15 @@ fn wasi_extern(cell: &StoreRef, module: &str, name: &str) -> Option<Extern> {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_wasi_import(
-    store: &wasm_store_t,
-    import: &wasm_importtype_t,
+    store: Option<&wasm_store_t>,
+    import: Option<&wasm_importtype_t>,
 ) -> Option<Box<wasm_extern_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("weft_wasi_import", "store", None);
+    };
+    let Some(import) = import else {
+        return crate::null_arg("weft_wasi_import", "import", None);
+    };
     let (module, name) = (import.module.to_text(), import.name.to_text());
     let e = wasi_extern(&store.cell, &module, &name)?;
     Some(crate::extern_::from_weft(&store.cell, e))
@@ -143,18 +170,27 @@ pub extern "C" fn weft_wasi_import(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_wasi_instance_new(
-    store: &wasm_store_t,
-    module: &wasm_ref_t,
+    store: Option<&wasm_store_t>,
+    module: Option<&wasm_ref_t>,
     imports: Option<&WasmVec<Option<Box<wasm_extern_t>>>>,
     trap: Option<&mut MaybeUninit<Option<Box<wasm_trap_t>>>>,
 ) -> Option<Box<wasm_instance_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("weft_wasi_instance_new", "store", None);
+    };
+    let Some(module) = module else {
+        return crate::null_arg("weft_wasi_instance_new", "module", None);
+    };
     crate::extern_::instantiate(store, module, imports, trap, |cell, imp| {
         wasi_extern(cell, imp.module(), imp.name())
     })
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_trap_exit_status(t: &wasm_trap_t, status: Option<&mut i32>) -> bool {
+pub extern "C" fn weft_trap_exit_status(t: Option<&wasm_trap_t>, status: Option<&mut i32>) -> bool {
+    let Some(t) = t else {
+        return crate::null_arg("weft_trap_exit_status", "t", false);
+    };
     let code = match &t.obj {
         Obj::Trap(d) => d.exit_status,
         _ => None,

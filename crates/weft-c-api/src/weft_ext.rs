@@ -10,7 +10,10 @@ use crate::store::{wasm_config_t, wasm_store_t};
 use crate::vec::{WasmVec, wasm_byte_vec_t, wasm_message_t};
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_last_error(out: &mut MaybeUninit<wasm_message_t>) -> bool {
+pub extern "C" fn weft_last_error(out: Option<&mut MaybeUninit<wasm_message_t>>) -> bool {
+    let Some(out) = out else {
+        return crate::null_arg("weft_last_error", "out", false);
+    };
     match crate::last_error() {
         Some(m) => {
             out.write(WasmVec::message(&m));
@@ -22,10 +25,13 @@ pub extern "C" fn weft_last_error(out: &mut MaybeUninit<wasm_message_t>) -> bool
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_config_wasm_feature(
-    c: &mut wasm_config_t,
+    c: Option<&mut wasm_config_t>,
     name: *const c_char,
     enable: bool,
 ) -> bool {
+    let Some(c) = c else {
+        return crate::null_arg("weft_config_wasm_feature", "c", false);
+    };
     if name.is_null() {
         return false;
     }
@@ -41,17 +47,26 @@ pub extern "C" fn weft_config_wasm_feature(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_config_consume_fuel(c: &mut wasm_config_t, enable: bool) {
+pub extern "C" fn weft_config_consume_fuel(c: Option<&mut wasm_config_t>, enable: bool) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_config_consume_fuel", "c", ());
+    };
     c.config.consume_fuel(enable);
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_config_interruptible(c: &mut wasm_config_t, enable: bool) {
+pub extern "C" fn weft_config_interruptible(c: Option<&mut wasm_config_t>, enable: bool) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_config_interruptible", "c", ());
+    };
     c.config.interruptible(enable);
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_config_max_call_depth(c: &mut wasm_config_t, depth: usize) {
+pub extern "C" fn weft_config_max_call_depth(c: Option<&mut wasm_config_t>, depth: usize) {
+    let Some(c) = c else {
+        return crate::null_arg("weft_config_max_call_depth", "c", ());
+    };
     c.config.max_call_depth(depth);
 }
 
@@ -59,8 +74,11 @@ pub extern "C" fn weft_config_max_call_depth(c: &mut wasm_config_t, depth: usize
 pub extern "C" fn weft_wat2wasm(
     text: *const c_char,
     len: usize,
-    out: &mut MaybeUninit<wasm_byte_vec_t>,
+    out: Option<&mut MaybeUninit<wasm_byte_vec_t>>,
 ) -> bool {
+    let Some(out) = out else {
+        return crate::null_arg("weft_wat2wasm", "out", false);
+    };
     let src: &[u8] = if text.is_null() || len == 0 {
         &[]
     } else {
@@ -83,7 +101,10 @@ pub extern "C" fn weft_wat2wasm(
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_store_set_fuel(store: &wasm_store_t, fuel: u64) -> bool {
+pub extern "C" fn weft_store_set_fuel(store: Option<&wasm_store_t>, fuel: u64) -> bool {
+    let Some(store) = store else {
+        return crate::null_arg("weft_store_set_fuel", "store", false);
+    };
     match store.cell.with(|s| s.set_fuel(fuel)) {
         Ok(()) => true,
         Err(e) => {
@@ -94,7 +115,13 @@ pub extern "C" fn weft_store_set_fuel(store: &wasm_store_t, fuel: u64) -> bool {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_store_get_fuel(store: &wasm_store_t, fuel: Option<&mut u64>) -> bool {
+pub extern "C" fn weft_store_get_fuel(
+    store: Option<&wasm_store_t>,
+    fuel: Option<&mut u64>,
+) -> bool {
+    let Some(store) = store else {
+        return crate::null_arg("weft_store_get_fuel", "store", false);
+    };
     match store.cell.with(|s| s.get_fuel()) {
         Ok(f) => {
             if let Some(out) = fuel {
@@ -111,13 +138,16 @@ pub extern "C" fn weft_store_get_fuel(store: &wasm_store_t, fuel: Option<&mut u6
 
 #[unsafe(no_mangle)]
 pub extern "C" fn weft_store_limit(
-    store: &wasm_store_t,
+    store: Option<&wasm_store_t>,
     max_memory_bytes: i64,
     max_table_elements: i64,
     max_instances: i64,
     max_tables: i64,
     max_memories: i64,
 ) {
+    let Some(store) = store else {
+        return crate::null_arg("weft_store_limit", "store", ());
+    };
     let limits = StoreLimits {
         max_memory_bytes: u64::try_from(max_memory_bytes).ok(),
         max_table_elements: u32::try_from(max_table_elements).ok(),
@@ -134,14 +164,22 @@ pub struct weft_interrupt_handle_t {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_interrupt_handle_new(store: &wasm_store_t) -> Box<weft_interrupt_handle_t> {
-    Box::new(weft_interrupt_handle_t {
+pub extern "C" fn weft_interrupt_handle_new(
+    store: Option<&wasm_store_t>,
+) -> Option<Box<weft_interrupt_handle_t>> {
+    let Some(store) = store else {
+        return crate::null_arg("weft_interrupt_handle_new", "store", None);
+    };
+    Some(Box::new(weft_interrupt_handle_t {
         handle: store.cell.with(|s| s.interrupt_handle()),
-    })
+    }))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn weft_interrupt_handle_interrupt(h: &weft_interrupt_handle_t) {
+pub extern "C" fn weft_interrupt_handle_interrupt(h: Option<&weft_interrupt_handle_t>) {
+    let Some(h) = h else {
+        return crate::null_arg("weft_interrupt_handle_interrupt", "h", ());
+    };
     h.handle.interrupt();
 }
 

@@ -174,7 +174,8 @@ macro_rules! c_tests {
 }
 
 c_tests!(
-    hello, callbacks, globals, memory, tables, reflect, traps, refs, serialize, threads, families
+    hello, callbacks, globals, memory, tables, reflect, traps, refs, serialize, threads, families,
+    nulls
 );
 
 /// weft.h's extras; the WASI part writes a file in a scratch directory.
