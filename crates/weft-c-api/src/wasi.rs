@@ -40,7 +40,7 @@ fn build(mut c: weft_wasi_config_t) -> WasiCtx {
     c.builder.build()
 }
 
-fn text(s: *const c_char) -> Option<&'static [u8]> {
+fn text<'a>(s: *const c_char) -> Option<&'a [u8]> {
     // SAFETY: the header's contract: a non-null string is NUL-terminated
     // and lives for the call (the bytes are copied before it returns).
     (!s.is_null()).then(|| unsafe { CStr::from_ptr(s) }.to_bytes())
