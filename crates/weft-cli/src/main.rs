@@ -2,6 +2,7 @@
 
 mod inspect;
 mod limits;
+mod profile;
 mod run;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,10 @@ enum Command {
     /// --invoke; a module importing WASI runs as a WASI command.
     #[command(after_help = EXIT_STATUS_HELP)]
     Run(Box<run::RunArgs>),
+    /// Run a module as `weft run` does while sampling its wasm call stack,
+    /// and write an SVG flame graph of where it spent its time.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Profile(Box<run::ProfileArgs>),
     /// Run WebAssembly spec `.wast` scripts and report failing directives.
     Wast {
         /// Enable or disable a WebAssembly feature: `-W NAME=n` (or `=y`),
@@ -137,6 +142,7 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Run(args) => run::run(args),
+        Command::Profile(args) => run::profile(args),
         Command::Wast { features, files } => feature_config(features).map(|c| wast(&c, files)),
         Command::Validate { file } => validate(file),
         Command::Inspect { file } => inspect::inspect(file),

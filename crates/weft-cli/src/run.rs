@@ -13,7 +13,7 @@ use weft_wasi::{SharedWasiCtx, ThreadState, WasiCtx, WasiCtxBuilder, WasiThreads
 use crate::CliError;
 
 /// Arguments of `weft run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub(crate) struct RunArgs {
     /// The module to run (.wat text or .wasm binary).
     file: PathBuf,
@@ -49,6 +49,13 @@ pub(crate) struct RunArgs {
     /// EAGAIN).
     #[arg(long, value_name = "N", default_value_t = 64)]
     max_threads: usize,
+    /// Sample the guest's wasm call stack every INTERVAL (default 10ms)
+    /// and write a profile when it ends: `guest` for the Firefox Profiler
+    /// (processed-profile JSON, default PATH weft-guest-profile.json),
+    /// `collapsed` for flame-graph tools (`outer;inner count` lines,
+    /// default PATH weft-guest-profile.folded).
+    #[arg(long, value_name = "guest|collapsed[,PATH[,INTERVAL]]", value_parser = crate::profile::parse_spec)]
+    profile: Option<crate::profile::ProfileSpec>,
     /// For a WASI command: its arguments (argv[1]...; argv[0] is FILE).
     /// With --invoke: the function's arguments, parsed by its parameter
     /// types: integers in decimal or 0x hex, floats in decimal or nan, inf,
@@ -77,6 +84,10 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
             .map_err(|e| CliError::error(format!("{file}: {e}")))
     };
     let mut config = args.limits.config();
+    if args.profile.is_some() {
+        // Samples are taken where interruptible code checks its flag.
+        config.interruptible(true);
+    }
     let (mut engine, mut module) = compile(&config)?;
     let threaded = weft_wasi::imports_threads(&module);
     if threaded && !config.interruptible_enabled() {
@@ -85,6 +96,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         (engine, module) = compile(&config)?;
     }
     let preloads = compile_preloads(&engine, &args.preloads)?;
+    if threaded && args.profile.is_some() {
+        return Err(CliError::error(format!(
+            "{file}: profiling is not supported for wasi-threads programs"
+        )));
+    }
     if threaded && !preloads.is_empty() {
         return Err(CliError::error(format!(
             "{file}: --preload is not supported for wasi-threads programs"
@@ -139,6 +155,10 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
     }
     let mut store = Store::new(&engine, builder.build());
     args.limits.apply(&mut store)?;
+    let sampler = args
+        .profile
+        .as_ref()
+        .map(|spec| crate::profile::Sampler::start(&store, spec));
     let mut linker = Linker::new(&engine);
     weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
         .map_err(|e| CliError::error(e.to_string()))?;
@@ -162,7 +182,40 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         Err(e) => return link_error(&file.to_string(), &e),
     };
     let outcome = main_call(&mut store, instance, args)?;
+    if let Some(sampler) = sampler {
+        sampler.finish(&mut store, &file.to_string())?;
+    }
     report(&store, outcome)
+}
+
+/// Arguments of `weft profile`: those of `weft run`, plus where to write
+/// the flame graph and how often to sample.
+#[derive(Debug, Args)]
+pub(crate) struct ProfileArgs {
+    /// Write the SVG flame graph here (default: the module's file name
+    /// with `.svg`, in the current directory).
+    #[arg(short = 'o', long, value_name = "FILE.svg")]
+    output: Option<PathBuf>,
+    /// Sample every DURATION.
+    #[arg(long, value_name = "DURATION", default_value = "1ms", value_parser = crate::profile::parse_interval)]
+    interval: std::time::Duration,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Runs `weft profile`: `weft run` with an SVG flame graph as its profile.
+pub(crate) fn profile(args: &ProfileArgs) -> Result<u8, CliError> {
+    let path = args.output.clone().unwrap_or_else(|| {
+        let stem = args.run.file.file_stem().unwrap_or_default();
+        PathBuf::from(stem).with_extension("svg")
+    });
+    let mut run_args = args.run.clone();
+    run_args.profile = Some(crate::profile::ProfileSpec {
+        format: crate::profile::Format::Svg,
+        path,
+        interval: args.interval,
+    });
+    run(&run_args)
 }
 
 /// A module given with --preload.

@@ -52,8 +52,8 @@ pub use error::{Error, ErrorKind, FrameInfo, LinkError, ModuleError, Result, Tra
 pub use module::{ExportType, ImportType, Module};
 pub use runtime::{
     AsContext, AsContextMut, Caller, Exception, Extern, Func, GcStats, Global, Instance,
-    InterruptHandle, IntoFunc, Linker, Memory, SharedMemory, Store, StoreLimits, Table, Tag,
-    TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller,
+    InterruptHandle, IntoFunc, Linker, Memory, Sample, SampleHandle, SharedMemory, Store,
+    StoreLimits, Table, Tag, TypedFunc, WasmParams, WasmRet, WasmTy, WithCaller,
 };
 pub use types::{
     ConcreteType, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType,

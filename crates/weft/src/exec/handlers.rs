@@ -711,8 +711,14 @@ fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exi
 }
 
 fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    if ctx.inner.interrupt.swap(false, Ordering::Relaxed) {
+    // Plain loads first: the read-modify-write only once a flag is set.
+    if ctx.inner.interrupt.load(Ordering::Relaxed)
+        && ctx.inner.interrupt.swap(false, Ordering::Relaxed)
+    {
         return trap_at(ip, ctx, TrapKind::Interrupted);
+    }
+    if ctx.inner.sample_request.load(Ordering::Relaxed) {
+        super::take_sample(ctx, ip);
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }

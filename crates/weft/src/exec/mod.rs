@@ -155,12 +155,36 @@ pub(crate) fn invoke<T>(
 }
 
 fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
+    backtrace_in(&store.inner, frames)
+}
+
+/// Records a sample of the wasm stack for a `SampleHandle`'s request; `ip`
+/// is the current op of the innermost frame.
+#[cold]
+#[inline(never)]
+fn take_sample(ctx: &mut Ctx<'_>, ip: Ip) {
+    ctx.inner
+        .sample_request
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut frames = ctx.frames.clone();
+    if let Some(top) = frames.last_mut() {
+        // As for a trap: a frame's `ip` names the op after the one it is at.
+        top.ip = ip.next();
+    }
+    let frames = backtrace_in(ctx.inner, &frames);
+    ctx.inner.samples.push(crate::runtime::Sample {
+        time: std::time::Instant::now(),
+        frames,
+    });
+}
+
+fn backtrace_in(inner: &StoreInner, frames: &[Frame]) -> Vec<FrameInfo> {
     frames
         .iter()
         .rev()
         .filter(|f| !f.ip.is_activation_end())
         .map(|f| {
-            let m = &store.inner.instances[f.instance as usize].module.inner;
+            let m = &inner.instances[f.instance as usize].module.inner;
             let func_index = m.num_imported_funcs + f.func;
             let offset = m.compiled(f.func).and_then(|cf| {
                 let pc = f.ip.pc_in(cf)?.checked_sub(1)?;
@@ -176,7 +200,7 @@ fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
                     .zip(start)
                     .and_then(|(o, s)| o.checked_sub(s))
                     .map(|o| o as usize),
-                instance: Some(crate::Instance(store.inner.stored(f.instance as usize))),
+                instance: Some(crate::Instance(inner.stored(f.instance as usize))),
             }
         })
         .collect()

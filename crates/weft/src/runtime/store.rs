@@ -40,6 +40,10 @@ pub(crate) struct StoreInner {
     pub fuel: u64,
     /// Set by an [`InterruptHandle`]; cleared when running code observes it.
     pub interrupt: Arc<AtomicBool>,
+    /// Set by a `SampleHandle`; the code that observes it takes a sample.
+    pub sample_request: Arc<AtomicBool>,
+    /// Samples taken (see `runtime/sampling.rs`).
+    pub samples: Vec<super::Sample>,
     /// Resource limits.
     pub limits: StoreLimits,
 }
@@ -151,6 +155,8 @@ impl<T> Store<T> {
                 call_stack: Default::default(),
                 fuel: 0,
                 interrupt: Arc::new(AtomicBool::new(false)),
+                sample_request: Arc::new(AtomicBool::new(false)),
+                samples: Vec::new(),
                 limits: StoreLimits::default(),
             },
             hosts: Vec::new(),
