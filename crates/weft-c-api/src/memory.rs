@@ -68,8 +68,17 @@ pub extern "C" fn wasm_memory_data(m: Option<&wasm_memory_t>) -> *mut u8 {
     let Some(m) = m else {
         return crate::null_arg("wasm_memory_data", "m", std::ptr::null_mut());
     };
-    memory_of(m).map_or(std::ptr::null_mut(), |mem| {
-        m.cell().with(|s| mem.data_mut(s).as_mut_ptr())
+    let cell = m.cell();
+    crate::guarded(std::ptr::null_mut(), || {
+        let mem = memory_of(m).ok_or("wasm_memory_data: not a memory")?;
+        cell.with(|s| {
+            if mem.shared(&*s).is_some() {
+                // Other threads may write it at any time: weft lends no
+                // pointer to a shared memory's bytes.
+                return Err("wasm_memory_data: a shared memory has no data pointer".to_string());
+            }
+            Ok(mem.data_mut(s).as_mut_ptr())
+        })
     })
 }
 
@@ -78,7 +87,14 @@ pub extern "C" fn wasm_memory_data_size(m: Option<&wasm_memory_t>) -> usize {
     let Some(m) = m else {
         return crate::null_arg("wasm_memory_data_size", "m", 0);
     };
-    memory_of(m).map_or(0, |mem| m.cell().with(|s| mem.data(&*s).len()))
+    let cell = m.cell();
+    crate::guarded(0, || {
+        let mem = memory_of(m).ok_or("wasm_memory_data_size: not a memory")?;
+        Ok(cell.with(|s| match mem.shared(&*s) {
+            Some(shared) => usize::try_from(shared.data_size()).unwrap_or(usize::MAX),
+            None => mem.data(&*s).len(),
+        }))
+    })
 }
 
 /// The size in 64 KiB pages.

@@ -86,6 +86,24 @@ int main(void) {
   CHECK(wasm_memory_same(hmem, hmem) && !wasm_memory_same(hmem, mem));
 
   wasm_memory_delete(hmem);
+
+  /* A shared memory's size is known, but it lends no data pointer. */
+  wasm_module_t* shared_mod = compile_wat(store,
+      "(module (memory (export \"sm\") 1 2 shared))");
+  wasm_instance_t* si = wasm_instance_new(store, shared_mod, NULL, NULL);
+  CHECK(si != NULL);
+  wasm_extern_vec_t sx;
+  wasm_instance_exports(si, &sx);
+  wasm_memory_t* sm = wasm_extern_as_memory(sx.data[0]);
+  printf("shared memory: %zu bytes, %u page(s)\n", wasm_memory_data_size(sm),
+         wasm_memory_size(sm));
+  CHECK(wasm_memory_data(sm) == NULL);
+  print_last_error("its data");
+  CHECK(wasm_memory_grow(sm, 1));
+  printf("grown: %u pages\n", wasm_memory_size(sm));
+  wasm_extern_vec_delete(&sx);
+  wasm_instance_delete(si);
+  wasm_module_delete(shared_mod);
   wasm_extern_vec_delete(&exports);
   wasm_instance_delete(instance);
   wasm_module_delete(module);
