@@ -96,11 +96,16 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("`{s}` is not a duration (try 500ms, 2s, 1m)"))?;
     let secs = match unit.trim() {
+        "us" | "µs" => n / 1e6,
         "ms" => n / 1000.0,
         "" | "s" => n,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
-        u => return Err(format!("unknown duration unit `{u}` (use ms, s, m or h)")),
+        u => {
+            return Err(format!(
+                "unknown duration unit `{u}` (use us, ms, s, m or h)"
+            ));
+        }
     };
     Duration::try_from_secs_f64(secs).map_err(|e| format!("`{s}`: {e}"))
 }

@@ -62,6 +62,25 @@ int main(void) {
   CHECK(!wasm_module_validate(store, &odd));
   print_last_error("binary {5, NULL}");
 
+  /* Types that cannot be made into objects. */
+  wasm_limits_t backwards = {5, 2}, huge = {70000, wasm_limits_max_default};
+  wasm_memorytype_t* mt = wasm_memorytype_new(&backwards);
+  CHECK(wasm_memory_new(store, mt) == NULL);
+  print_last_error("memory 5..2");
+  wasm_memorytype_delete(mt);
+  mt = wasm_memorytype_new(&huge);
+  CHECK(wasm_memory_new(store, mt) == NULL);
+  print_last_error("memory of 70000 pages");
+  wasm_memorytype_delete(mt);
+  wasm_tabletype_t* tt = wasm_tabletype_new(wasm_valtype_new_funcref(), &backwards);
+  CHECK(wasm_table_new(store, tt, NULL) == NULL);
+  print_last_error("table 5..2");
+  wasm_tabletype_delete(tt);
+  CHECK(wasm_tabletype_new(wasm_valtype_new_i32(), &huge) == NULL);
+  print_last_error("table of i32");
+  CHECK(wasm_globaltype_new(wasm_valtype_new_i32(), 7) == NULL);
+  print_last_error("mutability 7");
+
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   printf("done\n");

@@ -150,6 +150,11 @@ impl Memory {
     /// Creates a memory owned by the host.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut();
+        if ty.maximum().is_some_and(|max| max < ty.minimum()) {
+            return Err(Error::usage(
+                "memory type's minimum is larger than its maximum",
+            ));
+        }
         let data = MemoryData::new(&ty, &store.inner.limits, store.inner.memories.len())?;
         store.inner.memories.push(data);
         Ok(Memory(store.inner.stored(store.inner.memories.len() - 1)))

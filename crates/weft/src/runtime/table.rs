@@ -80,6 +80,11 @@ impl Table {
     /// Creates a table owned by the host, every element set to `init`.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut();
+        if ty.maximum().is_some_and(|max| max < ty.minimum()) {
+            return Err(Error::usage(
+                "table type's minimum is larger than its maximum",
+            ));
+        }
         if !init.matches_in(&store.inner, ty.element()) {
             return Err(Error::usage("table initial value has the wrong type"));
         }
