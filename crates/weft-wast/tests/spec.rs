@@ -121,6 +121,20 @@ fn spec_wasm_v3_with_lazy_compilation() {
     );
 }
 
+/// wasm-v3 with interrupt checks alone (as profiling and --timeout
+/// compile it): loops whose header check and test swap to rotate.
+#[test]
+fn spec_wasm_v3_with_interrupt_checks() {
+    let mut config = weft::Config::default();
+    config.interruptible(true);
+    check_with(
+        "wasm-v3 (interrupt)",
+        config,
+        spec(SpecVersion::V3).collect(),
+        97,
+    );
+}
+
 /// wasm-v3 with fuel accounting and interrupt checks compiled in.
 #[test]
 fn spec_wasm_v3_with_fuel_and_interrupt_checks() {

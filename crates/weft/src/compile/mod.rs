@@ -327,7 +327,7 @@ pub(crate) fn compile_function(
     scratch.code.push(Instr::Unreachable);
     let end = scratch.offsets.last().copied().unwrap_or(0);
     scratch.offsets.resize(scratch.code.len(), end);
-    optimize_branches(&mut scratch.code);
+    optimize_branches(&mut scratch.code, &mut scratch.offsets);
     fuse_add_branches(&mut scratch.code);
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
@@ -410,10 +410,12 @@ fn is_safepoint_op(op: &Operator<'_>) -> bool {
 ///   fewer per turn.
 ///
 /// Block and loop starts carry a `ConsumeFuel` or `CheckInterrupt` when
-/// fuel or interruption is on, so neither rewrite then crosses one.
+/// fuel or interruption is on, so neither rewrite then crosses one; a loop
+/// that starts with a `CheckInterrupt` and then its test has the two
+/// swapped first, so it still rotates (the check stays once per turn).
 ///
 /// A `BrTable`'s entries stay `Br`s: the interpreter reads their targets.
-fn optimize_branches(code: &mut [Instr]) {
+fn optimize_branches(code: &mut [Instr], offsets: &mut [u32]) {
     let mut table_end = 0;
     for pc in 0..code.len() {
         if let Instr::BrTable { len, .. } = code[pc] {
@@ -439,6 +441,22 @@ fn optimize_branches(code: &mut [Instr]) {
             && test.acc_mode() == 0
             && let Some(inverted) = crate::code::negate_branch(test, target + 1)
         {
+            code[pc] = inverted;
+        } else if let Instr::Br { target } = code[pc]
+            && pc >= table_end
+            && code.get(target as usize) == Some(&Instr::CheckInterrupt)
+            && let Some(&test) = code.get(target as usize + 1)
+            && test.branch_target() == Some(pc as u32 + 1)
+            && test.acc_mode() == 0
+            && let Some(inverted) = crate::code::negate_branch(test, target + 1)
+        {
+            // An interruptible loop: its header tests after the check.
+            // Testing first changes nothing (the check only polls), so the
+            // two swap and the loop rotates as above, its bottom test
+            // branching back to the check: one op per turn fewer.
+            let (l, first) = (target as usize, target as usize + 1);
+            code.swap(l, first);
+            offsets.swap(l, first);
             code[pc] = inverted;
         }
     }
