@@ -212,7 +212,7 @@ pub(crate) fn instantiate(
             Some(inst)
         }
         Err(t) => {
-            crate::set_error(crate::trap::data(&t).map_or_else(String::new, |d| d.message.clone()));
+            crate::set_error(crate::trap::message(&t));
             if let Some(slot) = trap {
                 slot.write(Some(t));
             }

@@ -103,7 +103,7 @@ impl Callback {
             v.release_ref();
         }
         if let Some(t) = trap {
-            let message = trap::data(&t).map_or_else(String::new, |d| d.message.clone());
+            let message = trap::message(&t);
             return Err(host_err(message));
         }
         converted.map_err(host_err)

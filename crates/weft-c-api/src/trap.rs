@@ -38,12 +38,21 @@ pub(crate) fn new_trap(
     message: String,
     frames: Vec<FrameInfo>,
 ) -> Box<wasm_trap_t> {
+    trap_handle(store, message, frames, None)
+}
+
+fn trap_handle(
+    store: &StoreRef,
+    message: String,
+    frames: Vec<FrameInfo>,
+    exit_status: Option<i32>,
+) -> Box<wasm_trap_t> {
     Box::new(wasm_ref_t {
         store: store.clone(),
         obj: Obj::Trap(Rc::new(TrapData {
             message,
             frames,
-            exit_status: None,
+            exit_status,
             host_info: RefCell::new(None),
         })),
     })
@@ -63,15 +72,12 @@ pub(crate) fn from_error(store: &StoreRef, err: &weft::Error) -> Box<wasm_trap_t
         .as_trap()
         .map(|t| t.backtrace().to_vec())
         .unwrap_or_default();
-    Box::new(wasm_ref_t {
-        store: store.clone(),
-        obj: Obj::Trap(Rc::new(TrapData {
-            message,
-            frames,
-            exit_status: weft_wasi::exit_code(err),
-            host_info: RefCell::new(None),
-        })),
-    })
+    trap_handle(store, message, frames, weft_wasi::exit_code(err))
+}
+
+/// The trap's message (empty for a handle that is not a trap).
+pub(crate) fn message(t: &wasm_trap_t) -> String {
+    data(t).map_or_else(String::new, |d| d.message.clone())
 }
 
 pub(crate) fn data(t: &wasm_trap_t) -> Option<&TrapData> {
