@@ -31,6 +31,23 @@ pub(crate) struct Runner {
     shared: HashMap<String, Vec<(String, SharedMemory)>>,
 }
 
+/// Gives a store compiled for debugging a debugger that stops at every
+/// wasm instruction and looks at the stopped frame, so a script checks
+/// that stopping, inspecting and resuming change nothing.
+fn step_everything(store: &mut Store<()>) {
+    store.set_debugger(|d, _| {
+        // Only the innermost frame: a walk of all of them at every step
+        // would make deep recursion quadratic.
+        assert!(d.stack(0).is_some(), "a stop without a stack");
+        let mut k = 0;
+        while d.local(0, k).is_some() {
+            k += 1;
+        }
+        weft::debug::Resume::Step
+    });
+    store.debug_handle().pause();
+}
+
 /// The exported shared memories of an instance, by export name.
 pub(crate) type SharedExports = Vec<(String, SharedMemory)>;
 
@@ -48,6 +65,9 @@ impl Runner {
         if config.fuel_enabled() {
             // Scripts assume unbounded execution; fuel accounting still runs.
             store.set_fuel(u64::MAX)?;
+        }
+        if config.debug_info_enabled() {
+            step_everything(&mut store);
         }
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);

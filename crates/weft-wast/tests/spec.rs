@@ -135,6 +135,21 @@ fn spec_wasm_v3_with_interrupt_checks() {
     );
 }
 
+/// wasm-v3 compiled for a debugger (a step point before every
+/// instruction, no fusion across instructions), under a debugger that
+/// stops at every instruction and reads the frame's locals and stack.
+#[test]
+fn spec_wasm_v3_under_a_stepping_debugger() {
+    let mut config = weft::Config::default();
+    config.debug_info(true);
+    check_with(
+        "wasm-v3 (debug)",
+        config,
+        spec(SpecVersion::V3).collect(),
+        97,
+    );
+}
+
 /// wasm-v3 with fuel accounting and interrupt checks compiled in.
 #[test]
 fn spec_wasm_v3_with_fuel_and_interrupt_checks() {

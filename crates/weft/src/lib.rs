@@ -60,3 +60,12 @@ pub use types::{
     TableType, TagType, ValType, WASM_PAGE_SIZE,
 };
 pub use value::{AnyRef, ExnRef, ExternRef, Val};
+
+/// Debugging running code (see `Config::debug_info` and
+/// [`Store::set_debugger`]).
+pub mod debug {
+    pub use crate::runtime::debug::{
+        DebugFrame, DebugHandle, DebugModule, DebugValue, Debuggee, Debugger, Resume, StopReason,
+        ValueKind,
+    };
+}

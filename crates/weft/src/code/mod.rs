@@ -32,6 +32,7 @@
 
 use crate::simd;
 
+pub(crate) mod debug_map;
 mod table;
 pub(crate) use table::instruction_table;
 
@@ -625,6 +626,11 @@ macro_rules! define_instrs {
             /// Trap if the store's interrupt flag is set. Emitted at function
             /// entry and loop headers only when interruption is enabled.
             CheckInterrupt,
+            /// A debugger's step point before the wasm operator at module
+            /// byte `offset`: stop here if the store's debugger asks to
+            /// (a breakpoint, a step, a pause). Emitted before every
+            /// operator only when `Config::debug_info` is on.
+            DebugPoint { offset: u32 },
             /// Jump to `target`.
             Br { target: u32 },
             /// Jump to `target` if `cond` (i32) is not zero.

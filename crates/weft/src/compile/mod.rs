@@ -20,6 +20,7 @@
 //!   `Local` descriptor is materialised when a block is entered.
 //! - Code after an unconditional branch is validated but not translated.
 
+use crate::code::debug_map::ValueKind;
 use crate::code::{
     ACC, ACC_A, ACC_B, Address, Bin, BinImm, Instr, Load, MemOp, Slot, Store, StoreImm, Un,
     V128LoadKind, WideOp,
@@ -51,6 +52,9 @@ pub(crate) struct ModuleEnv<'a> {
     pub fuel: bool,
     /// Emit interrupt checks at function entry and loop headers.
     pub interruptible: bool,
+    /// Emit a step point before every operator, and no rewrites across
+    /// operators (`Config::debug_info`, see `debug.rs`).
+    pub debug: bool,
 }
 
 /// A compile-time operand descriptor.
@@ -143,6 +147,9 @@ pub(crate) struct Scratch {
     ref_locals: Vec<Slot>,
     ref_points: Vec<(u32, u32)>,
     ref_slots: Vec<Slot>,
+    /// The debug map being built (see `DebugMap`).
+    debug_points: Vec<(u32, u32)>,
+    debug_stack: Vec<crate::code::debug_map::StackValue>,
 }
 
 struct Translator<'a> {
@@ -172,6 +179,8 @@ struct Translator<'a> {
     /// Safepoints so far: pc and start in `ref_slots` (see `RefMap`).
     ref_points: &'a mut Vec<(u32, u32)>,
     ref_slots: &'a mut Vec<Slot>,
+    debug_points: &'a mut Vec<(u32, u32)>,
+    debug_stack: &'a mut Vec<crate::code::debug_map::StackValue>,
     /// The reference slots of the stack before the current operator, when
     /// it is one that emits a safepoint (`note_refs`).
     pending_refs: Option<Vec<Slot>>,
@@ -253,6 +262,8 @@ pub(crate) fn compile_function(
     scratch.ref_locals.clear();
     scratch.ref_points.clear();
     scratch.ref_slots.clear();
+    scratch.debug_points.clear();
+    scratch.debug_stack.clear();
     for (k, &(slot, _)) in scratch.locals.iter().enumerate() {
         if validator
             .get_local_type(k as u32)
@@ -279,6 +290,8 @@ pub(crate) fn compile_function(
         acc_link: None,
         ref_points: &mut scratch.ref_points,
         ref_slots: &mut scratch.ref_slots,
+        debug_points: &mut scratch.debug_points,
+        debug_stack: &mut scratch.debug_stack,
         pending_refs: None,
         next_try_id: 0,
         return_clauses: Vec::new(),
@@ -308,6 +321,9 @@ pub(crate) fn compile_function(
     let mut reader = body.get_operators_reader().map_err(wp_err)?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(wp_err)?;
+        if env.debug && tr.reachable {
+            tr.debug_point(validator, offset);
+        }
         if tr.reachable && is_safepoint_op(&op) {
             tr.note_refs(validator);
         }
@@ -327,8 +343,25 @@ pub(crate) fn compile_function(
     scratch.code.push(Instr::Unreachable);
     let end = scratch.offsets.last().copied().unwrap_or(0);
     scratch.offsets.resize(scratch.code.len(), end);
-    optimize_branches(&mut scratch.code, &mut scratch.offsets);
-    fuse_add_branches(&mut scratch.code);
+    if !env.debug {
+        optimize_branches(&mut scratch.code, &mut scratch.offsets);
+        fuse_add_branches(&mut scratch.code);
+    }
+    let debug = env.debug.then(|| {
+        let locals = (0..scratch.locals.len())
+            .map(|k| {
+                let kind = validator
+                    .get_local_type(k as u32)
+                    .map_or(ValueKind::I64, ValueKind::of);
+                (scratch.locals[k].0, kind)
+            })
+            .collect();
+        Box::new(crate::code::debug_map::DebugMap {
+            locals,
+            points: scratch.debug_points.as_slice().into(),
+            stack: scratch.debug_stack.as_slice().into(),
+        })
+    });
     let frame_size =
         u32::try_from(frame_size).map_err(|_| compile_err("function frame too large".into(), 0))?;
     Ok(CompiledFunc {
@@ -348,6 +381,7 @@ pub(crate) fn compile_function(
             points: scratch.ref_points.as_slice().into(),
             slots: scratch.ref_slots.as_slice().into(),
         },
+        debug,
     })
 }
 
@@ -2636,6 +2670,7 @@ impl Translator<'_> {
 }
 
 mod atomic;
+mod debug;
 mod gc;
 #[cfg(test)]
 mod tests;

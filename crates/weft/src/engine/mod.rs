@@ -35,6 +35,7 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) lazy_compilation: bool,
     pub(crate) interruptible: bool,
+    pub(crate) debug_info: bool,
     pub(crate) compile_threads: usize,
     pub(crate) gc_zeal: bool,
 }
@@ -66,6 +67,7 @@ impl Default for Config {
             consume_fuel: false,
             lazy_compilation: false,
             interruptible: false,
+            debug_info: false,
             compile_threads: 0,
             gc_zeal: false,
         }
@@ -288,6 +290,23 @@ impl Config {
     pub fn interruptible(&mut self, on: bool) -> &mut Self {
         self.interruptible = on;
         self
+    }
+
+    /// Compiles code for a debugger: a step point before every wasm
+    /// instruction (where breakpoints and single steps stop), no
+    /// instruction fused across two wasm instructions, and a map of where
+    /// each local and operand-stack value is; modules keep their binary,
+    /// which a debugger reads for the DWARF sections. Off by default; when
+    /// off, compiled code has no step points and debugging costs nothing.
+    /// See `Store::set_debugger`.
+    pub fn debug_info(&mut self, on: bool) -> &mut Self {
+        self.debug_info = on;
+        self
+    }
+
+    /// Whether code is compiled for a debugger.
+    pub fn debug_info_enabled(&self) -> bool {
+        self.debug_info
     }
 
     /// Whether code is compiled with fuel accounting.

@@ -605,6 +605,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::Unreachable => unreachable_,
         I::ConsumeFuel { .. } => consume_fuel,
         I::CheckInterrupt => check_interrupt,
+        I::DebugPoint { .. } => debug_point,
         I::Br { .. } => br,
         I::BrIfNez { .. } => by_mode!(br_if_nez, i.acc_mode(), [0, 2]),
         I::BrIfEqz { .. } => by_mode!(br_if_eqz, i.acc_mode(), [0, 2]),
@@ -719,6 +720,18 @@ fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> 
     }
     if ctx.inner.sample_request.load(Ordering::Relaxed) {
         super::take_sample(ctx, ip);
+    }
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+fn debug_point(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    // One plain load while no debugger wants anything.
+    if ctx.inner.debug_armed.load(Ordering::Relaxed) && super::debug_stop_here(ctx, ip) {
+        if let Some(top) = ctx.frames.last_mut() {
+            // Resume after the point, as after a host call.
+            top.ip = ip.next();
+        }
+        return Exit::Debug;
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }

@@ -21,6 +21,7 @@
 
 mod atomic;
 pub(crate) mod bulk;
+pub(crate) mod debug;
 mod gc;
 #[macro_use]
 pub(crate) mod view;
@@ -158,6 +159,12 @@ fn backtrace<T>(store: &Store<T>, frames: &[Frame]) -> Vec<FrameInfo> {
     backtrace_in(&store.inner, frames)
 }
 
+/// Whether the step point at `ip` stops for the debugger.
+#[inline(always)]
+fn debug_stop_here(ctx: &mut Ctx<'_>, ip: Ip) -> bool {
+    debug::stop_here(ctx, ip)
+}
+
 /// Records a sample of the wasm stack for a `SampleHandle`'s request; `ip`
 /// is the current op of the innermost frame.
 #[cold]
@@ -274,6 +281,9 @@ pub(crate) struct CompiledFunc {
     pub handlers: Box<[crate::code::HandlerEntry]>,
     /// Where its frames hold references, for the collector.
     pub refs: crate::code::RefMap,
+    /// Where its locals and stack values are, for a debugger (compiled
+    /// with `Config::debug_info` only).
+    pub debug: Option<Box<crate::code::debug_map::DebugMap>>,
 }
 
 /// One compiled instruction with its handler.
@@ -337,6 +347,9 @@ enum Exit {
     /// Continue at `Ctx::ip` (after every op with loop dispatch; after a
     /// caught exception with either).
     Continue,
+    /// A step point stopped for the store's debugger; the innermost
+    /// frame's `ip` is where to continue.
+    Debug,
 }
 
 /// What the handlers share besides their register arguments.
@@ -501,8 +514,18 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
         };
         match exit {
             Exit::Done => return Ok(()),
-            Exit::Trap(_) => {
+            Exit::Trap(kind) => {
+                if crate::runtime::debug::attached(&store.inner) {
+                    crate::runtime::debug::stopped(&mut store.inner, Some(kind));
+                }
                 return Err(trap.unwrap_or_else(|| Error::usage("execution trapped")));
+            }
+            Exit::Debug => {
+                let resume = crate::runtime::debug::stopped(&mut store.inner, None);
+                if resume == crate::runtime::debug::Resume::Abort {
+                    let frames = &store.inner.call_stack.frames;
+                    return Err(make_trap(store, frames, TrapKind::Interrupted));
+                }
             }
             Exit::Error => {
                 return Err(error.unwrap_or_else(|| Error::usage("execution failed")));

@@ -112,6 +112,8 @@ pub(crate) struct ModuleInner {
     /// Where each defined function's body starts in the binary (its
     /// locals), so a frame can give its offset within the function.
     pub body_starts: Vec<u32>,
+    /// The binary, kept for a debugger (`Config::debug_info` only).
+    pub binary: Option<std::sync::Arc<[u8]>>,
     /// With `Config::lazy_compilation`: what compiling a body later needs.
     pub lazy: Option<LazySource>,
     pub func_names: HashMap<u32, String>,
@@ -203,6 +205,7 @@ impl ModuleInner {
             num_imported_funcs: self.num_imported_funcs,
             fuel: config.consume_fuel,
             interruptible: config.interruptible,
+            debug: config.debug_info,
         };
         crate::compile::compile_function(&env, func_index, body, validator, scratch)
             .map_err(|e| parse::in_function(e, func_index))

@@ -224,6 +224,10 @@ pub(crate) fn parse(engine: &Engine, binary: &[u8]) -> Result<ModuleInner> {
         lazy: None,
         func_names: HashMap::new(),
         body_starts: Vec::new(),
+        binary: engine
+            .config()
+            .debug_info
+            .then(|| std::sync::Arc::from(binary)),
     };
     let lazy = engine.config().lazy_compilation;
     let mut pending: Vec<Pending<'_>> = Vec::new();

@@ -1,6 +1,7 @@
 //! Runtime objects owned by a [`Store`]: functions, memories, tables,
 //! globals and instances, plus the [`Linker`] that wires them together.
 
+pub(crate) mod debug;
 pub(crate) mod exception;
 pub(crate) mod func;
 pub(crate) mod gc;

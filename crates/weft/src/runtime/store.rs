@@ -44,6 +44,12 @@ pub(crate) struct StoreInner {
     pub sample_request: Arc<AtomicBool>,
     /// Samples taken (see `runtime/sampling.rs`).
     pub samples: Vec<super::Sample>,
+    /// Whether step points must ask the debugger state (see
+    /// `runtime/debug.rs`): set while a step, a pause or a breakpoint is
+    /// pending.
+    pub debug_armed: Arc<AtomicBool>,
+    /// The debugger and its breakpoints, once a debugger is used.
+    pub debug: Option<Box<super::debug::DebugState>>,
     /// Resource limits.
     pub limits: StoreLimits,
 }
@@ -156,6 +162,8 @@ impl<T> Store<T> {
                 fuel: 0,
                 interrupt: Arc::new(AtomicBool::new(false)),
                 sample_request: Arc::new(AtomicBool::new(false)),
+                debug_armed: Arc::new(AtomicBool::new(false)),
+                debug: None,
                 samples: Vec::new(),
                 limits: StoreLimits::default(),
             },
