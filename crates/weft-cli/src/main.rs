@@ -1,5 +1,6 @@
 //! `weft`: run, test, validate and inspect WebAssembly modules.
 
+mod gdb;
 mod inspect;
 mod limits;
 mod profile;
@@ -8,7 +9,7 @@ mod run;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 const EXIT_STATUS_HELP: &str = "\
 Exit status:
@@ -130,7 +131,7 @@ fn main() -> ExitCode {
         eprintln!("error: internal error: {message}{location} (this is a bug in weft)");
     }));
 
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(default_debug_port(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(err) => {
             // Help and version go to stdout with status 0; usage errors are
@@ -151,6 +152,47 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(err) => ExitCode::from(err.report()),
     }
+}
+
+/// `weft run -g FILE` means the default port: a `-g` of `weft run` (before
+/// the module's path) not followed by a port number gets one.
+fn default_debug_port(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if args.get(1).and_then(|a| a.to_str()) != Some("run") {
+        return args;
+    }
+    let cmd = Cli::command();
+    let Some(run) = cmd.find_subcommand("run") else {
+        return args;
+    };
+    // Options whose value is the next argument.
+    let valued: Vec<String> = run
+        .get_arguments()
+        .filter(|a| !a.is_positional() && a.get_action().takes_values() && a.get_id() != "debug")
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect();
+    let mut i = 2;
+    while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
+        if arg == "-g" || arg == "--debug" {
+            let port = args.get(i + 1).and_then(|a| a.to_str());
+            if !port.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+                args.insert(i + 1, run::DEFAULT_DEBUG_PORT.to_string().into());
+            }
+            break;
+        }
+        if valued.iter().any(|v| v == arg) {
+            i += 2;
+        } else if arg.starts_with('-') && arg != "-" && arg != "--" {
+            i += 1;
+        } else {
+            // The module's path: what follows is the guest's.
+            break;
+        }
+    }
+    args
 }
 
 /// Runs each script, printing failures and per-file and total counts.

@@ -56,6 +56,13 @@ pub(crate) struct RunArgs {
     /// default PATH weft-guest-profile.folded).
     #[arg(long, value_name = "guest|collapsed[,PATH[,INTERVAL]]", value_parser = crate::profile::parse_spec)]
     profile: Option<crate::profile::ProfileSpec>,
+    /// Debug the guest with LLDB: wait on 127.0.0.1:PORT (default 1234;
+    /// 0 picks a free one) for `process connect --plugin wasm
+    /// connect://127.0.0.1:PORT`, and start stopped before the first
+    /// instruction. Code is compiled with a step point before every wasm
+    /// instruction.
+    #[arg(short = 'g', long = "debug", value_name = "PORT")]
+    debug: Option<u16>,
     /// For a WASI command: its arguments (argv[1]...; argv[0] is FILE).
     /// With --invoke: the function's arguments, parsed by its parameter
     /// types: integers in decimal or 0x hex, floats in decimal or nan, inf,
@@ -67,6 +74,9 @@ pub(crate) struct RunArgs {
     )]
     args: Vec<String>,
 }
+
+/// The port of a bare `weft run -g`.
+pub(crate) const DEFAULT_DEBUG_PORT: u16 = 1234;
 
 /// Runs `weft run`; returns the exit status.
 ///
@@ -88,6 +98,12 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         // Samples are taken where interruptible code checks its flag.
         config.interruptible(true);
     }
+    if args.debug.is_some() {
+        if args.profile.is_some() {
+            return Err(CliError::error("-g and --profile cannot be used together"));
+        }
+        config.debug_info(true);
+    }
     let (mut engine, mut module) = compile(&config)?;
     let threaded = weft_wasi::imports_threads(&module);
     if threaded && !config.interruptible_enabled() {
@@ -96,6 +112,11 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         (engine, module) = compile(&config)?;
     }
     let preloads = compile_preloads(&engine, &args.preloads)?;
+    if threaded && args.debug.is_some() {
+        return Err(CliError::error(format!(
+            "{file}: debugging is not supported for wasi-threads programs"
+        )));
+    }
     if threaded && args.profile.is_some() {
         return Err(CliError::error(format!(
             "{file}: profiling is not supported for wasi-threads programs"
@@ -159,6 +180,19 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         .profile
         .as_ref()
         .map(|spec| crate::profile::Sampler::start(&store, spec));
+    let stub = match args.debug {
+        Some(port) => {
+            // Instances are numbered as they are made: preloads first.
+            let mut names: Vec<(usize, String)> = preloads
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, format!("{}.wasm", p.name)))
+                .collect();
+            names.push((preloads.len(), debug_name(&args.file)));
+            Some(crate::gdb::attach(&mut store, port, names)?)
+        }
+        None => None,
+    };
     let mut linker = Linker::new(&engine);
     weft_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)
         .map_err(|e| CliError::error(e.to_string()))?;
@@ -182,6 +216,15 @@ pub(crate) fn run(args: &RunArgs) -> Result<u8, CliError> {
         Err(e) => return link_error(&file.to_string(), &e),
     };
     let outcome = main_call(&mut store, instance, args)?;
+    if let Some(stub) = stub
+        && let Ok(mut stub) = stub.lock()
+    {
+        let status = match &outcome {
+            Ok(_) => 0,
+            Err(e) => weft_wasi::exit_code(e).map_or(2, |c| (c & 0xff) as u8),
+        };
+        stub.exited(status);
+    }
     if let Some(sampler) = sampler {
         sampler.finish(&mut store, &file.to_string())?;
     }
@@ -333,6 +376,14 @@ fn run_threaded(args: &RunArgs, module: &Module, ctx: WasiCtx) -> Result<u8, Cli
         Some(store) => report(&store, outcome),
         None => exit_or_error(&outcome.unwrap_err()),
     }
+}
+
+/// The name LLDB shows for the main module: its file name, as a `.wasm`.
+fn debug_name(file: &std::path::Path) -> String {
+    let stem = file
+        .file_stem()
+        .map_or("module".into(), |s| s.to_string_lossy());
+    format!("{stem}.wasm")
 }
 
 /// Calls `_start` (if any, for a command) or the --invoke function with the

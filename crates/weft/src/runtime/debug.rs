@@ -258,6 +258,12 @@ impl Debuggee<'_> {
         rearm(self.inner);
     }
 
+    /// Removes every breakpoint.
+    pub fn clear_breakpoints(&mut self) {
+        self.state().breakpoints.clear();
+        rearm(self.inner);
+    }
+
     /// Removes a breakpoint; false if there was none.
     pub fn remove_breakpoint(&mut self, instance: usize, offset: u64) -> bool {
         let (Ok(i), Ok(o)) = (u32::try_from(instance), u32::try_from(offset)) else {
