@@ -288,3 +288,43 @@ fn one_line_wat_error(err: &wat::Error) -> String {
         None => message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::default_debug_port;
+
+    fn args(line: &str) -> Vec<String> {
+        let os = line.split(' ').map(Into::into).collect();
+        default_debug_port(os)
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_bare_dash_g_gets_the_default_port() {
+        assert_eq!(
+            args("weft run -g m.wasm"),
+            ["weft", "run", "-g", "1234", "m.wasm"]
+        );
+        assert_eq!(args("weft run -g"), ["weft", "run", "-g", "1234"]);
+        assert_eq!(
+            args("weft run -g 5000 m.wasm"),
+            ["weft", "run", "-g", "5000", "m.wasm"]
+        );
+        assert_eq!(
+            args("weft run --dir . --debug m.wasm"),
+            ["weft", "run", "--dir", ".", "--debug", "1234", "m.wasm"]
+        );
+        // A value of another option, and the guest's own arguments, stay.
+        assert_eq!(
+            args("weft run --env -g m.wasm"),
+            ["weft", "run", "--env", "-g", "m.wasm"]
+        );
+        assert_eq!(
+            args("weft run m.wasm -g x"),
+            ["weft", "run", "m.wasm", "-g", "x"]
+        );
+        assert_eq!(args("weft wast -g"), ["weft", "wast", "-g"]);
+    }
+}

@@ -66,6 +66,8 @@ pub(crate) struct GdbStub<S> {
     gone: bool,
     /// Names LLDB shows for the instances' modules.
     names: Vec<(usize, String)>,
+    /// The program has stopped before (the first stop is its start).
+    started: bool,
 }
 
 impl<S: Read + Write> GdbStub<S> {
@@ -78,6 +80,7 @@ impl<S: Read + Write> GdbStub<S> {
             status: Status::Stopped(String::new()),
             gone: false,
             names,
+            started: false,
         }
     }
 
@@ -87,7 +90,8 @@ impl<S: Read + Write> GdbStub<S> {
         if self.gone {
             return Resume::Continue;
         }
-        let stop = stop_reply(d, why);
+        let stop = stop_reply(d, why, self.started);
+        self.started = true;
         self.status = Status::Stopped(stop.clone());
         if self.waiting {
             self.waiting = false;
@@ -431,7 +435,7 @@ fn breakpoint(d: &mut Debuggee<'_>, insert: bool, body: &[u8]) -> Outcome {
 }
 
 /// The stop reply for a stop: the thread, its pc, and why.
-fn stop_reply(d: &Debuggee<'_>, why: StopReason) -> String {
+fn stop_reply(d: &Debuggee<'_>, why: StopReason, started: bool) -> String {
     let pc = d
         .frames()
         .first()
@@ -439,6 +443,9 @@ fn stop_reply(d: &Debuggee<'_>, why: StopReason) -> String {
     let (signal, reason) = match why {
         StopReason::Breakpoint => (5, "breakpoint".to_string()),
         StopReason::Step => (5, "trace".to_string()),
+        // The start is a SIGTRAP, as under gdbserver; a pause the
+        // debugger asked for (its interrupt byte) a SIGINT.
+        StopReason::Pause if !started => (5, "signal".to_string()),
         StopReason::Pause => (2, "signal".to_string()),
         StopReason::Trap(kind) => (
             5,
@@ -452,6 +459,53 @@ fn stop_reply(d: &Debuggee<'_>, why: StopReason) -> String {
         "T{signal:02x}thread:{THREAD};name:weft;threads:{THREAD};thread-pcs:{pc:x};00:{};reason:{reason};",
         hex(&pc.to_le_bytes())
     )
+}
+
+/// While the program runs, a thread watches the connection for the
+/// debugger's interrupt byte and pauses the program when it comes. It
+/// holds the stub's lock while it looks, and the debugger takes that lock
+/// at every stop, so the two never read the connection at once; the read
+/// timeout the watcher sets (shared by both handles of the socket) is
+/// cleared before it lets go.
+fn watch_interrupts(
+    stub: SharedStub,
+    stream: std::net::TcpStream,
+    handle: weft::debug::DebugHandle,
+) {
+    let tick = std::time::Duration::from_millis(20);
+    std::thread::spawn(move || {
+        loop {
+            let Ok(guard) = stub.lock() else {
+                return;
+            };
+            if guard.gone || matches!(guard.status, Status::Ended(_)) {
+                return;
+            }
+            if guard.waiting {
+                let _ = stream.set_read_timeout(Some(tick));
+                let mut byte = [0u8; 1];
+                let got = stream.peek(&mut byte);
+                if matches!(got, Ok(1)) && byte[0] == 0x03 {
+                    let _ = (&stream).read(&mut byte);
+                    handle.pause();
+                }
+                let _ = stream.set_read_timeout(None);
+                drop(guard);
+                // After something other than an interrupt (or the end,
+                // which the stub reads at the next stop), wait a tick;
+                // after a timeout, just give a stop the lock.
+                let idle = got.is_ok();
+                std::thread::sleep(if idle {
+                    tick
+                } else {
+                    std::time::Duration::from_millis(1)
+                });
+            } else {
+                drop(guard);
+                std::thread::sleep(tick);
+            }
+        }
+    });
 }
 
 /// A stub shared between the store's debugger and `weft run`, which tells
@@ -478,7 +532,11 @@ pub(crate) fn attach<T>(
         .accept()
         .map_err(|e| crate::CliError::error(format!("-g {port}: {e}")))?;
     let _ = stream.set_nodelay(true);
+    let watch = stream
+        .try_clone()
+        .map_err(|e| crate::CliError::error(format!("-g {port}: {e}")))?;
     let stub = std::sync::Arc::new(std::sync::Mutex::new(GdbStub::new(stream, names)));
+    watch_interrupts(stub.clone(), watch, store.debug_handle());
     let s = stub.clone();
     store.set_debugger(move |d, why| match s.lock() {
         Ok(mut stub) => stub.stopped(d, why),
