@@ -315,6 +315,10 @@ fn breakpoint_stops_with_frames_locals_globals_and_stack() {
     assert_eq!(s.ask("Z1,4000000000000010,1"), "");
     assert_eq!(s.ask("Z0,10,1"), "E01");
     assert_eq!(s.ask("Z0,zz,1"), "E01");
+    // Past the module's end, or in a module that does not exist.
+    assert_eq!(s.ask("Z0,40000000ffffffff,1"), "E01");
+    assert_eq!(s.ask("Z0,4000000500000010,1"), "E01");
+    assert_eq!(s.ask("z0,4000000500000010,1"), "OK");
     // The program ends: its exit status, then `?` says so too.
     assert_eq!(s.ask("c"), "W00");
     assert_eq!(s.ask("?"), "W00");

@@ -426,9 +426,10 @@ fn breakpoint(d: &mut Debuggee<'_>, insert: bool, body: &[u8]) -> Outcome {
     }
     let instance = ((addr >> 32) & 0x00ff_ffff) as usize;
     let offset = addr & 0xffff_ffff;
-    if insert {
-        d.set_breakpoint(instance, offset);
-    } else {
+    if insert && !d.set_breakpoint(instance, offset) {
+        return error();
+    }
+    if !insert {
         d.remove_breakpoint(instance, offset);
     }
     reply("OK")

@@ -11,8 +11,7 @@ use std::sync::atomic::Ordering;
 /// Whether the step point at `ip` stops: a pause was asked for, a step is
 /// in progress, or a breakpoint is set at its offset in the current
 /// instance. Runs only while the store's debugger is armed.
-#[cold]
-#[inline(never)]
+#[inline]
 pub(super) fn stop_here(ctx: &mut Ctx<'_>, ip: Ip) -> bool {
     let Instr::DebugPoint { offset } = *ip.instr() else {
         return false;
@@ -21,11 +20,11 @@ pub(super) fn stop_here(ctx: &mut Ctx<'_>, ip: Ip) -> bool {
     let Some(d) = ctx.inner.debug.as_deref_mut() else {
         return false;
     };
-    let reason = if d.pause.swap(false, Ordering::Relaxed) {
-        StopReason::Pause
-    } else if d.stepping {
+    let reason = if d.stepping {
         StopReason::Step
-    } else if d.breakpoints.contains(&(instance, offset)) {
+    } else if d.pause.load(Ordering::Relaxed) && d.pause.swap(false, Ordering::Relaxed) {
+        StopReason::Pause
+    } else if d.breakpoints.contains(instance, offset) {
         StopReason::Breakpoint
     } else {
         return false;
