@@ -43,7 +43,7 @@ fn ops(binary: &[u8], func: usize) -> Vec<u64> {
     let mut reader = bodies[func].get_operators_reader().unwrap();
     let mut offsets = Vec::new();
     while !reader.eof() {
-        offsets.push(reader.original_position() as u64);
+        offsets.push(reader.original_position());
         reader.read().unwrap();
     }
     offsets
