@@ -212,7 +212,16 @@ fn a_trap_in_one_instance_leaves_others_intact() {
 /// test in a release build too.)
 #[test]
 fn dispatch_does_not_grow_the_host_stack() {
-    let engine = Engine::default();
+    // Plain code, and interruptible code (checked back-edges) with samples
+    // asked for all the time.
+    for interruptible in [false, true] {
+        let mut config = Config::default();
+        config.interruptible(interruptible);
+        dispatch_on_a_small_stack(Engine::new(&config));
+    }
+}
+
+fn dispatch_on_a_small_stack(engine: Engine) {
     let lib = Module::new(
         &engine,
         r#"(module (func (export "inc") (param i32) (result i32)
@@ -264,7 +273,19 @@ fn dispatch_does_not_grow_the_host_stack() {
             let id = weft::Func::wrap(&mut store, |x: i32| x);
             let inst = Instance::new(&mut store, &main, &[inc.into(), id.into()]).unwrap();
             let run = inst.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
-            run.call(&mut store, 1_000_000).unwrap()
+            let sampler = store.sample_handle();
+            let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let stop = done.clone();
+            let asker = std::thread::spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    sampler.request();
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            });
+            let r = run.call(&mut store, 1_000_000).unwrap();
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            asker.join().unwrap();
+            r
         })
         .unwrap()
         .join()
@@ -284,4 +305,63 @@ fn dispatch_does_not_grow_the_host_stack() {
         v3 = v3.wrapping_add(i);
     }
     assert_eq!(result as u32, acc.wrapping_add(v3).wrapping_add(g as u32));
+}
+
+/// Every kind of branch that closes a loop checks for an interrupt (the
+/// back-edge jumps past the header's check and does it itself).
+#[test]
+fn interrupt_stops_loops_closed_by_every_kind_of_branch() {
+    let wat = r#"(module
+      (func (export "br") (param i32) (loop $l (br $l)))
+      (func (export "br_if") (param i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (local.get 0))))
+      (func (export "eqz") (param i32)
+        (loop $l (br_if $l (i32.eqz (i32.sub (local.get 0) (i32.const 1))))))
+      (func (export "cmp") (param i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.xor (local.get 1) (i32.const 1)))
+          (br_if $l (i32.le_u (local.get 1) (local.get 0)))))
+      (func (export "cmp_imm") (param i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.xor (local.get 1) (local.get 0)))
+          (br_if $l (i32.ne (local.get 1) (i32.const 7)))))
+      (func (export "add_br") (param i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get 1) (i32.const -1)))))
+      (func (export "f64") (param i32) (local f64)
+        (loop $l
+          (local.set 1 (f64.add (local.get 1) (f64.const 0)))
+          (br_if $l (f64.lt (local.get 1) (f64.const 1)))))
+      (func (export "while") (param i32) (local i32)
+        (block $done
+          (loop $l
+            (br_if $done (i32.eq (local.get 0) (i32.const 7)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br $l))))
+      (func (export "table") (param i32)
+        (loop $l (block $b (br_table $l $b (i32.const 0))))))"#;
+    let mut config = Config::default();
+    config.interruptible(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    for name in [
+        "br", "br_if", "eqz", "cmp", "cmp_imm", "add_br", "f64", "while", "table",
+    ] {
+        let f = inst.get_typed_func::<i32, ()>(&mut store, name).unwrap();
+        let handle = store.interrupt_handle();
+        let start = Instant::now();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(30));
+            handle.interrupt();
+        });
+        let e = f.call(&mut store, 1).unwrap_err();
+        t.join().unwrap();
+        assert_eq!(trap_kind(&e), Some(TrapKind::Interrupted), "{name}");
+        assert!(start.elapsed() < Duration::from_secs(5), "{name}");
+    }
 }

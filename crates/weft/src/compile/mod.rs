@@ -343,9 +343,13 @@ pub(crate) fn compile_function(
     scratch.code.push(Instr::Unreachable);
     let end = scratch.offsets.last().copied().unwrap_or(0);
     scratch.offsets.resize(scratch.code.len(), end);
+    let mut checked = Vec::new();
     if !env.debug {
         optimize_branches(&mut scratch.code, &mut scratch.offsets);
         fuse_add_branches(&mut scratch.code);
+        if env.interruptible {
+            checked = check_back_edges(&mut scratch.code);
+        }
     }
     let debug = env.debug.then(|| {
         let locals = (0..scratch.locals.len())
@@ -369,7 +373,10 @@ pub(crate) fn compile_function(
             .code
             .iter()
             .enumerate()
-            .map(|(pc, instr)| crate::exec::Op::new(*instr, pc))
+            .map(|(pc, instr)| match checked.get(pc) {
+                Some(true) => crate::exec::Op::new_checked(*instr, pc),
+                _ => crate::exec::Op::new(*instr, pc),
+            })
             .collect(),
         params: param_cells,
         locals: cells,
@@ -503,6 +510,41 @@ fn optimize_branches(code: &mut [Instr], offsets: &mut [u32]) {
 /// (the fused op skips it), so no index changes; a branch that is itself a
 /// branch target is left alone, since another path reaches it without the
 /// add.
+/// Interruptible code: a branch back to a loop header's `CheckInterrupt`
+/// jumps past it instead and does the check itself on its taken side (its
+/// checked handler), so a turn of the loop dispatches one op fewer. Entry
+/// from above still runs the header's check. `br_table` entries are left
+/// alone (`br_table` takes their branches without their handlers), and so
+/// are loops whose header also charges fuel (their target is the
+/// `ConsumeFuel`). Returns, per pc, whether the op is such a branch.
+fn check_back_edges(code: &mut [Instr]) -> Vec<bool> {
+    let mut checked = vec![false; code.len()];
+    let mut table_entries = vec![false; code.len()];
+    for pc in 0..code.len() {
+        if let Instr::BrTable { len, .. } = code[pc] {
+            let end = (pc + 2 + len as usize).min(code.len());
+            table_entries[pc + 1..end].fill(true);
+        }
+    }
+    for pc in 0..code.len() {
+        if table_entries[pc] || !crate::exec::Op::has_checked_form(&code[pc]) {
+            continue;
+        }
+        let header =
+            |t: u32| (t as usize) < pc && code.get(t as usize) == Some(&Instr::CheckInterrupt);
+        let instr = code[pc];
+        let mut patched = instr;
+        if let Some(target) = patched.branch_target_mut()
+            && header(*target)
+        {
+            *target += 1;
+            code[pc] = patched;
+            checked[pc] = true;
+        }
+    }
+    checked
+}
+
 fn fuse_add_branches(code: &mut [Instr]) {
     let mut target = vec![false; code.len() + 1];
     for i in code.iter() {

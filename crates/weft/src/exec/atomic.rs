@@ -70,7 +70,7 @@ pub(super) fn atomic_at(
         return Err(TrapKind::UnalignedAtomic);
     }
     if let Some(shared) = &data.shared {
-        frame[0] = shared_op(shared, op, ea, n, frame, &ctx.inner.interrupt)?;
+        frame[0] = shared_op(shared, op, ea, n, frame, &ctx.inner.attention)?;
         return Ok(());
     }
     let bytes: &mut [u8] = if m == ctx.mem0 {
@@ -113,7 +113,7 @@ fn shared_op(
     ea: u64,
     n: u64,
     frame: &[u64],
-    interrupt: &std::sync::atomic::AtomicBool,
+    interrupt: &crate::runtime::store::Attention,
 ) -> Result<u64, TrapKind> {
     let len = n as usize;
     Ok(match op {

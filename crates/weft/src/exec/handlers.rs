@@ -207,6 +207,18 @@ macro_rules! acc {
     };
 }
 
+/// In a handler generic over `M`: a checked back-edge's check (see
+/// [`CHECK`]), compiled out of every other instantiation.
+macro_rules! back_edge {
+    ($ip:ident, $ctx:ident) => {
+        if M & CHECK != 0
+            && let Some(exit) = interrupt_check($ip, $ctx)
+        {
+            return exit;
+        }
+    };
+}
+
 /// Defines handlers of one operand family and the function that maps the
 /// family's instructions to them. Each handler is generic over its
 /// accumulator mode `M` and instantiated for the modes listed in `$modes`. `$body` sees
@@ -462,7 +474,7 @@ fn f64_imm(imm: i32) -> f64 {
 /// holds of `$a` (slot `a` read as `$rd`) and `$b` (slot `b` read as `$rd`,
 /// or the `i32` immediate).
 macro_rules! branch_family {
-    ($map:ident / $float_map:ident $modes:tt, $rhs:ident: $($v:ident($rd:ident, |$a:ident, $b:ident| $cond:expr);)*) => {
+    ($map:ident / $checked:ident / $float_map:ident $modes:tt $checked_modes:tt, $rhs:ident: $($v:ident($rd:ident, |$a:ident, $b:ident| $cond:expr);)*) => {
         $(
             // A negated float comparison is meant: with a NaN it differs
             // from the opposite comparison.
@@ -473,6 +485,7 @@ macro_rules! branch_family {
                 let $b = branch_family!(@$rhs regs, fa, x, $rd);
                 if $cond {
                     taken_branch();
+                    back_edge!(ip, ctx);
                     dispatch!(ip.jump(x.target), regs, mem, ctx, fa)
                 }
                 dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -481,6 +494,12 @@ macro_rules! branch_family {
         fn $map(i: &Instr) -> Option<Handler> {
             Some(match i {
                 $(Instr::$v(_) => by_mode!($v, i.acc_mode(), $modes),)*
+                _ => return None,
+            })
+        }
+        fn $checked(i: &Instr) -> Option<Handler> {
+            Some(match i {
+                $(Instr::$v(_) => by_mode!($v, i.acc_mode() | CHECK, $checked_modes),)*
                 _ => return None,
             })
         }
@@ -531,16 +550,17 @@ pub(crate) fn float_acc(i: &Instr) -> FloatAcc {
 /// the sum is written, or the immediate); otherwise skip the op after this
 /// one, the branch this was fused from.
 macro_rules! add_branch_family {
-    ($map:ident, $rhs:ident: $($v:ident(|$s:ident, $b:ident| $cond:expr);)*) => {
+    ($map:ident / $checked:ident, $rhs:ident: $($v:ident(|$s:ident, $b:ident| $cond:expr);)*) => {
         $(
             #[allow(non_snake_case)]
-            fn $v(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+            fn $v<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
                 let x = operands!(ip, Instr::$v(x) => x);
                 let $s = regs.u32(Slot::from(x.a)).wrapping_add(x.imm as i32 as u32);
                 regs.set(Slot::from(x.dst), u64::from($s));
                 let $b = add_branch_family!(@$rhs regs, x);
                 if $cond {
                     taken_branch();
+                    back_edge!(ip, ctx);
                     dispatch!(ip.jump(x.target), regs, mem, ctx, fa)
                 }
                 dispatch!(ip.skip(2), regs, mem, ctx, fa)
@@ -548,7 +568,13 @@ macro_rules! add_branch_family {
         )*
         fn $map(i: &Instr) -> Option<Handler> {
             Some(match i {
-                $(Instr::$v(_) => $v as Handler,)*
+                $(Instr::$v(_) => $v::<0> as Handler,)*
+                _ => return None,
+            })
+        }
+        fn $checked(i: &Instr) -> Option<Handler> {
+            Some(match i {
+                $(Instr::$v(_) => $v::<CHECK> as Handler,)*
                 _ => return None,
             })
         }
@@ -589,14 +615,43 @@ macro_rules! handlers_from_table {
             store_imm_handler / store_imm_idx_handler / store_imm_disp_handler
                 / store_imm_abs_handler / store_imm_float_acc, imm: $($sti)*
         }
-        branch_family! { br_cmp_handler / br_cmp_float_acc [0, 2, 4, 6], slot: $($brc)* }
-        branch_family! { br_cmp_imm_handler / br_cmp_imm_float_acc [0, 2], imm: $($brci)* }
-        add_branch_family! { add_br_handler, slot: $($abr)* }
-        add_branch_family! { add_br_imm_handler, imm: $($abri)* }
+        branch_family! {
+            br_cmp_handler / br_cmp_checked / br_cmp_float_acc [0, 2, 4, 6] [8, 10, 12, 14],
+            slot: $($brc)*
+        }
+        branch_family! {
+            br_cmp_imm_handler / br_cmp_imm_checked / br_cmp_imm_float_acc [0, 2] [8, 10],
+            imm: $($brci)*
+        }
+        add_branch_family! { add_br_handler / add_br_checked, slot: $($abr)* }
+        add_branch_family! { add_br_imm_handler / add_br_imm_checked, imm: $($abri)* }
     };
 }
 
 crate::code::instruction_table!(handlers_from_table);
+
+/// The mode bit of a branch that closes an interruptible loop: its taken
+/// side checks the interrupt and sample flags, the work of the
+/// `CheckInterrupt` at the loop's header, which the branch then jumps past
+/// (`compile::check_back_edges`). Not an accumulator bit: it never
+/// reaches `Instr::acc_mode`.
+const CHECK: u8 = 8;
+
+/// The handler of `i` as a checked back-edge (see [`CHECK`]), if it is a
+/// branch that has one. `br_table` entries have none: `br_table` takes
+/// their branches itself.
+pub(super) fn checked_handler_of(i: &Instr) -> Option<Handler> {
+    use Instr as I;
+    match i {
+        I::Br { .. } => Some(br::<CHECK>),
+        I::BrIfNez { .. } => Some(by_mode!(br_if_nez, i.acc_mode() | CHECK, [8, 10])),
+        I::BrIfEqz { .. } => Some(by_mode!(br_if_eqz, i.acc_mode() | CHECK, [8, 10])),
+        _ => br_cmp_checked(i)
+            .or_else(|| br_cmp_imm_checked(i))
+            .or_else(|| add_br_checked(i))
+            .or_else(|| add_br_imm_checked(i)),
+    }
+}
 
 /// The handler of `i`.
 pub(super) fn handler_of(i: &Instr) -> Handler {
@@ -606,7 +661,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::ConsumeFuel { .. } => consume_fuel,
         I::CheckInterrupt => check_interrupt,
         I::DebugPoint { .. } => debug_point,
-        I::Br { .. } => br,
+        I::Br { .. } => br::<0>,
         I::BrIfNez { .. } => by_mode!(br_if_nez, i.acc_mode(), [0, 2]),
         I::BrIfEqz { .. } => by_mode!(br_if_eqz, i.acc_mode(), [0, 2]),
         I::BrTable { .. } => by_mode!(br_table, i.acc_mode(), [0, 2]),
@@ -712,16 +767,34 @@ fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exi
 }
 
 fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    // Plain loads first: the read-modify-write only once a flag is set.
-    if ctx.inner.interrupt.load(Ordering::Relaxed)
-        && ctx.inner.interrupt.swap(false, Ordering::Relaxed)
-    {
-        return trap_at(ip, ctx, TrapKind::Interrupted);
-    }
-    if ctx.inner.sample_request.load(Ordering::Relaxed) {
-        super::take_sample(ctx, ip);
+    if let Some(exit) = interrupt_check(ip, ctx) {
+        return exit;
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// What `CheckInterrupt` and checked back-edges do at `ip`: trap if an
+/// interrupt is pending, take a sample if one is asked for.
+#[inline(always)]
+fn interrupt_check(ip: Ip, ctx: &mut Ctx<'_>) -> Option<Exit> {
+    // One plain load; the rest only once something is asked for.
+    if ctx.attention.any() {
+        return requested(ip, ctx);
+    }
+    None
+}
+
+#[cold]
+#[inline(never)]
+fn requested(ip: Ip, ctx: &mut Ctx<'_>) -> Option<Exit> {
+    use crate::runtime::store::Attention;
+    if ctx.attention.take(Attention::INTERRUPT) {
+        return Some(trap_at(ip, ctx, TrapKind::Interrupted));
+    }
+    if ctx.attention.take(Attention::SAMPLE) {
+        super::take_sample(ctx, ip);
+    }
+    None
 }
 
 fn debug_point(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
@@ -736,8 +809,9 @@ fn debug_point(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn br(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+fn br<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let target = operands!(ip, Instr::Br { target } => target);
+    back_edge!(ip, ctx);
     dispatch!(ip.jump(target), regs, mem, ctx, fa)
 }
 
@@ -745,6 +819,7 @@ fn br_if_nez<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f
     let (cond, target) = operands!(ip, Instr::BrIfNez { cond, target } => (cond, target));
     if regs.arg(cond, acc!(ACC_A)).u32() != 0 {
         taken_branch();
+        back_edge!(ip, ctx);
         dispatch!(ip.jump(target), regs, mem, ctx, fa)
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -754,6 +829,7 @@ fn br_if_eqz<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f
     let (cond, target) = operands!(ip, Instr::BrIfEqz { cond, target } => (cond, target));
     if regs.arg(cond, acc!(ACC_A)).u32() == 0 {
         taken_branch();
+        back_edge!(ip, ctx);
         dispatch!(ip.jump(target), regs, mem, ctx, fa)
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)

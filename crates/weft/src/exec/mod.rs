@@ -170,9 +170,6 @@ fn debug_stop_here(ctx: &mut Ctx<'_>, ip: Ip) -> bool {
 #[cold]
 #[inline(never)]
 fn take_sample(ctx: &mut Ctx<'_>, ip: Ip) {
-    ctx.inner
-        .sample_request
-        .store(false, std::sync::atomic::Ordering::Relaxed);
     let mut frames = ctx.frames.clone();
     if let Some(top) = frames.last_mut() {
         // As for a trap: a frame's `ip` names the op after the one it is at.
@@ -311,6 +308,22 @@ impl Op {
         }
     }
 
+    /// The op for branch `instr` at `pc` as the back-edge of an
+    /// interruptible loop: its taken side does the loop header's interrupt
+    /// check, which its target is past (see `handlers::checked_handler_of`).
+    pub(crate) fn new_checked(instr: Instr, pc: usize) -> Op {
+        let mut op = Op::new(instr, pc);
+        if let Some(h) = handlers::checked_handler_of(&instr) {
+            op.handler = h;
+        }
+        op
+    }
+
+    /// Whether `instr` is a branch with a checked form (`new_checked`).
+    pub(crate) fn has_checked_form(instr: &Instr) -> bool {
+        handlers::checked_handler_of(instr).is_some()
+    }
+
     /// The instruction as the compiler emitted it at index `pc` (absolute
     /// branch targets).
     pub(crate) fn instr_at(&self, pc: usize) -> Instr {
@@ -361,6 +374,9 @@ struct Ctx<'a> {
     /// The frames the unwinder popped for the exception in flight,
     /// innermost first (its backtrace if nothing catches it).
     unwound: &'a mut Vec<Frame>,
+    /// The store's interrupt and sample requests, at hand for the check
+    /// points.
+    attention: std::sync::Arc<crate::runtime::store::Attention>,
     /// The current instance, its module and its memory 0 (store index).
     instance: u32,
     module: Module,
@@ -465,7 +481,9 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
         let mut stack = std::mem::take(&mut store.inner.call_stack.cells);
         let mut frames = std::mem::take(&mut store.inner.call_stack.frames);
         let module = store.inner.instances[top.instance as usize].module.clone();
+        let attention = store.inner.attention.clone();
         let mut ctx = Ctx {
+            attention,
             inner: &mut store.inner,
             stack: &mut stack,
             frames: &mut frames,

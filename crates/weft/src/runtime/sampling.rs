@@ -9,7 +9,6 @@
 //! code is answered when wasm code runs again.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::error::FrameInfo;
@@ -26,13 +25,13 @@ pub struct Sample {
 /// Asks a store's running code for a sample. Usable from any thread.
 #[derive(Debug, Clone)]
 pub struct SampleHandle {
-    pub(crate) flag: Arc<AtomicBool>,
+    pub(crate) flag: Arc<super::store::Attention>,
 }
 
 impl SampleHandle {
     /// Requests a sample at the next check point.
     pub fn request(&self) {
-        self.flag.store(true, Ordering::Relaxed);
+        self.flag.raise(super::store::Attention::SAMPLE);
     }
 }
 
@@ -41,7 +40,7 @@ impl<T> super::Store<T> {
     /// only by code of an engine with `Config::interruptible(true)`).
     pub fn sample_handle(&self) -> SampleHandle {
         SampleHandle {
-            flag: self.inner.sample_request.clone(),
+            flag: self.inner.attention.clone(),
         }
     }
 

@@ -16,7 +16,7 @@
 //!   the lock's acquire/release orders the plain accesses around them.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -292,7 +292,7 @@ impl SharedMemory {
         n: usize,
         expected: u64,
         timeout_ns: i64,
-        interrupt: &AtomicBool,
+        interrupt: &super::store::Attention,
     ) -> Result<WaitResult, TrapKind> {
         let deadline = u64::try_from(timeout_ns)
             .ok()
@@ -327,13 +327,13 @@ impl SharedMemory {
                 Some(Some(d)) => (d - now).min(WAIT_SLICE),
                 _ => WAIT_SLICE,
             };
-            if interrupt.swap(false, Ordering::Relaxed) {
+            if interrupt.take(super::store::Attention::INTERRUPT) {
                 drop(woken);
                 return match self.leave(at, &waiter) {
                     Some(r) => {
                         // Notified at the same moment: the wait counts as
                         // woken, and the interrupt stays for the next check.
-                        interrupt.store(true, Ordering::Relaxed);
+                        interrupt.raise(super::store::Attention::INTERRUPT);
                         Ok(r)
                     }
                     None => Err(TrapKind::Interrupted),

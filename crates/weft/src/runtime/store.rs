@@ -10,7 +10,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::runtime::Instance;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -38,10 +38,8 @@ pub(crate) struct StoreInner {
     pub call_stack: crate::exec::CallStack,
     /// Fuel left (used only by code compiled with `Config::consume_fuel`).
     pub fuel: u64,
-    /// Set by an [`InterruptHandle`]; cleared when running code observes it.
-    pub interrupt: Arc<AtomicBool>,
-    /// Set by a `SampleHandle`; the code that observes it takes a sample.
-    pub sample_request: Arc<AtomicBool>,
+    /// Interrupt and sample requests (see [`Attention`]).
+    pub attention: Arc<Attention>,
     /// Samples taken (see `runtime/sampling.rs`).
     pub samples: Vec<super::Sample>,
     /// Whether step points must ask the debugger state (see
@@ -76,14 +74,43 @@ pub struct StoreLimits {
 /// engine built with `Config::interruptible(true)`.
 #[derive(Debug, Clone)]
 pub struct InterruptHandle {
-    flag: Arc<AtomicBool>,
+    flag: Arc<Attention>,
+}
+
+/// What running code must look at, at its check points (function entries
+/// and loop back-edges of interruptible code): an interrupt request
+/// ([`InterruptHandle`]) and a sample request (`SampleHandle`), as bits of
+/// one byte, so that a check with nothing pending is one load.
+#[derive(Debug, Default)]
+pub(crate) struct Attention(AtomicU8);
+
+impl Attention {
+    pub(crate) const INTERRUPT: u8 = 1;
+    pub(crate) const SAMPLE: u8 = 2;
+
+    /// Sets request `bit`.
+    pub(crate) fn raise(&self, bit: u8) {
+        self.0.fetch_or(bit, Ordering::Relaxed);
+    }
+
+    /// Whether any request is pending.
+    #[inline(always)]
+    pub(crate) fn any(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != 0
+    }
+
+    /// Consumes request `bit`: whether it was pending.
+    pub(crate) fn take(&self, bit: u8) -> bool {
+        self.0.load(Ordering::Relaxed) & bit != 0
+            && self.0.fetch_and(!bit, Ordering::Relaxed) & bit != 0
+    }
 }
 
 impl InterruptHandle {
     /// Requests an interrupt. The next check in running code (or, if none is
     /// running, in the next call) consumes the request and traps.
     pub fn interrupt(&self) {
-        self.flag.store(true, Ordering::Relaxed);
+        self.flag.raise(Attention::INTERRUPT);
     }
 
     /// For host functions that block (a sleep, a wait for input): consumes
@@ -91,7 +118,7 @@ impl InterruptHandle {
     /// host function returns to end the wasm call; `Ok` if none is
     /// pending. The trap's backtrace is the wasm frames under the call.
     pub fn check(&self) -> Result<()> {
-        if self.flag.swap(false, Ordering::Relaxed) {
+        if self.flag.take(Attention::INTERRUPT) {
             Err(crate::error::Trap::new(crate::error::TrapKind::Interrupted, Vec::new()).into())
         } else {
             Ok(())
@@ -160,8 +187,7 @@ impl<T> Store<T> {
                 },
                 call_stack: Default::default(),
                 fuel: 0,
-                interrupt: Arc::new(AtomicBool::new(false)),
-                sample_request: Arc::new(AtomicBool::new(false)),
+                attention: Arc::new(Attention::default()),
                 debug_armed: Arc::new(AtomicBool::new(false)),
                 debug: None,
                 samples: Vec::new(),
@@ -213,7 +239,7 @@ impl<T> Store<T> {
     /// A handle that interrupts code running in this store.
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle {
-            flag: self.inner.interrupt.clone(),
+            flag: self.inner.attention.clone(),
         }
     }
 
