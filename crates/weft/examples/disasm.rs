@@ -1,11 +1,18 @@
 //! Prints weft's compiled code for a module's functions (compiler debugging):
-//! `cargo run -p weft --example disasm -- FILE [FUNC_INDEX]`.
+//! `cargo run -p weft --example disasm -- [--interruptible] FILE [FUNC_INDEX]`.
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let file = args.next().expect("usage: disasm FILE [FUNC_INDEX]");
+    let mut args = std::env::args().skip(1).peekable();
+    let mut config = weft::Config::default();
+    if args.peek().is_some_and(|a| a == "--interruptible") {
+        args.next();
+        config.interruptible(true);
+    }
+    let file = args
+        .next()
+        .expect("usage: disasm [--interruptible] FILE [FUNC_INDEX]");
     let only: Option<u32> = args.next().and_then(|a| a.parse().ok());
     let bytes = std::fs::read(&file).expect("read the module");
-    let module = weft::Module::new(&weft::Engine::default(), &bytes).expect("a valid module");
+    let module = weft::Module::new(&weft::Engine::new(&config), &bytes).expect("a valid module");
     for i in 0.. {
         if only.is_some_and(|o| o != i) {
             if only.is_some_and(|o| i > o) {

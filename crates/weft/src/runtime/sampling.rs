@@ -1,7 +1,7 @@
 //! Sampling the wasm call stack, for profilers.
 //!
 //! A profiler thread calls [`SampleHandle::request`] at its interval; the
-//! running code notices at its next function entry or loop header (the
+//! running code notices at its next function entry or turn of a loop (the
 //! points where an interruptible engine checks its interrupt flag) and
 //! records the wasm frames of every activation, with the time. Code of an
 //! engine without `Config::interruptible` has no such points, so sampling

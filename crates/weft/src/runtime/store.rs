@@ -70,7 +70,7 @@ pub struct StoreLimits {
 }
 
 /// Makes code running in a store trap with `TrapKind::Interrupted` at its
-/// next function entry or loop header. Usable from any thread. Requires an
+/// next function entry or turn of a loop. Usable from any thread. Requires an
 /// engine built with `Config::interruptible(true)`.
 #[derive(Debug, Clone)]
 pub struct InterruptHandle {
