@@ -464,12 +464,15 @@ fn own_regression_scripts() {
                 let name = path.file_name().unwrap().to_string_lossy().into_owned();
                 // The scripts may use legacy exception handling; one run
                 // also collects at every GC allocation, one has fuel and
-                // interrupt checks compiled in.
+                // interrupt checks compiled in, one runs under a debugger
+                // that stops at every instruction.
                 let mut zeal = weft::Config::default();
                 zeal.gc_zeal(true);
                 let mut fuel = weft::Config::default();
                 fuel.consume_fuel(true).interruptible(true);
-                for mut config in [weft::Config::default(), lazy(), zeal, fuel] {
+                let mut debug = weft::Config::default();
+                debug.debug_info(true);
+                for mut config in [weft::Config::default(), lazy(), zeal, fuel, debug] {
                     config.wasm_legacy_exceptions(true);
                     let report = run_wast_str(&name, &text, &config);
                     assert!(report.passed > 0, "{name}: no directive ran");

@@ -20,16 +20,22 @@ const WAT: &str = r#"(module
     i32.add))"#;
 
 fn setup(debug_info: bool) -> (Store<()>, weft::Instance, Vec<u8>) {
+    let binary = wat::parse_str(WAT).unwrap();
+    let (store, instance) = instantiate(&binary, debug_info);
+    (store, instance, binary)
+}
+
+/// A store with module `wasm` (text or binary) instantiated in it.
+fn instantiate(wasm: impl AsRef<[u8]>, debug_info: bool) -> (Store<()>, weft::Instance) {
     let mut config = Config::default();
     config.debug_info(debug_info);
     let engine = Engine::new(&config);
-    let binary = wat::parse_str(WAT).unwrap();
-    let module = Module::from_binary(&engine, &binary).unwrap();
+    let module = Module::new(&engine, wasm).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &module)
         .unwrap();
-    (store, instance, binary)
+    (store, instance)
 }
 
 /// Module offsets of the operators of defined function `func`.
@@ -164,14 +170,7 @@ fn locals_of_every_kind_and_of_callers() {
 #[test]
 fn a_pause_from_another_thread_stops_a_loop_and_abort_ends_it() {
     let wat = r#"(module (func (export "spin") (loop $l (br $l))))"#;
-    let mut config = Config::default();
-    config.debug_info(true);
-    let engine = Engine::new(&config);
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    let (mut store, instance) = instantiate(wat, true);
     let reasons = Arc::new(Mutex::new(Vec::new()));
     let log = reasons.clone();
     store.set_debugger(move |_, why| {
@@ -198,14 +197,7 @@ fn a_trap_stops_with_its_frames_even_without_debug_info() {
       (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
       (func (export "f") (result i32) (call $inner (i32.const 0))))"#;
     for debug_info in [true, false] {
-        let mut config = Config::default();
-        config.debug_info(debug_info);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, wat).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
+        let (mut store, instance) = instantiate(wat, debug_info);
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
         store.set_debugger(move |d, why| {

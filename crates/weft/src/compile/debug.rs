@@ -8,7 +8,7 @@
 //! instruction it rewrites to be the last one emitted. The passes over the
 //! finished code (`optimize_branches`, `fuse_add_branches`) are skipped.
 
-use super::{CtrlKind, Opd, Translator};
+use super::{Opd, Translator};
 use crate::code::Instr;
 use crate::code::debug_map::{Place, StackValue, ValueKind};
 use wasmparser::{FuncValidator, ValidatorResources};
@@ -17,12 +17,7 @@ impl Translator<'_> {
     /// Emits the step point of the operator at `offset` (validated next)
     /// and records the operand stack as it is before it.
     pub(super) fn debug_point(&mut self, v: &FuncValidator<ValidatorResources>, offset: u64) {
-        let hidden: Vec<usize> = self
-            .ctrls
-            .iter()
-            .filter(|c| c.kind == CtrlKind::LegacyCatch)
-            .map(|c| c.height as usize)
-            .collect();
+        let hidden = self.hidden_entries();
         let start = self.debug_stack.len() as u32;
         let mut d = self.stack.len() - hidden.len();
         for (p, e) in self.stack.iter().enumerate() {

@@ -594,14 +594,7 @@ impl Translator<'_> {
     /// emits a safepoint: the `Temp` entries of reference type (a `Local`
     /// is covered by the locals' map, a `Const` reference is null).
     fn note_refs(&mut self, v: &FuncValidator<ValidatorResources>) {
-        // The hidden `exnref` entries of legacy catch bodies have no
-        // validator operand; they always hold references.
-        let hidden: Vec<usize> = self
-            .ctrls
-            .iter()
-            .filter(|c| c.kind == CtrlKind::LegacyCatch)
-            .map(|c| c.height as usize)
-            .collect();
+        let hidden = self.hidden_entries();
         let n = self.stack.len();
         debug_assert_eq!(
             v.operand_stack_height() as usize + hidden.len(),
@@ -626,6 +619,16 @@ impl Translator<'_> {
         }
         refs.sort_unstable();
         self.pending_refs = Some(refs);
+    }
+
+    /// Stack positions of the hidden `exnref` entries of legacy catch
+    /// bodies: they have no validator operand, and always hold references.
+    fn hidden_entries(&self) -> Vec<usize> {
+        self.ctrls
+            .iter()
+            .filter(|c| c.kind == CtrlKind::LegacyCatch)
+            .map(|c| c.height as usize)
+            .collect()
     }
 
     /// The slot where the entry at stack position `pos` starts (or would
