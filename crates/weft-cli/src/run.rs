@@ -252,6 +252,11 @@ pub(crate) fn profile(args: &ProfileArgs) -> Result<u8, CliError> {
         let stem = args.run.file.file_stem().unwrap_or_default();
         PathBuf::from(stem).with_extension("svg")
     });
+    if args.run.debug.is_some() {
+        return Err(CliError::error(
+            "weft profile cannot debug; use weft run -g to debug",
+        ));
+    }
     let mut run_args = args.run.clone();
     run_args.profile = Some(crate::profile::ProfileSpec {
         format: crate::profile::Format::Svg,

@@ -400,6 +400,10 @@ fn the_interrupt_byte_pauses_a_running_program() {
     // It ran: the counter moved.
     let n = s.ask("qWasmGlobal:0;0");
     assert_ne!(n, "00000000");
+    // An interrupt byte right behind the resuming packet, in one write.
+    s.send_raw(b"$c#63\x03");
+    let again = s.recv();
+    assert!(again.starts_with("T02thread:1;"), "{again}");
     assert_eq!(s.ask("k"), "X09");
     assert_eq!(s.finish().0, 2);
 }

@@ -157,8 +157,15 @@ impl<S: Read + Write> GdbStub<S> {
             }
         }
         while let Ok(Some(incoming)) = self.conn.read() {
-            let Incoming::Packet(packet) = incoming else {
-                continue;
+            let packet = match incoming {
+                Incoming::Packet(packet) => packet,
+                Incoming::Interrupt => continue,
+                Incoming::TooLong => {
+                    if self.conn.send(b"E01").is_err() {
+                        return;
+                    }
+                    continue;
+                }
             };
             let r = match self.command(None, &packet) {
                 Outcome::Reply(r) => r,
@@ -362,9 +369,14 @@ fn addr_len(body: &[u8]) -> Option<(u64, usize)> {
     Some((addr, len))
 }
 
-/// The instance whose memory 0 LLDB's linear-memory addresses mean: the
+/// The instance whose memory 0 a linear-memory address `addr` means: the
+/// one its module bits name, if not 0 (LLDB 22 always sends 0), else the
 /// innermost frame's.
-fn memory_instance(d: &Debuggee<'_>) -> Option<usize> {
+fn memory_instance(d: &Debuggee<'_>, addr: u64) -> Option<usize> {
+    let id = ((addr >> 32) & 0x00ff_ffff) as usize;
+    if id != 0 && id < d.instances().len() {
+        return Some(id);
+    }
     d.frames().first().map(|f| f.instance)
 }
 
@@ -383,7 +395,7 @@ fn read_memory(d: &Debuggee<'_>, body: &[u8]) -> Outcome {
             .filter(|b| offset < b.len())
             .map(|b| b[offset..(offset.saturating_add(len)).min(b.len())].to_vec())
     } else if addr >> 62 == 0 {
-        memory_instance(d).and_then(|i| d.read_memory(i, addr & 0xffff_ffff, len))
+        memory_instance(d, addr).and_then(|i| d.read_memory(i, addr & 0xffff_ffff, len))
     } else {
         None
     };
@@ -405,7 +417,7 @@ fn write_memory(d: &mut Debuggee<'_>, body: &[u8]) -> Outcome {
     if data.len() != len || addr >> 62 != 0 {
         return error();
     }
-    match memory_instance(d) {
+    match memory_instance(d, addr) {
         Some(i) if d.write_memory(i, addr & 0xffff_ffff, &data) => reply("OK"),
         _ => error(),
     }
@@ -464,47 +476,40 @@ fn stop_reply(d: &Debuggee<'_>, why: StopReason, started: bool) -> String {
 
 /// While the program runs, a thread watches the connection for the
 /// debugger's interrupt byte and pauses the program when it comes. It
-/// holds the stub's lock while it looks, and the debugger takes that lock
-/// at every stop, so the two never read the connection at once; the read
-/// timeout the watcher sets (shared by both handles of the socket) is
-/// cleared before it lets go.
+/// looks under the stub's lock, which the debugger takes at every stop, so
+/// the two never read the connection at once: first in the stub's read
+/// buffer (a byte that came with the resuming packet), then on the socket
+/// with a non-blocking peek (the socket's blocking mode, shared by both
+/// handles, is restored before the lock is let go).
 fn watch_interrupts(
     stub: SharedStub,
     stream: std::net::TcpStream,
     handle: weft::debug::DebugHandle,
 ) {
-    let tick = std::time::Duration::from_millis(20);
+    let tick = std::time::Duration::from_millis(10);
     std::thread::spawn(move || {
         loop {
-            let Ok(guard) = stub.lock() else {
-                return;
-            };
-            if guard.gone || matches!(guard.status, Status::Ended(_)) {
-                return;
-            }
-            if guard.waiting {
-                let _ = stream.set_read_timeout(Some(tick));
-                let mut byte = [0u8; 1];
-                let got = stream.peek(&mut byte);
-                if matches!(got, Ok(1)) && byte[0] == 0x03 {
-                    let _ = (&stream).read(&mut byte);
-                    handle.pause();
+            {
+                let Ok(mut guard) = stub.lock() else {
+                    return;
+                };
+                if guard.gone || matches!(guard.status, Status::Ended(_)) {
+                    return;
                 }
-                let _ = stream.set_read_timeout(None);
-                drop(guard);
-                // After something other than an interrupt (or the end,
-                // which the stub reads at the next stop), wait a tick;
-                // after a timeout, just give a stop the lock.
-                let idle = got.is_ok();
-                std::thread::sleep(if idle {
-                    tick
-                } else {
-                    std::time::Duration::from_millis(1)
-                });
-            } else {
-                drop(guard);
-                std::thread::sleep(tick);
+                if guard.waiting {
+                    if guard.conn.take_buffered_interrupt() {
+                        handle.pause();
+                    } else if stream.set_nonblocking(true).is_ok() {
+                        let mut byte = [0u8; 1];
+                        if matches!(stream.peek(&mut byte), Ok(1)) && byte[0] == 0x03 {
+                            let _ = (&stream).read(&mut byte);
+                            handle.pause();
+                        }
+                        let _ = stream.set_nonblocking(false);
+                    }
+                }
             }
+            std::thread::sleep(tick);
         }
     });
 }

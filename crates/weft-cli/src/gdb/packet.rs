@@ -38,12 +38,26 @@ impl<S: io::Read + Write> Conn<S> {
     }
 
     fn byte(&mut self) -> io::Result<Option<u8>> {
-        let b = match self.stream.fill_buf()? {
-            [] => return Ok(None),
-            [b, ..] => *b,
+        let b = loop {
+            match self.stream.fill_buf() {
+                Ok([]) => return Ok(None),
+                Ok([b, ..]) => break *b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
         };
         self.stream.consume(1);
         Ok(Some(b))
+    }
+
+    /// Takes an interrupt byte already read into the buffer (it came
+    /// with the packet that resumed the program).
+    pub(crate) fn take_buffered_interrupt(&mut self) -> bool {
+        if self.stream.buffer().first() == Some(&0x03) {
+            self.stream.consume(1);
+            return true;
+        }
+        false
     }
 
     /// The next packet or interrupt; `None` when the debugger hung up. A

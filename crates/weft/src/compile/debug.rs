@@ -21,16 +21,16 @@ impl Translator<'_> {
         let start = self.debug_stack.len() as u32;
         let mut d = self.stack.len() - hidden.len();
         for (p, e) in self.stack.iter().enumerate() {
-            let kind = if hidden.contains(&p) {
-                ValueKind::Ref
-            } else {
-                d -= 1;
-                match v.get_operand_type(d) {
-                    Some(Some(t)) => ValueKind::of(t),
-                    // Unknown types exist only in unreachable code, which
-                    // gets no step points.
-                    _ => ValueKind::I64,
-                }
+            // The hidden `exnref` of a legacy catch body is no operand.
+            if hidden.contains(&p) {
+                continue;
+            }
+            d -= 1;
+            let kind = match v.get_operand_type(d) {
+                Some(Some(t)) => ValueKind::of(t),
+                // Unknown types exist only in unreachable code, which gets
+                // no step points.
+                _ => ValueKind::I64,
             };
             let place = match e.opd {
                 Opd::Temp => Place::Slot(e.slot),

@@ -503,13 +503,6 @@ fn optimize_branches(code: &mut [Instr], offsets: &mut [u32]) {
     }
 }
 
-/// Fuses each `i32.add` of a constant that is followed by a
-/// compare-and-branch on the sum into one `AddBr*` op (a loop's step and
-/// test; see `code::fuse_add_branch`), after `optimize_branches` has made the
-/// tests at the bottoms of loops. The branch stays in place, unreachable
-/// (the fused op skips it), so no index changes; a branch that is itself a
-/// branch target is left alone, since another path reaches it without the
-/// add.
 /// Interruptible code: a branch back to a loop header's `CheckInterrupt`
 /// jumps past it instead and does the check itself on its taken side (its
 /// checked handler), so a turn of the loop dispatches one op fewer. Entry
@@ -545,6 +538,13 @@ fn check_back_edges(code: &mut [Instr]) -> Vec<bool> {
     checked
 }
 
+/// Fuses each `i32.add` of a constant that is followed by a
+/// compare-and-branch on the sum into one `AddBr*` op (a loop's step and
+/// test; see `code::fuse_add_branch`), after `optimize_branches` has made the
+/// tests at the bottoms of loops. The branch stays in place, unreachable
+/// (the fused op skips it), so no index changes; a branch that is itself a
+/// branch target is left alone, since another path reaches it without the
+/// add.
 fn fuse_add_branches(code: &mut [Instr]) {
     let mut target = vec![false; code.len() + 1];
     for i in code.iter() {

@@ -799,7 +799,7 @@ fn requested(ip: Ip, ctx: &mut Ctx<'_>) -> Option<Exit> {
 
 fn debug_point(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     // One plain load while no debugger wants anything.
-    if ctx.inner.debug_armed.load(Ordering::Relaxed) && super::debug_stop_here(ctx, ip) {
+    if ctx.debug_armed.load(Ordering::Relaxed) && super::debug_stop_here(ctx, ip) {
         if let Some(top) = ctx.frames.last_mut() {
             // Resume after the point, as after a host call.
             top.ip = ip.next();

@@ -377,6 +377,8 @@ struct Ctx<'a> {
     /// The store's interrupt and sample requests, at hand for the check
     /// points.
     attention: std::sync::Arc<crate::runtime::store::Attention>,
+    /// The store's `debug_armed`, at hand for the step points.
+    debug_armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The current instance, its module and its memory 0 (store index).
     instance: u32,
     module: Module,
@@ -482,8 +484,10 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
         let mut frames = std::mem::take(&mut store.inner.call_stack.frames);
         let module = store.inner.instances[top.instance as usize].module.clone();
         let attention = store.inner.attention.clone();
+        let debug_armed = store.inner.debug_armed.clone();
         let mut ctx = Ctx {
             attention,
+            debug_armed,
             inner: &mut store.inner,
             stack: &mut stack,
             frames: &mut frames,

@@ -72,8 +72,8 @@ impl std::fmt::Debug for DebugState {
 
 /// Breakpoints: per store instance, one bit per byte offset of its
 /// module's binary, so the test at a step point is a load and a shift
-/// (a stepping program with breakpoints set runs at about the speed of
-/// one without).
+/// (a program with a breakpoint set runs about 1.5x slower than under the
+/// debugger without one; a hash set cost about 10x).
 #[derive(Debug, Default)]
 pub(crate) struct Breakpoints {
     bits: Vec<Vec<u64>>,
@@ -141,8 +141,8 @@ pub struct DebugHandle {
 impl DebugHandle {
     /// Asks for a stop at the next step point.
     pub fn pause(&self) {
-        self.pause.store(true, Ordering::Relaxed);
-        self.armed.store(true, Ordering::Relaxed);
+        self.pause.store(true, Ordering::SeqCst);
+        self.armed.store(true, Ordering::SeqCst);
     }
 }
 
@@ -359,10 +359,16 @@ fn state(inner: &mut StoreInner) -> &mut DebugState {
 
 /// Whether step points must look closer.
 fn rearm(inner: &StoreInner) {
-    let armed = inner.debug.as_deref().is_some_and(|d| {
-        d.stepping || !d.breakpoints.is_empty() || d.pause.load(Ordering::Relaxed)
-    });
-    inner.debug_armed.store(armed, Ordering::Relaxed);
+    let Some(d) = inner.debug.as_deref() else {
+        return;
+    };
+    let armed = d.stepping || !d.breakpoints.is_empty() || d.pause.load(Ordering::SeqCst);
+    inner.debug_armed.store(armed, Ordering::SeqCst);
+    // A pause asked for meanwhile (it sets `pause`, then the flag) must
+    // not be lost to the store above.
+    if !armed && d.pause.load(Ordering::SeqCst) {
+        inner.debug_armed.store(true, Ordering::SeqCst);
+    }
 }
 
 /// Calls the store's debugger for a stop (the reason a step point left,
@@ -373,7 +379,10 @@ pub(crate) fn stopped(inner: &mut StoreInner, trap: Option<TrapKind>) -> Resume 
         Some(kind) => StopReason::Trap(kind),
         None => d.reason.take().unwrap_or(StopReason::Pause),
     };
+    // Any stop answers a pending pause.
+    d.pause.store(false, Ordering::SeqCst);
     let Some(mut debugger) = d.debugger.take() else {
+        rearm(inner);
         return Resume::Continue;
     };
     let resume = debugger(&mut Debuggee { inner: &mut *inner }, reason);
