@@ -29,6 +29,31 @@ fn code_addr(instance: usize, offset: u64) -> u64 {
     CODE | ((instance as u64 & 0x00ff_ffff) << 32) | (offset & 0xffff_ffff)
 }
 
+/// An LLDB wasm address taken apart (the inverse of [`code_addr`] for
+/// the module space).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Addr {
+    /// Offset `offset` of instance `instance`'s module binary.
+    Code { instance: usize, offset: u64 },
+    /// Offset `offset` of a linear memory; `module` is 0 from LLDB 22.
+    Memory { module: usize, offset: u64 },
+    /// A space weft has nothing in.
+    Other,
+}
+
+fn decode(addr: u64) -> Addr {
+    let module = ((addr >> 32) & 0x00ff_ffff) as usize;
+    let offset = addr & 0xffff_ffff;
+    match addr >> 62 {
+        0 => Addr::Memory { module, offset },
+        1 => Addr::Code {
+            instance: module,
+            offset,
+        },
+        _ => Addr::Other,
+    }
+}
+
 /// How a packet is answered.
 enum Outcome {
     Reply(Vec<u8>),
@@ -369,13 +394,12 @@ fn addr_len(body: &[u8]) -> Option<(u64, usize)> {
     Some((addr, len))
 }
 
-/// The instance whose memory 0 a linear-memory address `addr` means: the
-/// one its module bits name, if not 0 (LLDB 22 always sends 0), else the
-/// innermost frame's.
-fn memory_instance(d: &Debuggee<'_>, addr: u64) -> Option<usize> {
-    let id = ((addr >> 32) & 0x00ff_ffff) as usize;
-    if id != 0 && id < d.instances().len() {
-        return Some(id);
+/// The instance whose memory 0 a linear-memory address of `module` means:
+/// that instance, if not 0 (LLDB 22 always sends 0), else the innermost
+/// frame's.
+fn memory_instance(d: &Debuggee<'_>, module: usize) -> Option<usize> {
+    if module != 0 && module < d.instances().len() {
+        return Some(module);
     }
     d.frames().first().map(|f| f.instance)
 }
@@ -385,19 +409,20 @@ fn read_memory(d: &Debuggee<'_>, body: &[u8]) -> Outcome {
         return error();
     };
     let len = len.min(packet::MAX_PACKET / 2 - 16);
-    let bytes = if addr >> 62 == 1 {
-        let instance = ((addr >> 32) & 0x00ff_ffff) as usize;
-        let offset = (addr & 0xffff_ffff) as usize;
-        d.instances()
-            .into_iter()
-            .find(|m| m.instance == instance)
-            .and_then(|m| m.binary)
-            .filter(|b| offset < b.len())
-            .map(|b| b[offset..(offset.saturating_add(len)).min(b.len())].to_vec())
-    } else if addr >> 62 == 0 {
-        memory_instance(d, addr).and_then(|i| d.read_memory(i, addr & 0xffff_ffff, len))
-    } else {
-        None
+    let bytes = match decode(addr) {
+        Addr::Code { instance, offset } => {
+            let offset = offset as usize;
+            d.instances()
+                .into_iter()
+                .find(|m| m.instance == instance)
+                .and_then(|m| m.binary)
+                .filter(|b| offset < b.len())
+                .map(|b| b[offset..(offset.saturating_add(len)).min(b.len())].to_vec())
+        }
+        Addr::Memory { module, offset } => {
+            memory_instance(d, module).and_then(|i| d.read_memory(i, offset, len))
+        }
+        Addr::Other => None,
     };
     match bytes {
         Some(b) if !b.is_empty() || len == 0 => reply(hex(&b)),
@@ -414,11 +439,14 @@ fn write_memory(d: &mut Debuggee<'_>, body: &[u8]) -> Outcome {
         return error();
     };
     // Only linear memory is writable: code cannot be patched.
-    if data.len() != len || addr >> 62 != 0 {
+    let Addr::Memory { module, offset } = decode(addr) else {
+        return error();
+    };
+    if data.len() != len {
         return error();
     }
-    match memory_instance(d, addr) {
-        Some(i) if d.write_memory(i, addr & 0xffff_ffff, &data) => reply("OK"),
+    match memory_instance(d, module) {
+        Some(i) if d.write_memory(i, offset, &data) => reply("OK"),
         _ => error(),
     }
 }
@@ -433,11 +461,9 @@ fn breakpoint(d: &mut Debuggee<'_>, insert: bool, body: &[u8]) -> Outcome {
             _ => reply(""),
         };
     };
-    if addr >> 62 != 1 {
+    let Addr::Code { instance, offset } = decode(addr) else {
         return error();
-    }
-    let instance = ((addr >> 32) & 0x00ff_ffff) as usize;
-    let offset = addr & 0xffff_ffff;
+    };
     if insert && !d.set_breakpoint(instance, offset) {
         return error();
     }
@@ -550,4 +576,28 @@ pub(crate) fn attach<T>(
     });
     store.debug_handle().pause();
     Ok(stub)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Addr, code_addr, decode};
+
+    #[test]
+    fn addresses_come_apart_as_they_were_made() {
+        assert_eq!(
+            decode(code_addr(3, 0x1234)),
+            Addr::Code {
+                instance: 3,
+                offset: 0x1234
+            }
+        );
+        assert_eq!(
+            decode(0x1fe00),
+            Addr::Memory {
+                module: 0,
+                offset: 0x1fe00
+            }
+        );
+        assert_eq!(decode(0x8000_0000_0000_0000), Addr::Other);
+    }
 }

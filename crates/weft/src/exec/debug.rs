@@ -1,7 +1,7 @@
 //! The interpreter's side of debugging: deciding at a step point whether
 //! to stop, and reading the stopped frames off the store-owned call stack.
 
-use super::{Ctx, Frame, Ip};
+use super::{Ctx, Frame, Ip, frame_pc};
 use crate::code::Instr;
 use crate::code::debug_map::{Place, ValueKind};
 use crate::runtime::debug::{DebugFrame, StopReason};
@@ -33,23 +33,9 @@ pub(super) fn stop_here(ctx: &mut Ctx<'_>, ip: Ip) -> bool {
     true
 }
 
-/// The wasm frames of every activation, innermost first, without the
-/// activations' marker frames.
+/// The stopped program's wasm frames, innermost first.
 fn wasm_frames(inner: &StoreInner) -> impl Iterator<Item = &Frame> {
-    inner
-        .call_stack
-        .frames
-        .iter()
-        .rev()
-        .filter(|f| !f.ip.is_activation_end())
-}
-
-/// The pc of the op frame `f` is at (the innermost frame: the op it
-/// stopped or trapped at; the others: their call).
-fn frame_pc<'s>(inner: &'s StoreInner, f: &Frame) -> Option<(usize, &'s super::CompiledFunc)> {
-    let m = &inner.instances[f.instance as usize].module.inner;
-    let cf = m.compiled(f.func)?;
-    Some((f.ip.pc_in(cf)?.checked_sub(1)?, cf))
+    super::wasm_frames(&inner.call_stack.frames)
 }
 
 /// The stopped frames, innermost first.

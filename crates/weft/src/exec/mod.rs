@@ -182,18 +182,27 @@ fn take_sample(ctx: &mut Ctx<'_>, ip: Ip) {
     });
 }
 
+/// The wasm frames of every activation in `frames`, innermost first,
+/// without the activations' marker frames.
+fn wasm_frames(frames: &[Frame]) -> impl Iterator<Item = &Frame> {
+    frames.iter().rev().filter(|f| !f.ip.is_activation_end())
+}
+
+/// The pc of the op frame `f` is at (its `ip` names the op after it: the
+/// innermost frame's trapping or stopped op, a caller's call), with its
+/// function's code.
+fn frame_pc<'s>(inner: &'s StoreInner, f: &Frame) -> Option<(usize, &'s CompiledFunc)> {
+    let m = &inner.instances[f.instance as usize].module.inner;
+    let cf = m.compiled(f.func)?;
+    Some((f.ip.pc_in(cf)?.checked_sub(1)?, cf))
+}
+
 fn backtrace_in(inner: &StoreInner, frames: &[Frame]) -> Vec<FrameInfo> {
-    frames
-        .iter()
-        .rev()
-        .filter(|f| !f.ip.is_activation_end())
+    wasm_frames(frames)
         .map(|f| {
             let m = &inner.instances[f.instance as usize].module.inner;
             let func_index = m.num_imported_funcs + f.func;
-            let offset = m.compiled(f.func).and_then(|cf| {
-                let pc = f.ip.pc_in(cf)?.checked_sub(1)?;
-                cf.offsets.get(pc)
-            });
+            let offset = frame_pc(inner, f).and_then(|(pc, cf)| cf.offsets.get(pc));
             let start = m.body_starts.get(f.func as usize).copied();
             FrameInfo {
                 module_name: m.name.clone(),
@@ -376,9 +385,9 @@ struct Ctx<'a> {
     unwound: &'a mut Vec<Frame>,
     /// The store's interrupt and sample requests, at hand for the check
     /// points.
-    attention: std::sync::Arc<crate::runtime::store::Attention>,
+    attention: &'a crate::runtime::store::Attention,
     /// The store's `debug_armed`, at hand for the step points.
-    debug_armed: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    debug_armed: &'a std::sync::atomic::AtomicBool,
     /// The current instance, its module and its memory 0 (store index).
     instance: u32,
     module: Module,
@@ -476,6 +485,10 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
     // The backtrace an exception brought along from an inner activation.
     let mut prior: Vec<FrameInfo> = Vec::new();
     let mut unwound: Vec<Frame> = Vec::new();
+    // The flags the check points read, held by the context (the store
+    // itself is lent to it mutably).
+    let attention = store.inner.attention.clone();
+    let debug_armed = store.inner.debug_armed.clone();
     loop {
         let Some(&top) = store.inner.call_stack.frames.last() else {
             return Ok(());
@@ -483,11 +496,9 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
         let mut stack = std::mem::take(&mut store.inner.call_stack.cells);
         let mut frames = std::mem::take(&mut store.inner.call_stack.frames);
         let module = store.inner.instances[top.instance as usize].module.clone();
-        let attention = store.inner.attention.clone();
-        let debug_armed = store.inner.debug_armed.clone();
         let mut ctx = Ctx {
-            attention,
-            debug_armed,
+            attention: &attention,
+            debug_armed: &debug_armed,
             inner: &mut store.inner,
             stack: &mut stack,
             frames: &mut frames,
