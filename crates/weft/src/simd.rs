@@ -1117,12 +1117,14 @@ pub(crate) fn replace(op: ReplaceOp, a: u128, x: u64, lane: u8) -> u128 {
 /// `i8x16.shuffle`: lane `i` is byte `lanes[i]` of the 32-byte concatenation
 /// of `a` (bytes 0..16) and `b` (bytes 16..32). Validation guarantees
 /// `lanes[i] < 32`; an index is taken modulo 32 regardless.
-#[inline(never)]
-pub(crate) fn shuffle(a: u128, b: u128, lanes: [u8; 16]) -> u128 {
+/// On little-endian bytes: the interpreter's handler reads its operands
+/// straight from the frame as bytes and inlines this.
+#[inline(always)]
+pub(crate) fn shuffle(a: [u8; 16], b: [u8; 16], lanes: [u8; 16]) -> [u8; 16] {
     let mut both = [0u8; 32];
-    both[..16].copy_from_slice(&a.to_le_bytes());
-    both[16..].copy_from_slice(&b.to_le_bytes());
-    from_u8s(map(lanes, |l| both[usize::from(l & 31)]))
+    both[..16].copy_from_slice(&a);
+    both[16..].copy_from_slice(&b);
+    map(lanes, |l| both[usize::from(l & 31)])
 }
 
 #[cfg(test)]
@@ -1436,13 +1438,18 @@ mod tests {
         );
         let lanes = [31, 0, 16, 15, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22];
         assert_eq!(
-            u8s(shuffle(a, b, lanes)),
+            u8s(u128::from_le_bytes(shuffle(
+                a.to_le_bytes(),
+                b.to_le_bytes(),
+                lanes
+            ))),
             [
                 0x1f, 0, 0x10, 15, 1, 0x11, 2, 0x12, 3, 0x13, 4, 0x14, 5, 0x15, 6, 0x16
             ]
         );
-        assert_eq!(shuffle(a, b, std::array::from_fn(|i| i as u8)), a);
-        assert_eq!(shuffle(a, b, std::array::from_fn(|i| 16 + i as u8)), b);
+        let sh = |l| u128::from_le_bytes(shuffle(a.to_le_bytes(), b.to_le_bytes(), l));
+        assert_eq!(sh(std::array::from_fn(|i| i as u8)), a);
+        assert_eq!(sh(std::array::from_fn(|i| 16 + i as u8)), b);
     }
 
     #[test]

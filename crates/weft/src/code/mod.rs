@@ -293,6 +293,28 @@ pub(crate) enum V128LoadKind {
 }
 
 impl V128LoadKind {
+    /// The kind numbered `k` (its discriminant), for handlers that carry
+    /// the kind as a constant.
+    pub(crate) const fn from_index(k: u8) -> V128LoadKind {
+        use V128LoadKind as K;
+        const ALL: [V128LoadKind; 13] = [
+            K::V128,
+            K::S8x8,
+            K::U8x8,
+            K::S16x4,
+            K::U16x4,
+            K::S32x2,
+            K::U32x2,
+            K::Splat8,
+            K::Splat16,
+            K::Splat32,
+            K::Splat64,
+            K::Zero32,
+            K::Zero64,
+        ];
+        ALL[k as usize]
+    }
+
     /// Bytes read from memory.
     pub(crate) fn bytes(self) -> usize {
         use V128LoadKind as K;
@@ -582,6 +604,7 @@ macro_rules! dst_of_hand_written {
             | Instr::V128Un { dst: $d, .. }
             | Instr::V128Tern { dst: $d, .. }
             | Instr::V128Shift { dst: $d, .. }
+            | Instr::V128ShiftImm { dst: $d, .. }
             | Instr::V128Test { dst: $d, .. }
             | Instr::V128Splat { dst: $d, .. }
             | Instr::V128Extract { dst: $d, .. }
@@ -739,6 +762,9 @@ macro_rules! define_instrs {
             V128Tern { op: simd::TernOp, dst: Slot, args: Slot },
             /// `dst = op(a, count)` (`count` an i32 slot).
             V128Shift { op: simd::ShiftOp, dst: Slot, a: Slot, count: Slot },
+            /// A SIMD shift by a constant `count` (taken modulo 128, which
+            /// keeps it modulo every lane width).
+            V128ShiftImm { op: simd::ShiftOp, dst: Slot, a: Slot, count: u8 },
             /// `dst = op(src)`, an i32 result.
             V128Test { op: simd::TestOp, dst: Slot, src: Slot },
             /// `dst = splat(src)` of a scalar.
@@ -747,9 +773,12 @@ macro_rules! define_instrs {
             V128Extract { op: simd::ExtractOp, lane: u8, dst: Slot, src: Slot },
             /// `dst = a` with `a[lane] = x` (scalar slot `x`).
             V128Replace { op: simd::ReplaceOp, lane: u8, dst: Slot, a: Slot, x: Slot },
-            /// `i8x16.shuffle`: `a`, `b` and the 16 lane indices (as a `v128`)
-            /// at `args`, `args + 2`, `args + 4`.
-            V128Shuffle { dst: Slot, args: Slot },
+            /// `i8x16.shuffle` of `a` and `b`; the 16 lane indices are the
+            /// two [`Instr::Data`] words that follow it (low half first).
+            V128Shuffle { dst: Slot, a: Slot, b: Slot },
+            /// An immediate of the instruction before it, which reads it and
+            /// continues past it: never executed itself.
+            Data { bits: u64 },
             /// A `v128` load from memory 0 at `addr + offset`.
             V128Load { kind: V128LoadKind, dst: Slot, addr: Slot, offset: u32 },
             /// `v128.store` to memory 0.

@@ -2128,6 +2128,17 @@ impl Translator<'_> {
                 self.emit_result(I::V128Tern { op, dst, args });
             }
             SimdOp::Shift(op) => {
+                if let Some(&Entry {
+                    opd: Opd::Const(c), ..
+                }) = self.stack.last()
+                {
+                    self.stack.pop();
+                    let a = self.pop_slot();
+                    let dst = self.push_v128();
+                    let count = (c & 127) as u8;
+                    self.emit_result(I::V128ShiftImm { op, dst, a, count });
+                    return;
+                }
                 let count = self.pop_slot();
                 let a = self.pop_slot();
                 let dst = self.push_v128();
@@ -2640,13 +2651,17 @@ impl Translator<'_> {
                 self.emit_const(dst + 1, (bits >> 64) as u64);
             }
             O::I8x16Shuffle { lanes } => {
-                let args = self.pop_args(2);
-                let mask = u128::from_le_bytes(lanes);
-                self.reserve(args + 6);
-                self.emit_const(args + 4, mask as u64);
-                self.emit_const(args + 5, (mask >> 64) as u64);
+                let b = self.pop_slot();
+                let a = self.pop_slot();
                 let dst = self.push_v128();
-                self.emit_result(I::V128Shuffle { dst, args });
+                self.emit_result(I::V128Shuffle { dst, a, b });
+                // The lane indices ride behind it; `last_result` stays on
+                // the shuffle, so a `local.set` still folds into it.
+                let mask = u128::from_le_bytes(lanes);
+                self.code.push(I::Data { bits: mask as u64 });
+                self.code.push(I::Data {
+                    bits: (mask >> 64) as u64,
+                });
             }
             O::V128Load { ref memarg } => self.v128_load(K::V128, memarg, offset)?,
             O::V128Load8x8S { ref memarg } => self.v128_load(K::S8x8, memarg, offset)?,

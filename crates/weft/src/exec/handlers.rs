@@ -680,6 +680,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::ThrowRef { .. } => throw_ref,
         I::Copy { .. } => by_mode!(copy, i.acc_mode(), [0, 2]),
         I::Copy2 { .. } => copy2,
+        I::CopyMany { len: 2, .. } => copy_v128,
         I::CopyMany { .. } => copy_many,
         I::Const32 { .. } => by_mode!(const32, i.acc_mode(), [0, 1]),
         I::Const64 { .. } => by_mode!(const64, i.acc_mode(), [0, 1]),
@@ -711,7 +712,8 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::ClampIndex64 { .. } => clamp_index64,
         I::V128Bin { op, .. } => v128_bin_handler(*op),
         I::V128Un { op, .. } => v128_un_handler(*op),
-        I::V128Shift { op, .. } => v128_shift_handler(*op),
+        I::V128Shift { op, .. } => v128_shift_handler::<false>(*op),
+        I::V128ShiftImm { op, .. } => v128_shift_handler::<true>(*op),
         I::V128Splat { .. } => v128_splat,
         I::V128Extract { .. } => v128_extract,
         I::V128Replace { .. } => v128_replace,
@@ -719,12 +721,17 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
             kind: V128LoadKind::V128,
             ..
         } => v128_load_plain,
-        I::V128Load { .. } => v128_load,
+        I::V128Load { kind, .. } => v128_load_handler(*kind),
         I::V128Store(_) => v128_store,
+        I::V128Shuffle { .. } => v128_shuffle,
+        I::Data { .. } => data_word,
+        I::V128Tern {
+            op: simd::TernOp::V128Bitselect,
+            ..
+        } => v128_bitselect,
         I::SelectEqzV128 { .. }
         | I::V128Tern { .. }
         | I::V128Test { .. }
-        | I::V128Shuffle { .. }
         | I::V128LoadLane { .. }
         | I::V128StoreLane { .. }
         | I::MemN { .. } => simd,
@@ -1561,6 +1568,69 @@ fn extend<L: Lane, M: Lane>(x: [u8; 16], high: bool, f: impl Fn(L) -> M) -> [u8;
     out
 }
 
+/// The low (`high` false) or high halves of the lanes of `x` and `y`,
+/// combined pairwise by `f` into lanes twice as wide.
+#[inline(always)]
+fn extmul<L: Lane, M: Lane>(
+    x: [u8; 16],
+    y: [u8; 16],
+    high: bool,
+    f: impl Fn(L, L) -> M,
+) -> [u8; 16] {
+    let n = 16 / M::BYTES;
+    let from = if high { n } else { 0 };
+    let mut out = [0u8; 16];
+    for i in 0..n {
+        f(L::read(&x, from + i), L::read(&y, from + i)).write(&mut out, i);
+    }
+    out
+}
+
+/// Lanes twice as wide as `L`, each `f(x[2i], y[2i], x[2i+1], y[2i+1])`.
+#[inline(always)]
+fn dot<L: Lane, M: Lane>(x: [u8; 16], y: [u8; 16], f: impl Fn(L, L, L, L) -> M) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for i in 0..16 / M::BYTES {
+        let (a0, b0) = (L::read(&x, 2 * i), L::read(&y, 2 * i));
+        let (a1, b1) = (L::read(&x, 2 * i + 1), L::read(&y, 2 * i + 1));
+        f(a0, b0, a1, b1).write(&mut out, i);
+    }
+    out
+}
+
+/// A lane-wise comparison of `L` lanes: all ones (an `M` lane of the same
+/// width) where `f` holds, zero elsewhere.
+#[inline(always)]
+fn cmp<L: Lane, M: Lane + Ones>(x: [u8; 16], y: [u8; 16], f: impl Fn(L, L) -> bool) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    for i in 0..16 / L::BYTES {
+        let m = if f(L::read(&x, i), L::read(&y, i)) {
+            M::ONES
+        } else {
+            M::ZERO
+        };
+        m.write(&mut out, i);
+    }
+    out
+}
+
+/// The all-ones and all-zeros lanes of an unsigned lane type.
+trait Ones {
+    const ONES: Self;
+    const ZERO: Self;
+}
+
+macro_rules! ones {
+    ($($t:ty),*) => {$(
+        impl Ones for $t {
+            const ONES: Self = <$t>::MAX;
+            const ZERO: Self = 0;
+        }
+    )*};
+}
+
+ones!(u8, u16, u32, u64);
+
 /// Adjacent pairs of lanes of `x` combined by `f` into lanes twice as wide.
 #[inline(always)]
 fn pairwise<L: Lane, M: Lane>(x: [u8; 16], f: impl Fn(L, L) -> M) -> [u8; 16] {
@@ -1605,12 +1675,12 @@ macro_rules! v128_fast {
             dispatch!(ip.next(), regs, mem, ctx, fa)
         }
 
-        /// Shifts each `$st` lane by the count (modulo the lane width).
-        fn v128_shift_fast<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+        /// Shifts each `$st` lane by the count (modulo the lane width): a
+        /// slot's value, or with `IMM` the instruction's own.
+        fn v128_shift_fast<const K: u8, const IMM: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
             use simd::ShiftOp as S;
-            let (dst, a, count) =
-                operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, count));
-            let (x, n) = (regs.bytes16(a), regs.u32(count));
+            let (dst, a, n) = shift_operands::<IMM>(ip, regs);
+            let x = regs.bytes16(a);
             let r: [u8; 16] = $(if K == S::$sop as u8 {
                 let n = n % <$st>::BITS;
                 lanes2::<$st>(x, x, |v, _| v.$sf(n))
@@ -1621,11 +1691,11 @@ macro_rules! v128_fast {
             dispatch!(ip.next(), regs, mem, ctx, fa)
         }
 
-        fn v128_shift_handler(op: simd::ShiftOp) -> Handler {
+        fn v128_shift_handler<const IMM: bool>(op: simd::ShiftOp) -> Handler {
             use simd::ShiftOp as S;
             match op {
-                $(S::$sop => v128_shift_fast::<{ S::$sop as u8 }>,)*
-                _ => v128_shift,
+                $(S::$sop => v128_shift_fast::<{ S::$sop as u8 }, IMM>,)*
+                _ => v128_shift::<IMM>,
             }
         }
 
@@ -1685,6 +1755,86 @@ v128_fast! {
     I8x16NarrowI16x8U => |x, y| narrow::<i16, u8>(x, y, |v| v.clamp(0, 255) as u8);
     I16x8NarrowI32x4S => |x, y| narrow::<i32, i16>(x, y, |v| v.clamp(-32768, 32767) as i16);
     I16x8NarrowI32x4U => |x, y| narrow::<i32, u16>(x, y, |v| v.clamp(0, 65535) as u16);
+    I8x16AddSatS => |x, y| lanes2::<i8>(x, y, i8::saturating_add);
+    I8x16SubSatS => |x, y| lanes2::<i8>(x, y, i8::saturating_sub);
+    I8x16MinS => |x, y| lanes2::<i8>(x, y, i8::min);
+    I8x16MaxS => |x, y| lanes2::<i8>(x, y, i8::max);
+    I8x16AvgrU => |x, y| lanes2::<u8>(x, y, |a, b| ((u16::from(a) + u16::from(b) + 1) >> 1) as u8);
+    I16x8AddSatU => |x, y| lanes2::<u16>(x, y, u16::saturating_add);
+    I16x8SubSatU => |x, y| lanes2::<u16>(x, y, u16::saturating_sub);
+    I16x8MinS => |x, y| lanes2::<i16>(x, y, i16::min);
+    I16x8MinU => |x, y| lanes2::<u16>(x, y, u16::min);
+    I16x8MaxS => |x, y| lanes2::<i16>(x, y, i16::max);
+    I16x8MaxU => |x, y| lanes2::<u16>(x, y, u16::max);
+    I16x8AvgrU => |x, y| lanes2::<u16>(x, y, |a, b| ((u32::from(a) + u32::from(b) + 1) >> 1) as u16);
+    I64x2Mul => |x, y| lanes2::<u64>(x, y, u64::wrapping_mul);
+    I16x8ExtMulLowI8x16S => |x, y| extmul::<i8, i16>(x, y, false, |a, b| i16::from(a) * i16::from(b));
+    I16x8ExtMulHighI8x16S => |x, y| extmul::<i8, i16>(x, y, true, |a, b| i16::from(a) * i16::from(b));
+    I16x8ExtMulLowI8x16U => |x, y| extmul::<u8, u16>(x, y, false, |a, b| u16::from(a) * u16::from(b));
+    I16x8ExtMulHighI8x16U => |x, y| extmul::<u8, u16>(x, y, true, |a, b| u16::from(a) * u16::from(b));
+    I32x4ExtMulLowI16x8S => |x, y| extmul::<i16, i32>(x, y, false, |a, b| i32::from(a) * i32::from(b));
+    I32x4ExtMulHighI16x8S => |x, y| extmul::<i16, i32>(x, y, true, |a, b| i32::from(a) * i32::from(b));
+    I32x4ExtMulLowI16x8U => |x, y| extmul::<u16, u32>(x, y, false, |a, b| u32::from(a) * u32::from(b));
+    I32x4ExtMulHighI16x8U => |x, y| extmul::<u16, u32>(x, y, true, |a, b| u32::from(a) * u32::from(b));
+    I64x2ExtMulLowI32x4S => |x, y| extmul::<i32, i64>(x, y, false, |a, b| i64::from(a) * i64::from(b));
+    I64x2ExtMulHighI32x4S => |x, y| extmul::<i32, i64>(x, y, true, |a, b| i64::from(a) * i64::from(b));
+    I64x2ExtMulLowI32x4U => |x, y| extmul::<u32, u64>(x, y, false, |a, b| u64::from(a) * u64::from(b));
+    I64x2ExtMulHighI32x4U => |x, y| extmul::<u32, u64>(x, y, true, |a, b| u64::from(a) * u64::from(b));
+    I32x4DotI16x8S => |x, y| dot::<i16, i32>(x, y, |a0, b0, a1, b1| {
+        (i32::from(a0) * i32::from(b0)).wrapping_add(i32::from(a1) * i32::from(b1))
+    });
+    F32x4PMin => |x, y| lanes2::<f32>(x, y, |a, b| if b < a { b } else { a });
+    F32x4PMax => |x, y| lanes2::<f32>(x, y, |a, b| if a < b { b } else { a });
+    F64x2PMin => |x, y| lanes2::<f64>(x, y, |a, b| if b < a { b } else { a });
+    F64x2PMax => |x, y| lanes2::<f64>(x, y, |a, b| if a < b { b } else { a });
+    I8x16Eq => |x, y| cmp::<u8, u8>(x, y, |a, b| a == b);
+    I8x16Ne => |x, y| cmp::<u8, u8>(x, y, |a, b| a != b);
+    I8x16LtS => |x, y| cmp::<i8, u8>(x, y, |a, b| a < b);
+    I8x16LtU => |x, y| cmp::<u8, u8>(x, y, |a, b| a < b);
+    I8x16GtS => |x, y| cmp::<i8, u8>(x, y, |a, b| a > b);
+    I8x16GtU => |x, y| cmp::<u8, u8>(x, y, |a, b| a > b);
+    I8x16LeS => |x, y| cmp::<i8, u8>(x, y, |a, b| a <= b);
+    I8x16LeU => |x, y| cmp::<u8, u8>(x, y, |a, b| a <= b);
+    I8x16GeS => |x, y| cmp::<i8, u8>(x, y, |a, b| a >= b);
+    I8x16GeU => |x, y| cmp::<u8, u8>(x, y, |a, b| a >= b);
+    I16x8Eq => |x, y| cmp::<u16, u16>(x, y, |a, b| a == b);
+    I16x8Ne => |x, y| cmp::<u16, u16>(x, y, |a, b| a != b);
+    I16x8LtS => |x, y| cmp::<i16, u16>(x, y, |a, b| a < b);
+    I16x8LtU => |x, y| cmp::<u16, u16>(x, y, |a, b| a < b);
+    I16x8GtS => |x, y| cmp::<i16, u16>(x, y, |a, b| a > b);
+    I16x8GtU => |x, y| cmp::<u16, u16>(x, y, |a, b| a > b);
+    I16x8LeS => |x, y| cmp::<i16, u16>(x, y, |a, b| a <= b);
+    I16x8LeU => |x, y| cmp::<u16, u16>(x, y, |a, b| a <= b);
+    I16x8GeS => |x, y| cmp::<i16, u16>(x, y, |a, b| a >= b);
+    I16x8GeU => |x, y| cmp::<u16, u16>(x, y, |a, b| a >= b);
+    I32x4Eq => |x, y| cmp::<u32, u32>(x, y, |a, b| a == b);
+    I32x4Ne => |x, y| cmp::<u32, u32>(x, y, |a, b| a != b);
+    I32x4LtS => |x, y| cmp::<i32, u32>(x, y, |a, b| a < b);
+    I32x4LtU => |x, y| cmp::<u32, u32>(x, y, |a, b| a < b);
+    I32x4GtS => |x, y| cmp::<i32, u32>(x, y, |a, b| a > b);
+    I32x4GtU => |x, y| cmp::<u32, u32>(x, y, |a, b| a > b);
+    I32x4LeS => |x, y| cmp::<i32, u32>(x, y, |a, b| a <= b);
+    I32x4LeU => |x, y| cmp::<u32, u32>(x, y, |a, b| a <= b);
+    I32x4GeS => |x, y| cmp::<i32, u32>(x, y, |a, b| a >= b);
+    I32x4GeU => |x, y| cmp::<u32, u32>(x, y, |a, b| a >= b);
+    I64x2Eq => |x, y| cmp::<u64, u64>(x, y, |a, b| a == b);
+    I64x2Ne => |x, y| cmp::<u64, u64>(x, y, |a, b| a != b);
+    I64x2LtS => |x, y| cmp::<i64, u64>(x, y, |a, b| a < b);
+    I64x2GtS => |x, y| cmp::<i64, u64>(x, y, |a, b| a > b);
+    I64x2LeS => |x, y| cmp::<i64, u64>(x, y, |a, b| a <= b);
+    I64x2GeS => |x, y| cmp::<i64, u64>(x, y, |a, b| a >= b);
+    F32x4Eq => |x, y| cmp::<f32, u32>(x, y, |a, b| a == b);
+    F32x4Ne => |x, y| cmp::<f32, u32>(x, y, |a, b| a != b);
+    F32x4Lt => |x, y| cmp::<f32, u32>(x, y, |a, b| a < b);
+    F32x4Gt => |x, y| cmp::<f32, u32>(x, y, |a, b| a > b);
+    F32x4Le => |x, y| cmp::<f32, u32>(x, y, |a, b| a <= b);
+    F32x4Ge => |x, y| cmp::<f32, u32>(x, y, |a, b| a >= b);
+    F64x2Eq => |x, y| cmp::<f64, u64>(x, y, |a, b| a == b);
+    F64x2Ne => |x, y| cmp::<f64, u64>(x, y, |a, b| a != b);
+    F64x2Lt => |x, y| cmp::<f64, u64>(x, y, |a, b| a < b);
+    F64x2Gt => |x, y| cmp::<f64, u64>(x, y, |a, b| a > b);
+    F64x2Le => |x, y| cmp::<f64, u64>(x, y, |a, b| a <= b);
+    F64x2Ge => |x, y| cmp::<f64, u64>(x, y, |a, b| a >= b);
     }
     un {
     V128Not => |x| lanes2::<u64>(x, x, |a, _| !a);
@@ -1720,10 +1870,31 @@ fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn v128_shift(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    let (op, dst, a, count) =
-        operands!(ip, Instr::V128Shift { op, dst, a, count } => (op, dst, a, count));
-    regs.setv(dst, simd::shift(op, regs.getv(a), regs.u32(count)));
+fn v128_shift<const IMM: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let op = match *ip.instr() {
+        Instr::V128Shift { op, .. } | Instr::V128ShiftImm { op, .. } => op,
+        _ => unreachable!("v128_shift attached to {:?}", ip.instr()),
+    };
+    let (dst, a, n) = shift_operands::<IMM>(ip, regs);
+    regs.setv(dst, simd::shift(op, regs.getv(a), n));
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// A SIMD shift's result slot, vector and count: `V128ShiftImm` carries the
+/// count (`IMM`), `V128Shift` reads it from a slot.
+#[inline(always)]
+fn shift_operands<const IMM: bool>(ip: Ip, regs: Regs) -> (Slot, Slot, u32) {
+    if IMM {
+        operands!(ip, Instr::V128ShiftImm { dst, a, count, .. } => (dst, a, u32::from(count)))
+    } else {
+        operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, regs.u32(count)))
+    }
+}
+
+/// A `v128` copy: one 16-byte move.
+fn copy_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (dst, src) = operands!(ip, Instr::CopyMany { dst, src, .. } => (dst, src));
+    regs.set_bytes16(dst, regs.bytes16(src));
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
@@ -1759,18 +1930,80 @@ fn v128_load_plain(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> 
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-/// A `v128` load from memory 0 of `kind.bytes()` bytes, widened by `kind`.
-fn v128_load(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    let (kind, dst, addr, offset) = operands!(ip, Instr::V128Load { kind, dst, addr, offset }
-        => (kind, dst, addr, offset));
-    let n = kind.bytes();
+/// The handler of a `v128` load of `kind` from memory 0: one per kind,
+/// so that the width read and the widening are constants in each.
+fn v128_load_handler(kind: V128LoadKind) -> Handler {
+    use V128LoadKind as K;
+    match kind {
+        K::V128 => v128_load_plain,
+        K::S8x8 => v128_load_kind::<{ K::S8x8 as u8 }>,
+        K::U8x8 => v128_load_kind::<{ K::U8x8 as u8 }>,
+        K::S16x4 => v128_load_kind::<{ K::S16x4 as u8 }>,
+        K::U16x4 => v128_load_kind::<{ K::U16x4 as u8 }>,
+        K::S32x2 => v128_load_kind::<{ K::S32x2 as u8 }>,
+        K::U32x2 => v128_load_kind::<{ K::U32x2 as u8 }>,
+        K::Splat8 => v128_load_kind::<{ K::Splat8 as u8 }>,
+        K::Splat16 => v128_load_kind::<{ K::Splat16 as u8 }>,
+        K::Splat32 => v128_load_kind::<{ K::Splat32 as u8 }>,
+        K::Splat64 => v128_load_kind::<{ K::Splat64 as u8 }>,
+        K::Zero32 => v128_load_kind::<{ K::Zero32 as u8 }>,
+        K::Zero64 => v128_load_kind::<{ K::Zero64 as u8 }>,
+    }
+}
+
+/// A `v128` load from memory 0 of the kind numbered `K`: its bytes, widened
+/// by `simd_ops::load` (inlined here, where the kind is a constant).
+fn v128_load_kind<const K: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let kind = V128LoadKind::from_index(K);
+    let (dst, addr, offset) =
+        operands!(ip, Instr::V128Load { dst, addr, offset, .. } => (dst, addr, offset));
+    let ea = u64::from(regs.u32(addr)) + u64::from(offset);
     let mut buf = [0u8; 16];
-    match simd_ops::mem_range(mem.bytes(), regs.u32(addr).into(), offset.into(), n) {
-        Ok(bytes) => buf[..n].copy_from_slice(bytes),
-        Err(k) => return trap_at(ip, ctx, k),
+    let read = match kind.bytes() {
+        1 => mem.load::<1>(ea).map(|b| buf[..1].copy_from_slice(&b)),
+        2 => mem.load::<2>(ea).map(|b| buf[..2].copy_from_slice(&b)),
+        4 => mem.load::<4>(ea).map(|b| buf[..4].copy_from_slice(&b)),
+        _ => mem.load::<8>(ea).map(|b| buf[..8].copy_from_slice(&b)),
+    };
+    if read.is_none() {
+        return trap_at(ip, ctx, TrapKind::MemoryOutOfBounds);
     }
     regs.setv(dst, simd_ops::load(kind, buf));
     dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// `i8x16.shuffle` (`simd::shuffle`, inlined); the mask is the two `Data`
+/// words after the op, which the dispatch skips.
+fn v128_shuffle(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (dst, a, b) = operands!(ip, Instr::V128Shuffle { dst, a, b } => (dst, a, b));
+    let lo = operands!(ip.next(), Instr::Data { bits } => bits);
+    let hi = operands!(ip.next().next(), Instr::Data { bits } => bits);
+    let mask = (u128::from(lo) | (u128::from(hi) << 64)).to_le_bytes();
+    regs.set_bytes16(dst, simd::shuffle(regs.bytes16(a), regs.bytes16(b), mask));
+    dispatch!(ip.next().next().next(), regs, mem, ctx, fa)
+}
+
+/// `v128.bitselect`: the bits of `a` where `c` is set, of `b` elsewhere.
+fn v128_bitselect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    let (dst, args) = operands!(ip, Instr::V128Tern { dst, args, .. } => (dst, args));
+    let (a, b, c) = (
+        regs.bytes16(args),
+        regs.bytes16(args + 2),
+        regs.bytes16(args + 4),
+    );
+    let r = lanes2::<u64>(
+        lanes2::<u64>(a, c, |x, m| x & m),
+        lanes2::<u64>(b, c, |y, m| y & !m),
+        |x, y| x | y,
+    );
+    regs.set_bytes16(dst, r);
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// The handler of a `Data` op, which its instruction steps over: reaching
+/// it would mean a branch into an instruction's immediates.
+fn data_word(ip: Ip, _: Regs, _: Mem, ctx: &mut Ctx<'_>, _: f64) -> Exit {
+    trap_at(ip, ctx, TrapKind::Unreachable)
 }
 
 fn v128_store(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {

@@ -83,11 +83,6 @@ pub(super) fn exec(
         I::V128Test { op, dst, src } => {
             frame[dst as usize] = u64::from(simd::test(op, getv(frame, src)));
         }
-        I::V128Shuffle { dst, args } => {
-            let mask = getv(frame, args + 4).to_le_bytes();
-            let r = simd::shuffle(getv(frame, args), getv(frame, args + 2), mask);
-            setv(frame, dst, r);
-        }
         I::V128LoadLane {
             bytes,
             lane,
@@ -132,6 +127,7 @@ pub(super) fn exec(
 
 /// Widens the `kind.bytes()` bytes read from memory (at the start of
 /// `bytes`, the rest zero) into a `v128`.
+#[inline(always)]
 pub(super) fn load(kind: V128LoadKind, bytes: [u8; 16]) -> u128 {
     use V128LoadKind as K;
     let lo = u64::from_le_bytes([
@@ -195,6 +191,28 @@ pub(super) fn lane_bytes(v: u128, bytes: u8, lane: u8) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_kinds_round_trip_through_their_index() {
+        use V128LoadKind as K;
+        for k in [
+            K::V128,
+            K::S8x8,
+            K::U8x8,
+            K::S16x4,
+            K::U16x4,
+            K::S32x2,
+            K::U32x2,
+            K::Splat8,
+            K::Splat16,
+            K::Splat32,
+            K::Splat64,
+            K::Zero32,
+            K::Zero64,
+        ] {
+            assert_eq!(V128LoadKind::from_index(k as u8), k);
+        }
+    }
 
     #[test]
     fn widening_loads_extend_each_lane() {
