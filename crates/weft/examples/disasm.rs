@@ -1,15 +1,19 @@
 //! Prints weft's compiled code for a module's functions (compiler debugging):
-//! `cargo run -p weft --example disasm -- [--interruptible] FILE [FUNC_INDEX]`.
+//! `cargo run -p weft --example disasm -- [--interruptible] [--fuel] FILE [FUNC_INDEX]`.
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
     let mut config = weft::Config::default();
-    if args.peek().is_some_and(|a| a == "--interruptible") {
+    loop {
+        match args.peek().map(String::as_str) {
+            Some("--interruptible") => config.interruptible(true),
+            Some("--fuel") => config.consume_fuel(true),
+            _ => break,
+        };
         args.next();
-        config.interruptible(true);
     }
     let file = args
         .next()
-        .expect("usage: disasm [--interruptible] FILE [FUNC_INDEX]");
+        .expect("usage: disasm [--interruptible] [--fuel] FILE [FUNC_INDEX]");
     let only: Option<u32> = args.next().and_then(|a| a.parse().ok());
     let bytes = std::fs::read(&file).expect("read the module");
     let module = weft::Module::new(&weft::Engine::new(&config), &bytes).expect("a valid module");

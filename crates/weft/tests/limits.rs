@@ -307,11 +307,8 @@ fn dispatch_on_a_small_stack(engine: Engine) {
     assert_eq!(result as u32, acc.wrapping_add(v3).wrapping_add(g as u32));
 }
 
-/// Every kind of branch that closes a loop checks for an interrupt (the
-/// back-edge jumps past the header's check and does it itself).
-#[test]
-fn interrupt_stops_loops_closed_by_every_kind_of_branch() {
-    let wat = r#"(module
+/// Infinite loops, each closed by another kind of branch (run with 1).
+const LOOPS: &str = r#"(module
       (func (export "br") (param i32) (loop $l (br $l)))
       (func (export "br_if") (param i32) (local i32)
         (loop $l
@@ -343,15 +340,21 @@ fn interrupt_stops_loops_closed_by_every_kind_of_branch() {
             (br $l))))
       (func (export "table") (param i32)
         (loop $l (block $b (br_table $l $b (i32.const 0))))))"#;
+const LOOP_NAMES: [&str; 9] = [
+    "br", "br_if", "eqz", "cmp", "cmp_imm", "add_br", "f64", "while", "table",
+];
+
+/// Every kind of branch that closes a loop checks for an interrupt (the
+/// back-edge jumps past the header's check and does it itself).
+#[test]
+fn interrupt_stops_loops_closed_by_every_kind_of_branch() {
     let mut config = Config::default();
     config.interruptible(true);
     let engine = Engine::new(&config);
-    let module = Module::new(&engine, wat).unwrap();
+    let module = Module::new(&engine, LOOPS).unwrap();
     let mut store = Store::new(&engine, ());
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
-    for name in [
-        "br", "br_if", "eqz", "cmp", "cmp_imm", "add_br", "f64", "while", "table",
-    ] {
+    for name in LOOP_NAMES {
         let f = inst.get_typed_func::<i32, ()>(&mut store, name).unwrap();
         let handle = store.interrupt_handle();
         let start = Instant::now();
@@ -363,5 +366,32 @@ fn interrupt_stops_loops_closed_by_every_kind_of_branch() {
         t.join().unwrap();
         assert_eq!(trap_kind(&e), Some(TrapKind::Interrupted), "{name}");
         assert!(start.elapsed() < Duration::from_secs(5), "{name}");
+    }
+}
+
+/// Every kind of branch that closes a loop charges the loop's fuel (the
+/// back-edge jumps past the header's `ConsumeFuel` and charges it itself),
+/// with interruption off and on: each loop runs out, and the fuel left is
+/// less than one turn's.
+#[test]
+fn fuel_runs_out_in_loops_closed_by_every_kind_of_branch() {
+    for interruptible in [false, true] {
+        let mut config = Config::default();
+        config.consume_fuel(true).interruptible(interruptible);
+        let engine = Engine::new(&config);
+        let module = Module::new(&engine, LOOPS).unwrap();
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        for name in LOOP_NAMES {
+            let f = inst.get_typed_func::<i32, ()>(&mut store, name).unwrap();
+            store.set_fuel(100_000).unwrap();
+            let e = f.call(&mut store, 1).unwrap_err();
+            assert_eq!(trap_kind(&e), Some(TrapKind::OutOfFuel), "{name}");
+            let left = store.get_fuel().unwrap();
+            assert!(
+                left < 10,
+                "{name} (interruptible: {interruptible}): {left} left"
+            );
+        }
     }
 }

@@ -347,7 +347,7 @@ pub(crate) fn compile_function(
     if !env.debug {
         optimize_branches(&mut scratch.code, &mut scratch.offsets);
         fuse_add_branches(&mut scratch.code);
-        if env.interruptible {
+        if env.interruptible || env.fuel {
             checked = check_back_edges(&mut scratch.code);
         }
     }
@@ -503,13 +503,14 @@ fn optimize_branches(code: &mut [Instr], offsets: &mut [u32]) {
     }
 }
 
-/// Interruptible code: a branch back to a loop header's `CheckInterrupt`
-/// jumps past it instead and does the check itself on its taken side (its
-/// checked handler), so a turn of the loop dispatches one op fewer. Entry
-/// from above still runs the header's check. `br_table` entries are left
-/// alone (`br_table` takes their branches without their handlers), and so
-/// are loops whose header also charges fuel (their target is the
-/// `ConsumeFuel`). Returns, per pc, whether the op is such a branch.
+/// Interruptible or fuel-metered code: a branch back to a loop header's
+/// `CheckInterrupt` or `ConsumeFuel` jumps past it instead and does its
+/// work on its taken side (its checked handler), so a turn of the loop
+/// dispatches one op fewer. Entry from above still runs the header. A
+/// header with both (the `ConsumeFuel` first) keeps its `CheckInterrupt`,
+/// which the branch lands on. `br_table` entries are left alone
+/// (`br_table` takes their branches without their handlers). Returns, per
+/// pc, whether the op is such a branch.
 fn check_back_edges(code: &mut [Instr]) -> Vec<bool> {
     let mut checked = vec![false; code.len()];
     let mut table_entries = vec![false; code.len()];
@@ -523,8 +524,13 @@ fn check_back_edges(code: &mut [Instr]) -> Vec<bool> {
         if table_entries[pc] || !crate::exec::Op::has_checked_form(&code[pc]) {
             continue;
         }
-        let header =
-            |t: u32| (t as usize) < pc && code.get(t as usize) == Some(&Instr::CheckInterrupt);
+        let header = |t: u32| {
+            (t as usize) < pc
+                && matches!(
+                    code.get(t as usize),
+                    Some(Instr::CheckInterrupt | Instr::ConsumeFuel { .. })
+                )
+        };
         let instr = code[pc];
         let mut patched = instr;
         if let Some(target) = patched.branch_target_mut()

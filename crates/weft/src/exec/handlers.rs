@@ -207,14 +207,26 @@ macro_rules! acc {
     };
 }
 
-/// In a handler generic over `M`: a checked back-edge's check (see
-/// [`CHECK`]), compiled out of every other instantiation.
+/// In a handler generic over `M`: a checked back-edge's work (see
+/// [`CHECK`]) before it branches by `$target`, compiled out of every other
+/// instantiation.
+///
+/// The fast paths are inline and the slow ones tail calls (a trap, or the
+/// header's own `check_interrupt` once something is asked for), so the
+/// handler saves no registers.
 macro_rules! back_edge {
-    ($ip:ident, $ctx:ident) => {
-        if M & CHECK != 0
-            && let Some(exit) = interrupt_check($ip, $ctx)
-        {
-            return exit;
+    ($ip:ident, $regs:ident, $mem:ident, $ctx:ident, $fa:ident, $target:expr) => {
+        if M & CHECK != 0 {
+            let header = $ip.jump($target).back();
+            if let Instr::ConsumeFuel { amount } = *header.instr() {
+                let fuel = &mut $ctx.inner.fuel;
+                if *fuel < u64::from(amount) {
+                    return back_edge_slow(header, $regs, $mem, $ctx, $fa);
+                }
+                *fuel -= u64::from(amount);
+            } else if $ctx.attention.any() {
+                return back_edge_slow(header, $regs, $mem, $ctx, $fa);
+            }
         }
     };
 }
@@ -485,7 +497,7 @@ macro_rules! branch_family {
                 let $b = branch_family!(@$rhs regs, fa, x, $rd);
                 if $cond {
                     taken_branch();
-                    back_edge!(ip, ctx);
+                    back_edge!(ip, regs, mem, ctx, fa, x.target);
                     dispatch!(ip.jump(x.target), regs, mem, ctx, fa)
                 }
                 dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -560,7 +572,7 @@ macro_rules! add_branch_family {
                 let $b = add_branch_family!(@$rhs regs, x);
                 if $cond {
                     taken_branch();
-                    back_edge!(ip, ctx);
+                    back_edge!(ip, regs, mem, ctx, fa, x.target);
                     dispatch!(ip.jump(x.target), regs, mem, ctx, fa)
                 }
                 dispatch!(ip.skip(2), regs, mem, ctx, fa)
@@ -630,11 +642,11 @@ macro_rules! handlers_from_table {
 
 crate::code::instruction_table!(handlers_from_table);
 
-/// The mode bit of a branch that closes an interruptible loop: its taken
-/// side checks the interrupt and sample flags, the work of the
-/// `CheckInterrupt` at the loop's header, which the branch then jumps past
-/// (`compile::check_back_edges`). Not an accumulator bit: it never
-/// reaches `Instr::acc_mode`.
+/// The mode bit of a branch that closes a loop whose header is a
+/// `CheckInterrupt` or a `ConsumeFuel`: the branch jumps past the header
+/// and does its work on its taken side (`back_edge!`; see
+/// `compile::check_back_edges`). Not an accumulator bit: it never reaches
+/// `Instr::acc_mode`.
 const CHECK: u8 = 8;
 
 /// The handler of `i` as a checked back-edge (see [`CHECK`]), if it is a
@@ -773,6 +785,16 @@ fn consume_fuel(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exi
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
+/// A checked back-edge's slow path: the loop header's own handler at
+/// `header` (the fuel trap, or the interrupt check that found something
+/// asked for), entered by a tail call. Out of line, so that the branch
+/// handlers calling it keep no stack frame.
+#[cold]
+#[inline(never)]
+fn back_edge_slow(header: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+    (header.op().handler)(header, regs, mem, ctx, fa)
+}
+
 fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     if let Some(exit) = interrupt_check(ip, ctx) {
         return exit;
@@ -780,7 +802,7 @@ fn check_interrupt(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> 
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-/// What `CheckInterrupt` and checked back-edges do at `ip`: trap if an
+/// What `CheckInterrupt` does at `ip`: trap if an
 /// interrupt is pending, take a sample if one is asked for.
 #[inline(always)]
 fn interrupt_check(ip: Ip, ctx: &mut Ctx<'_>) -> Option<Exit> {
@@ -818,7 +840,7 @@ fn debug_point(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit
 
 fn br<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let target = operands!(ip, Instr::Br { target } => target);
-    back_edge!(ip, ctx);
+    back_edge!(ip, regs, mem, ctx, fa, target);
     dispatch!(ip.jump(target), regs, mem, ctx, fa)
 }
 
@@ -826,7 +848,7 @@ fn br_if_nez<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f
     let (cond, target) = operands!(ip, Instr::BrIfNez { cond, target } => (cond, target));
     if regs.arg(cond, acc!(ACC_A)).u32() != 0 {
         taken_branch();
-        back_edge!(ip, ctx);
+        back_edge!(ip, regs, mem, ctx, fa, target);
         dispatch!(ip.jump(target), regs, mem, ctx, fa)
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
@@ -836,7 +858,7 @@ fn br_if_eqz<const M: u8>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f
     let (cond, target) = operands!(ip, Instr::BrIfEqz { cond, target } => (cond, target));
     if regs.arg(cond, acc!(ACC_A)).u32() == 0 {
         taken_branch();
-        back_edge!(ip, ctx);
+        back_edge!(ip, regs, mem, ctx, fa, target);
         dispatch!(ip.jump(target), regs, mem, ctx, fa)
     }
     dispatch!(ip.next(), regs, mem, ctx, fa)
