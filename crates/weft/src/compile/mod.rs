@@ -2550,7 +2550,17 @@ impl Translator<'_> {
             O::I64DivU => self.binop(I::I64DivU, None, None, imm_i64),
             O::I64RemS => self.binop(I::I64RemS, None, None, imm_i64),
             O::I64RemU => self.binop(I::I64RemU, None, None, imm_i64),
-            O::I64And => self.binop(I::I64And, Some(I::I64AndImm), Some(I::I64AndImm), imm_i64),
+            O::I64And => {
+                // `x & 0xFFFFFFFF` (too wide for an immediate) keeps the low
+                // half: what `i64.extend_i32_u` does with a cell.
+                // (Producers put constants on the right.)
+                if self.stack.last().map(|e| e.opd) == Some(Opd::Const(0xFFFF_FFFF)) {
+                    self.stack.pop();
+                    self.unop(I::I64ExtendI32U);
+                } else {
+                    self.binop(I::I64And, Some(I::I64AndImm), Some(I::I64AndImm), imm_i64);
+                }
+            }
             O::I64Or => self.binop(I::I64Or, Some(I::I64OrImm), Some(I::I64OrImm), imm_i64),
             O::I64Xor => self.binop(I::I64Xor, Some(I::I64XorImm), Some(I::I64XorImm), imm_i64),
             O::I64Shl => self.binop(I::I64Shl, Some(I::I64ShlImm), None, imm_i64),

@@ -480,3 +480,50 @@ fn a_step_and_the_test_on_it_become_one_op_unless_a_branch_lands_between() {
             .any(|i| matches!(i, Instr::BrI32LtUImm(_) | Instr::BrI32GeUImm(_)))
     );
 }
+
+#[test]
+fn a_low_half_mask_is_a_zero_extension() {
+    let code = compile(
+        r#"(module (func (param i64) (local i64)
+            local.get 0 i64.const 0xffffffff i64.and local.set 1))"#,
+    );
+    assert_eq!(
+        code,
+        vec![Instr::I64ExtendI32U(Un { dst: 1, src: 0 }), Instr::Return]
+    );
+}
+
+#[test]
+fn a_shuffle_carries_its_lanes_in_data_words_and_takes_a_local_set() {
+    let code = compile(
+        r#"(module (func (param v128 v128) (local v128)
+            local.get 0 local.get 1
+            i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31
+            local.set 2))"#,
+    );
+    let lanes: [u8; 16] = [0, 17, 2, 19, 4, 21, 6, 23, 8, 25, 10, 27, 12, 29, 14, 31];
+    let mask = u128::from_le_bytes(lanes);
+    assert_eq!(
+        code,
+        vec![
+            Instr::V128Shuffle { dst: 4, a: 0, b: 2 },
+            Instr::Data { bits: mask as u64 },
+            Instr::Data {
+                bits: (mask >> 64) as u64
+            },
+            Instr::Return
+        ]
+    );
+}
+
+#[test]
+fn a_simd_shift_by_a_constant_carries_the_count() {
+    let code = compile(
+        r#"(module (func (param v128) (result v128)
+            local.get 0 i32.const 131 i32x4.shl))"#,
+    );
+    assert!(
+        matches!(code[0], Instr::V128ShiftImm { a: 0, count: 3, .. }),
+        "{code:?}"
+    );
+}
