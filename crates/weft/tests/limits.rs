@@ -23,8 +23,12 @@ const PROGRAM: &str = r#"(module
   (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#;
 
 fn setup(config: &Config) -> (Store<()>, Instance) {
+    instantiate(config, PROGRAM)
+}
+
+fn instantiate(config: &Config, wat: &str) -> (Store<()>, Instance) {
     let engine = Engine::new(config);
-    let module = Module::new(&engine, PROGRAM).unwrap();
+    let module = Module::new(&engine, wat).unwrap();
     let mut store = Store::new(&engine, ());
     let inst = Instance::new(&mut store, &module, &[]).unwrap();
     (store, inst)
@@ -350,10 +354,7 @@ const LOOP_NAMES: [&str; 9] = [
 fn interrupt_stops_loops_closed_by_every_kind_of_branch() {
     let mut config = Config::default();
     config.interruptible(true);
-    let engine = Engine::new(&config);
-    let module = Module::new(&engine, LOOPS).unwrap();
-    let mut store = Store::new(&engine, ());
-    let inst = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, inst) = instantiate(&config, LOOPS);
     for name in LOOP_NAMES {
         let f = inst.get_typed_func::<i32, ()>(&mut store, name).unwrap();
         let handle = store.interrupt_handle();
@@ -378,10 +379,7 @@ fn fuel_runs_out_in_loops_closed_by_every_kind_of_branch() {
     for interruptible in [false, true] {
         let mut config = Config::default();
         config.consume_fuel(true).interruptible(interruptible);
-        let engine = Engine::new(&config);
-        let module = Module::new(&engine, LOOPS).unwrap();
-        let mut store = Store::new(&engine, ());
-        let inst = Instance::new(&mut store, &module, &[]).unwrap();
+        let (mut store, inst) = instantiate(&config, LOOPS);
         for name in LOOP_NAMES {
             let f = inst.get_typed_func::<i32, ()>(&mut store, name).unwrap();
             store.set_fuel(100_000).unwrap();

@@ -194,23 +194,8 @@ mod tests {
 
     #[test]
     fn load_kinds_round_trip_through_their_index() {
-        use V128LoadKind as K;
-        for k in [
-            K::V128,
-            K::S8x8,
-            K::U8x8,
-            K::S16x4,
-            K::U16x4,
-            K::S32x2,
-            K::U32x2,
-            K::Splat8,
-            K::Splat16,
-            K::Splat32,
-            K::Splat64,
-            K::Zero32,
-            K::Zero64,
-        ] {
-            assert_eq!(V128LoadKind::from_index(k as u8), k);
+        for k in 0..13 {
+            assert_eq!(V128LoadKind::from_index(k) as u8, k);
         }
     }
 
