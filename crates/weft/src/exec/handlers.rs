@@ -1701,7 +1701,7 @@ macro_rules! v128_fast {
         /// slot's value, or with `IMM` the instruction's own.
         fn v128_shift_fast<const K: u8, const IMM: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
             use simd::ShiftOp as S;
-            let (dst, a, n) = shift_operands::<IMM>(ip, regs);
+            let (_, dst, a, n) = shift_operands::<IMM>(ip, regs);
             let x = regs.bytes16(a);
             let r: [u8; 16] = $(if K == S::$sop as u8 {
                 let n = n % <$st>::BITS;
@@ -1893,23 +1893,19 @@ fn v128_un(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
 }
 
 fn v128_shift<const IMM: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
-    let op = match *ip.instr() {
-        Instr::V128Shift { op, .. } | Instr::V128ShiftImm { op, .. } => op,
-        _ => unreachable!("v128_shift attached to {:?}", ip.instr()),
-    };
-    let (dst, a, n) = shift_operands::<IMM>(ip, regs);
+    let (op, dst, a, n) = shift_operands::<IMM>(ip, regs);
     regs.setv(dst, simd::shift(op, regs.getv(a), n));
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-/// A SIMD shift's result slot, vector and count: `V128ShiftImm` carries the
-/// count (`IMM`), `V128Shift` reads it from a slot.
+/// A SIMD shift's operator, result slot, vector and count: `V128ShiftImm`
+/// carries the count (`IMM`), `V128Shift` reads it from a slot.
 #[inline(always)]
-fn shift_operands<const IMM: bool>(ip: Ip, regs: Regs) -> (Slot, Slot, u32) {
+fn shift_operands<const IMM: bool>(ip: Ip, regs: Regs) -> (simd::ShiftOp, Slot, Slot, u32) {
     if IMM {
-        operands!(ip, Instr::V128ShiftImm { dst, a, count, .. } => (dst, a, u32::from(count)))
+        operands!(ip, Instr::V128ShiftImm { op, dst, a, count } => (op, dst, a, u32::from(count)))
     } else {
-        operands!(ip, Instr::V128Shift { dst, a, count, .. } => (dst, a, regs.u32(count)))
+        operands!(ip, Instr::V128Shift { op, dst, a, count } => (op, dst, a, regs.u32(count)))
     }
 }
 
