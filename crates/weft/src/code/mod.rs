@@ -621,6 +621,7 @@ macro_rules! define_instrs {
         br_cmp_imm: [$($brci:ident),* $(,)?],
         bin: [$($bin:ident),* $(,)?],
         bin_imm: [$($bimm:ident),* $(,)?],
+        bin_wide: [$($bwn:ident => $bww:ident),* $(,)?],
         un: [$($un:ident),* $(,)?],
         load: [$($ld:ident),* $(,)?],
         store: [$($st:ident),* $(,)?],
@@ -777,7 +778,8 @@ macro_rules! define_instrs {
             /// two [`Instr::Data`] words that follow it (low half first).
             V128Shuffle { dst: Slot, a: Slot, b: Slot },
             /// An immediate of the instruction before it, which reads it and
-            /// continues past it: never executed itself.
+            /// continues past it, or a constant of the function's pool,
+            /// which a `*Wide` instruction names: never executed itself.
             Data { bits: u64 },
             /// A `v128` load from memory 0 at `addr + offset`.
             V128Load { kind: V128LoadKind, dst: Slot, addr: Slot, offset: u32 },
@@ -899,6 +901,29 @@ macro_rules! define_instrs {
         }
 
         impl Instr {
+            /// The `*Wide` form of a `*Imm` instruction that has one: the
+            /// same operation, with `imm` naming a pool constant (see
+            /// [`Instr::pool_ref_mut`]).
+            pub(crate) fn wide_form(&self) -> Option<fn(BinImm) -> Instr> {
+                match self {
+                    $(Instr::$bwn(_) => Some(Instr::$bww),)*
+                    _ => None,
+                }
+            }
+
+            /// The constant a `*Wide` instruction names: while compiling,
+            /// an index into the function's constant pool, then the pool
+            /// word's pc (`compile::place_pool`), and in an [`Op`] its
+            /// offset from the instruction, like a branch target.
+            ///
+            /// [`Op`]: crate::exec::Op
+            pub(crate) fn pool_ref_mut(&mut self) -> Option<&mut i32> {
+                match self {
+                    $(Instr::$bww(x))|* => Some(&mut x.imm),
+                    _ => None,
+                }
+            }
+
             /// The branch target of a branch instruction, to patch.
             #[inline]
             pub(crate) fn branch_target_mut(&mut self) -> Option<&mut u32> {
@@ -1076,7 +1101,7 @@ macro_rules! instrs_from_table {
     (
         names: |$ip:ident, $ctx:ident|,
         bin: { $($bin:ident $bs:tt;)* }
-        bin_imm: { $($bimm:ident $bis:tt;)* }
+        bin_imm: { $($bimm:ident $(/ $bw:ident)? ($($bis:tt)*);)* }
         un: { $($un:ident $us:tt;)* }
         load: { $($ld:ident / $ldi:ident / $ldd:ident / $lda:ident $ls:tt;)* }
         store: { $($st:ident / $sti:ident / $std:ident / $sta:ident $ss:tt;)* }
@@ -1090,7 +1115,8 @@ macro_rules! instrs_from_table {
             br_cmp: [$($brc),*],
             br_cmp_imm: [$($brci),*],
             bin: [$($bin),*],
-            bin_imm: [$($bimm),*],
+            bin_imm: [$($bimm,)* $($($bw,)?)*],
+            bin_wide: [$($($bimm => $bw,)?)*],
             un: [$($un),*],
             load: [$($ld),*],
             store: [$($st),*],

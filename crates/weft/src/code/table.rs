@@ -16,6 +16,10 @@
 //!   `f64`), `write` how the value becomes a cell (`w32`, `raw`, `wf32`,
 //!   `wf64`);
 //! - `bin_imm`: `Name(width, |a, b| value)`, `b` the inline immediate;
+//!   `Name / Wide (width, ...)` also defines `Wide`, the same operation on
+//!   a 64-bit constant too wide for the immediate, which the instruction
+//!   names instead: a `Data` word in the function's constant pool (after
+//!   its code; `compile::place_pool`);
 //! - `un`: `Name(read, write, |a| value)`;
 //! - `load`: `Plain / Idx / Disp / Abs (bytes, write, |b| value)`, the four
 //!   address forms of one access, `b` the bytes read;
@@ -133,27 +137,27 @@ macro_rules! instruction_table {
                 I32LeUImm(32, |a, b| a <= b);
                 I32GeSImm(32, |a, b| (a as i32) >= (b as i32));
                 I32GeUImm(32, |a, b| a >= b);
-                I64AddImm(64, |a, b| a.wrapping_add(b));
-                I64SubImm(64, |a, b| a.wrapping_sub(b));
-                I64MulImm(64, |a, b| a.wrapping_mul(b));
-                I64AndImm(64, |a, b| a & b);
-                I64OrImm(64, |a, b| a | b);
-                I64XorImm(64, |a, b| a ^ b);
+                I64AddImm / I64AddWide (64, |a, b| a.wrapping_add(b));
+                I64SubImm / I64SubWide (64, |a, b| a.wrapping_sub(b));
+                I64MulImm / I64MulWide (64, |a, b| a.wrapping_mul(b));
+                I64AndImm / I64AndWide (64, |a, b| a & b);
+                I64OrImm / I64OrWide (64, |a, b| a | b);
+                I64XorImm / I64XorWide (64, |a, b| a ^ b);
                 I64ShlImm(64, |a, b| a.wrapping_shl(b as u32));
                 I64ShrSImm(64, |a, b| (a as i64).wrapping_shr(b as u32) as u64);
                 I64ShrUImm(64, |a, b| a.wrapping_shr(b as u32));
                 I64RotlImm(64, |a, b| a.rotate_left((b & 63) as u32));
                 I64RotrImm(64, |a, b| a.rotate_right((b & 63) as u32));
-                I64EqImm(64, |a, b| a == b);
-                I64NeImm(64, |a, b| a != b);
-                I64LtSImm(64, |a, b| (a as i64) < (b as i64));
-                I64LtUImm(64, |a, b| a < b);
-                I64GtSImm(64, |a, b| (a as i64) > (b as i64));
-                I64GtUImm(64, |a, b| a > b);
-                I64LeSImm(64, |a, b| (a as i64) <= (b as i64));
-                I64LeUImm(64, |a, b| a <= b);
-                I64GeSImm(64, |a, b| (a as i64) >= (b as i64));
-                I64GeUImm(64, |a, b| a >= b);
+                I64EqImm / I64EqWide (64, |a, b| a == b);
+                I64NeImm / I64NeWide (64, |a, b| a != b);
+                I64LtSImm / I64LtSWide (64, |a, b| (a as i64) < (b as i64));
+                I64LtUImm / I64LtUWide (64, |a, b| a < b);
+                I64GtSImm / I64GtSWide (64, |a, b| (a as i64) > (b as i64));
+                I64GtUImm / I64GtUWide (64, |a, b| a > b);
+                I64LeSImm / I64LeSWide (64, |a, b| (a as i64) <= (b as i64));
+                I64LeUImm / I64LeUWide (64, |a, b| a <= b);
+                I64GeSImm / I64GeSWide (64, |a, b| (a as i64) >= (b as i64));
+                I64GeUImm / I64GeUWide (64, |a, b| a >= b);
                 F32AddImm(f32, |a, b| a + b);
                 F32SubImm(f32, |a, b| a - b);
                 F32MulImm(f32, |a, b| a * b);
@@ -164,16 +168,16 @@ macro_rules! instruction_table {
                 F32GtImm(f32cmp, |a, b| a > b);
                 F32LeImm(f32cmp, |a, b| a <= b);
                 F32GeImm(f32cmp, |a, b| a >= b);
-                F64AddImm(f64, |a, b| a + b);
-                F64SubImm(f64, |a, b| a - b);
-                F64MulImm(f64, |a, b| a * b);
-                F64DivImm(f64, |a, b| a / b);
-                F64EqImm(f64cmp, |a, b| a == b);
-                F64NeImm(f64cmp, |a, b| a != b);
-                F64LtImm(f64cmp, |a, b| a < b);
-                F64GtImm(f64cmp, |a, b| a > b);
-                F64LeImm(f64cmp, |a, b| a <= b);
-                F64GeImm(f64cmp, |a, b| a >= b);
+                F64AddImm / F64AddWide (f64, |a, b| a + b);
+                F64SubImm / F64SubWide (f64, |a, b| a - b);
+                F64MulImm / F64MulWide (f64, |a, b| a * b);
+                F64DivImm / F64DivWide (f64, |a, b| a / b);
+                F64EqImm / F64EqWide (f64cmp, |a, b| a == b);
+                F64NeImm / F64NeWide (f64cmp, |a, b| a != b);
+                F64LtImm / F64LtWide (f64cmp, |a, b| a < b);
+                F64GtImm / F64GtWide (f64cmp, |a, b| a > b);
+                F64LeImm / F64LeWide (f64cmp, |a, b| a <= b);
+                F64GeImm / F64GeWide (f64cmp, |a, b| a >= b);
             }
             un: {
                 I32Eqz(u32, w32, |a| a == 0);

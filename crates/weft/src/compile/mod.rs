@@ -137,6 +137,9 @@ pub(crate) struct Scratch {
     stack: Vec<Entry>,
     ctrls: Vec<Ctrl>,
     code: Vec<Instr>,
+    /// The function's constant pool: the constants of its `*Wide`
+    /// instructions, placed after its code (`place_pool`).
+    pool: Vec<u64>,
     /// Per local index: its first slot and whether it is a `v128`.
     locals: Vec<(Slot, bool)>,
     /// Per instruction: the wasm offset of the operator it came from.
@@ -155,6 +158,7 @@ pub(crate) struct Scratch {
 struct Translator<'a> {
     env: &'a ModuleEnv<'a>,
     code: &'a mut Vec<Instr>,
+    pool: &'a mut Vec<u64>,
     stack: &'a mut Vec<Entry>,
     ctrls: &'a mut Vec<Ctrl>,
     handlers: &'a mut Vec<crate::code::HandlerEntry>,
@@ -257,6 +261,7 @@ pub(crate) fn compile_function(
     scratch.stack.clear();
     scratch.ctrls.clear();
     scratch.code.clear();
+    scratch.pool.clear();
     scratch.offsets.clear();
     scratch.handlers.clear();
     scratch.ref_locals.clear();
@@ -275,6 +280,7 @@ pub(crate) fn compile_function(
     let mut tr = Translator {
         env,
         code: &mut scratch.code,
+        pool: &mut scratch.pool,
         stack: &mut scratch.stack,
         ctrls: &mut scratch.ctrls,
         handlers: &mut scratch.handlers,
@@ -341,6 +347,7 @@ pub(crate) fn compile_function(
     // unchecked instruction fetch relies on this.
     let frame_size = u64::from(cells) + u64::from(tr.max_cells);
     scratch.code.push(Instr::Unreachable);
+    place_pool(&mut scratch.code, &scratch.pool)?;
     let end = scratch.offsets.last().copied().unwrap_or(0);
     scratch.offsets.resize(scratch.code.len(), end);
     let mut checked = Vec::new();
@@ -566,6 +573,25 @@ fn fuse_add_branches(code: &mut [Instr]) {
             code[pc - 1] = fused;
         }
     }
+}
+
+/// Appends the constant pool `pool` to `code` (which ends in its guard)
+/// as `Data` words, and points each `*Wide` instruction's constant
+/// reference, an index into `pool` until now, at its word's pc.
+fn place_pool(code: &mut Vec<Instr>, pool: &[u64]) -> Result<()> {
+    if pool.is_empty() {
+        return Ok(());
+    }
+    let start = i32::try_from(code.len() + pool.len())
+        .map_err(|_| compile_err("function too large".into(), 0))?
+        - pool.len() as i32;
+    for instr in code.iter_mut() {
+        if let Some(word) = instr.pool_ref_mut() {
+            *word += start;
+        }
+    }
+    code.extend(pool.iter().map(|&bits| Instr::Data { bits }));
+    Ok(())
 }
 
 type BinCtor = fn(Bin) -> Instr;
@@ -1355,27 +1381,50 @@ impl Translator<'_> {
     ) {
         let h = self.stack.len();
         if let (Some(f), Opd::Const(c)) = (imm, self.stack[h - 1].opd)
-            && let Some(imm) = fits(c)
+            && let Some((form, imm)) = self.imm_form(f, fits, c)
         {
             self.stack.pop();
             let a = self.pop_slot();
             let dst = self.push_temp();
-            self.emit_result(f(BinImm { dst, a, imm }));
+            self.emit_result(form(BinImm { dst, a, imm }));
             return;
         }
         if let (Some(f), Opd::Const(c)) = (rev, self.stack[h - 2].opd)
-            && let Some(imm) = fits(c)
+            && let Some((form, imm)) = self.imm_form(f, fits, c)
         {
             let a = self.pop_slot();
             self.stack.pop();
             let dst = self.push_temp();
-            self.emit_result(f(BinImm { dst, a, imm }));
+            self.emit_result(form(BinImm { dst, a, imm }));
             return;
         }
         let b = self.pop_slot();
         let a = self.pop_slot();
         let dst = self.push_temp();
         self.emit_result(ss(Bin { dst, a, b }));
+    }
+
+    /// How constant `c` becomes the immediate of `f`'s instruction: `f`
+    /// with the immediate, when `fits` encodes it, else `f`'s `*Wide` form
+    /// with a new pool constant, if it has one.
+    fn imm_form(
+        &mut self,
+        f: ImmCtor,
+        fits: fn(u64) -> Option<i32>,
+        c: u64,
+    ) -> Option<(ImmCtor, i32)> {
+        if let Some(imm) = fits(c) {
+            return Some((f, imm));
+        }
+        let wide = f(BinImm {
+            dst: 0,
+            a: 0,
+            imm: 0,
+        })
+        .wide_form()?;
+        let index = i32::try_from(self.pool.len()).ok()?;
+        self.pool.push(c);
+        Some((wide, index))
     }
 
     fn load(

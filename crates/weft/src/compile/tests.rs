@@ -18,8 +18,29 @@ fn compile(wat: &str) -> Vec<Instr> {
         .enumerate()
         .map(|(pc, op)| op.instr_at(pc))
         .collect();
+    // The constant pool, if any, follows the guard.
+    while let Some(Instr::Data { .. }) = code.last() {
+        code.pop();
+    }
     assert_eq!(code.pop(), Some(Instr::Unreachable), "missing end guard");
     code
+}
+
+/// The constant pool of `wat`'s first function: the `Data` words after
+/// its guard, by pc.
+fn pool(wat: &str) -> Vec<(usize, u64)> {
+    let m = Module::new(&Engine::default(), wat).expect("valid module");
+    let code = &m.inner.func_code(0).unwrap().code;
+    let guard = (0..code.len())
+        .rev()
+        .find(|&pc| code[pc].instr_at(pc) == Instr::Unreachable)
+        .expect("end guard");
+    (guard + 1..code.len())
+        .map(|pc| match code[pc].instr_at(pc) {
+            Instr::Data { bits } => (pc, bits),
+            other => panic!("{other:?} after the guard"),
+        })
+        .collect()
 }
 
 #[test]
@@ -526,4 +547,84 @@ fn a_simd_shift_by_a_constant_carries_the_count() {
         matches!(code[0], Instr::V128ShiftImm { a: 0, count: 3, .. }),
         "{code:?}"
     );
+}
+
+#[test]
+fn a_wide_constant_is_read_from_the_pool_after_the_code() {
+    let wat = r#"(module (func (param i64 f64) (result i64)
+        local.get 0 i64.const 0x100000001b3 i64.mul
+        local.get 1 f64.const 0.1 f64.mul
+        i64.trunc_f64_s
+        i64.xor))"#;
+    let code = compile(wat);
+    let pool = pool(wat);
+    let (mul, fmul) = (pool[0], pool[1]);
+    assert_eq!(
+        pool.iter().map(|p| p.1).collect::<Vec<_>>(),
+        [0x100000001b3, 0.1f64.to_bits()]
+    );
+    assert!(
+        matches!(code[0], Instr::I64MulWide(BinImm { a: 0, imm, .. }) if imm as usize == mul.0),
+        "{code:?}"
+    );
+    assert!(
+        matches!(code[1], Instr::F64MulWide(BinImm { a: 1, imm, .. }) if imm as usize == fmul.0),
+        "{code:?}"
+    );
+}
+
+#[test]
+fn wide_constants_compute_what_the_operators_do() {
+    const K: i64 = 0x0123_4567_89ab_cdef;
+    let wat = format!(
+        r#"(module
+        (func (export "int") (param $x i64) (result i64)
+          (i64.add (local.get $x) (i64.const {K}))
+          (i64.sub (local.get $x) (i64.const {K})) i64.xor
+          (i64.mul (i64.const {K}) (local.get $x)) i64.xor
+          (i64.and (local.get $x) (i64.const {K})) i64.xor
+          (i64.or (local.get $x) (i64.const {K})) i64.xor
+          (i64.xor (local.get $x) (i64.const {K})) i64.xor)
+        (func (export "cmp") (param $x i64) (result i32)
+          (i64.lt_s (local.get $x) (i64.const {K}))
+          (i32.shl (i64.gt_u (i64.const {K}) (local.get $x)) (i32.const 1)) i32.or
+          (i32.shl (i64.eq (local.get $x) (i64.const {K})) (i32.const 2)) i32.or
+          (i32.shl (i64.ge_s (local.get $x) (i64.const {K})) (i32.const 3)) i32.or)
+        (func (export "float") (param $y f64) (result f64)
+          (f64.div (f64.add (local.get $y) (f64.const 0.1)) (f64.const 0.3))
+          (f64.mul (f64.sub (local.get $y) (f64.const 1e-9)) (f64.const 3.3)) f64.add))"#
+    );
+    let module = Module::new(&Engine::default(), &wat).unwrap();
+    let mut store = crate::Store::new(module.engine(), ());
+    let inst = crate::Instance::new(&mut store, &module, &[]).unwrap();
+    let int = inst.get_typed_func::<i64, i64>(&mut store, "int").unwrap();
+    let cmp = inst.get_typed_func::<i64, i32>(&mut store, "cmp").unwrap();
+    let float = inst
+        .get_typed_func::<f64, f64>(&mut store, "float")
+        .unwrap();
+    for x in [
+        0,
+        1,
+        -1,
+        K,
+        K - 1,
+        K + 1,
+        i64::MIN,
+        i64::MAX,
+        0x5555_aaaa_1234,
+    ] {
+        let want =
+            x.wrapping_add(K) ^ x.wrapping_sub(K) ^ K.wrapping_mul(x) ^ (x & K) ^ (x | K) ^ (x ^ K);
+        assert_eq!(int.call(&mut store, x).unwrap(), want, "int({x})");
+        let want = i32::from(x < K)
+            | i32::from((K as u64) > x as u64) << 1
+            | i32::from(x == K) << 2
+            | i32::from(x >= K) << 3;
+        assert_eq!(cmp.call(&mut store, x).unwrap(), want, "cmp({x})");
+    }
+    for y in [0.0, -2.5, 1e300, f64::INFINITY] {
+        let want = (y + 0.1) / 0.3 + (y - 1e-9) * 3.3;
+        assert_eq!(float.call(&mut store, y).unwrap().to_bits(), want.to_bits());
+    }
+    assert!(float.call(&mut store, f64::NAN).unwrap().is_nan());
 }

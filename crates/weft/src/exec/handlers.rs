@@ -277,17 +277,27 @@ macro_rules! bin_family {
 /// `$b` the immediate, both as `u32` (32-bit), as `u64` with the immediate
 /// sign-extended (64-bit), or as floats (`f32`, `f64`: the immediate's `f32`
 /// widened; `*cmp`: a comparison, whose result is an `i32`).
+///
+/// A row's `Wide` form reads the immediate from the pool word its `imm`
+/// names instead (the 64-bit constant's bits; for `f64`, the double).
 macro_rules! imm_family {
-    ($map:ident / $float_map:ident: $($v:ident($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
+    ($map:ident / $wide_map:ident / $float_map:ident:
+     $($v:ident $(/ $wide:ident)? ($w:tt, |$a:ident, $b:ident| $e:expr);)*) => {
         family! { $map [0, 1, 2, 3]: $(
             $v => |ip, regs, mem, ctx, x, fa| {
                 let ($a, $b) = imm_family!(@operands $w, regs, fa, x);
                 imm_family!(@put $w, regs, fa, x.dst, $e)
             };
         )* }
+        family! { $wide_map [0, 1, 2, 3]: $($(
+            $wide => |ip, regs, mem, ctx, x, fa| {
+                let ($a, $b) = imm_family!(@wide $w, regs, fa, x, pool_word(ip, x.imm));
+                imm_family!(@put $w, regs, fa, x.dst, $e)
+            };
+        )?)* }
         fn $float_map(i: &Instr) -> Option<FloatAcc> {
             Some(match i {
-                $(Instr::$v(_) => FloatAcc {
+                $(Instr::$v(_) $(| Instr::$wide(_))? => FloatAcc {
                     reads: if imm_family!(@f64_rd $w) { ACC_A } else { 0 },
                     writes: imm_family!(@f64_wr $w),
                 },)*
@@ -305,6 +315,15 @@ macro_rules! imm_family {
     };
     (@put $w:tt, $regs:ident, $fa:ident, $dst:expr, $e:expr) => {
         $regs.put($dst, imm_family!(@write $w, $e), acc!(ACC_DST))
+    };
+    (@wide 64, $regs:ident, $fa:ident, $x:ident, $word:expr) => {
+        ($regs.arg($x.a, acc!(ACC_A)).get(), $word)
+    };
+    (@wide f64, $regs:ident, $fa:ident, $x:ident, $word:expr) => {
+        (arg!(f64, $regs, $fa, $x.a, acc!(ACC_A)), f64::from_bits($word))
+    };
+    (@wide f64cmp, $regs:ident, $fa:ident, $x:ident, $word:expr) => {
+        imm_family!(@wide f64, $regs, $fa, $x, $word)
     };
     (@operands 32, $regs:ident, $fa:ident, $x:ident) => {
         ($regs.arg($x.a, acc!(ACC_A)).u32(), $x.imm as u32)
@@ -616,7 +635,7 @@ macro_rules! handlers_from_table {
         add_br_imm: { $($abri:tt)* }
     ) => {
         bin_family! { |$ip, $ctx| $($bin)* }
-        imm_family! { bin_imm_handler / bin_imm_float_acc: $($bimm)* }
+        imm_family! { bin_imm_handler / bin_wide_handler / bin_imm_float_acc: $($bimm)* }
         un_family! { |$ip, $ctx| $($un)* }
         load_family! { $($ld)* }
         store_family! {
@@ -750,6 +769,7 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::MemShared { op, .. } => mem_shared_handler(*op),
         _ => bin_handler(i)
             .or_else(|| bin_imm_handler(i))
+            .or_else(|| bin_wide_handler(i))
             .or_else(|| un_handler(i))
             .or_else(|| load_handler(i))
             .or_else(|| store_handler(i))
@@ -2016,6 +2036,13 @@ fn v128_bitselect(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> E
     );
     regs.set_bytes16(dst, r);
     dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// The pool word `rel` ops from `ip`: the constant of a `*Wide`
+/// instruction.
+#[inline(always)]
+fn pool_word(ip: Ip, rel: i32) -> u64 {
+    operands!(ip.jump(rel as u32), Instr::Data { bits } => bits)
 }
 
 /// The handler of a `Data` op, which its instruction steps over: reaching

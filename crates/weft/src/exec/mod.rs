@@ -311,6 +311,9 @@ impl Op {
         if let Some(target) = instr.branch_target_mut() {
             *target = target.wrapping_sub(pc as u32);
         }
+        if let Some(word) = instr.pool_ref_mut() {
+            *word = word.wrapping_sub(pc as i32);
+        }
         Op {
             handler: handlers::handler_of(&instr),
             instr,
@@ -339,6 +342,9 @@ impl Op {
         let mut instr = self.instr;
         if let Some(target) = instr.branch_target_mut() {
             *target = target.wrapping_add(pc as u32);
+        }
+        if let Some(word) = instr.pool_ref_mut() {
+            *word = word.wrapping_add(pc as i32);
         }
         instr
     }

@@ -18,8 +18,9 @@ static ACTIVATION_END: Op = Op::with_handler(super::handlers::activation_end, In
 ///
 /// Invariant: it points into the code of a compiled function that stays
 /// alive while it is used (the module is held by the store's instance and by
-/// the [`Ctx`]); the compiler ends every function with a trapping guard op
-/// and emits branch offsets that stay inside the function, so `next` and
+/// the [`Ctx`]); the compiler ends every function's instructions with a
+/// trapping guard op and emits branch offsets and constant-pool offsets
+/// (`*Wide` instructions) that stay inside the function, so `next` and
 /// `jump` from a valid op give a valid op.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ip(*const Op);
