@@ -9,8 +9,19 @@ use weft_fuzz::{
 
 const MODULES: u64 = 5_000;
 
+/// The first seed of the differential sweep: 0, or `SMOKE_FIRST_SEED` to
+/// sweep another range by hand (`SMOKE_FIRST_SEED=100000 cargo test
+/// --release -p weft-fuzz --test smoke differential`).
+fn first_seed() -> u64 {
+    std::env::var("SMOKE_FIRST_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
 fn cases() -> impl Iterator<Item = (u64, TestCase)> {
-    (0..MODULES).filter_map(|seed| {
+    let first = first_seed();
+    (first..first + MODULES).filter_map(|seed| {
         let data = seed_bytes(seed, 1024 + (seed as usize % 7) * 1024);
         test_case(&data).ok().map(|c| (seed, c))
     })
