@@ -115,6 +115,14 @@ struct Ctrl {
     else_fixup: Option<usize>,
     /// Whether anything reaches the end of this block.
     end_reachable: bool,
+    /// With fuel on: the `ConsumeFuel` of the basic block this construct
+    /// was entered in (`None` if unreachable there), and whether a branch,
+    /// return or throw inside it leaves it other than through its end.
+    /// Without an escape every path from that block's start that enters
+    /// the construct reaches its end, so the end charges into that block
+    /// instead of opening one (`Translator::end`).
+    entry_fuel: Option<usize>,
+    escaped: bool,
     /// A `try_table`: where its body starts, and its clauses.
     try_start: u32,
     clauses: Vec<crate::code::Clause>,
@@ -316,6 +324,8 @@ pub(crate) fn compile_function(
         loop_pc: 0,
         else_fixup: None,
         end_reachable: false,
+        entry_fuel: None,
+        escaped: false,
         try_start: 0,
         clauses: Vec::new(),
         try_id: 0,
@@ -938,6 +948,7 @@ impl Translator<'_> {
     }
 
     fn label_target(&mut self, idx: usize, pc: usize) {
+        self.escape_to(idx);
         let c = &mut self.ctrls[idx];
         if c.kind == CtrlKind::Loop {
             let t = c.loop_pc;
@@ -1025,7 +1036,16 @@ impl Translator<'_> {
         self.slot_at(self.stack.len()) - self.slot_at(from)
     }
 
+    /// Notes a branch from here to label `idx` (0: out of the function):
+    /// it leaves every construct nested inside that label's.
+    fn escape_to(&mut self, idx: usize) {
+        for c in &mut self.ctrls[idx + 1..] {
+            c.escaped = true;
+        }
+    }
+
     fn emit_return(&mut self) {
+        self.escape_to(0);
         let n = self.nresults as usize;
         let h = self.stack.len();
         match n {
@@ -1209,6 +1229,7 @@ impl Translator<'_> {
     }
 
     fn enter_block(&mut self, kind: CtrlKind, bt: BlockType) {
+        let entry_fuel = self.fuel_pc.filter(|_| self.reachable);
         let (np, nr) = self.block_arity(bt);
         let h = self.stack.len();
         let params_from = h - np as usize;
@@ -1234,6 +1255,8 @@ impl Translator<'_> {
             loop_pc,
             else_fixup: None,
             end_reachable: false,
+            entry_fuel,
+            escaped: false,
             try_start: 0,
             clauses: Vec::new(),
             try_id: 0,
@@ -1330,8 +1353,19 @@ impl Translator<'_> {
         self.stack.truncate(height as usize);
         self.push_block_values(c.ty, true);
         self.reachable = c.end_reachable;
-        if self.reachable {
-            self.start_block();
+        let joins = matches!(
+            c.kind,
+            CtrlKind::Block | CtrlKind::Loop | CtrlKind::If | CtrlKind::Else
+        ) && !c.escaped;
+        match c.entry_fuel {
+            Some(pc) if joins && self.reachable => {
+                // Every path into the construct comes out here: what
+                // follows is charged with the block it was entered from.
+                self.block_start = self.code.len();
+                self.fuel_pc = Some(pc);
+            }
+            _ if self.reachable => self.start_block(),
+            _ => {}
         }
         self.last_result = None;
     }
@@ -1950,6 +1984,7 @@ impl Translator<'_> {
     fn legacy_rethrow(&mut self, depth: u32) {
         let idx = self.ctrls.len() - 1 - depth as usize;
         let exn = self.ctrls[idx].exn_slot;
+        self.escape_to(0);
         self.emit(Instr::ThrowRef { exn });
         self.set_unreachable();
     }
@@ -1961,6 +1996,7 @@ impl Translator<'_> {
         let cells = ty.params().iter().map(|t| t.cells()).sum();
         // `pop_args` counts entries, and a v128 is one entry.
         let args = self.pop_args(n);
+        self.escape_to(0);
         self.emit(Instr::Throw { tag, args, cells });
         self.set_unreachable();
     }
@@ -2341,6 +2377,7 @@ impl Translator<'_> {
             O::Throw { tag_index } => self.throw(tag_index),
             O::ThrowRef => {
                 let exn = self.pop_slot();
+                self.escape_to(0);
                 self.emit(I::ThrowRef { exn });
                 self.set_unreachable();
             }
