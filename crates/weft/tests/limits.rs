@@ -105,6 +105,59 @@ fn fuel_is_charged_in_proportion_to_work() {
     assert_eq!(trap_kind(&e), Some(TrapKind::OutOfFuel));
 }
 
+/// The fuel one call of `name` with `arg` uses.
+fn fuel_used(store: &mut Store<()>, inst: Instance, name: &str, arg: i32) -> u64 {
+    let f = inst.get_typed_func::<i32, i32>(&mut *store, name).unwrap();
+    store.set_fuel(1_000_000).unwrap();
+    f.call(&mut *store, arg).unwrap();
+    1_000_000 - store.get_fuel().unwrap()
+}
+
+#[test]
+fn fuel_charges_the_code_after_a_construct_once_on_every_path_through_it() {
+    // `arms`: an `if` whose arms differ by ten operators, then code after
+    // it that every path runs. `exit`: code after an inner block that the
+    // `br_if` out of both blocks skips.
+    let wat = r#"(module
+      (func (export "arms") (param i32) (result i32)
+        (local i32)
+        (if (local.get 0)
+          (then
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))))
+        (i32.mul (i32.add (local.get 1) (i32.const 3)) (i32.const 5)))
+      (func (export "exit") (param i32) (result i32)
+        (local i32)
+        (block $out
+          (block $in
+            (br_if $out (local.get 0))
+            (local.set 1 (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1))))
+        (local.get 1)))"#;
+    let mut config = Config::default();
+    config.consume_fuel(true);
+    let (mut store, inst) = instantiate(&config, wat);
+    let skipped = fuel_used(&mut store, inst, "arms", 0);
+    let taken = fuel_used(&mut store, inst, "arms", 1);
+    assert_eq!(taken - skipped, 10, "{skipped} vs {taken}");
+    assert_eq!(fuel_used(&mut store, inst, "arms", 0), skipped);
+    let through = fuel_used(&mut store, inst, "exit", 0);
+    let out = fuel_used(&mut store, inst, "exit", 1);
+    assert!(out + 5 <= through, "{out} vs {through}");
+}
+
 #[test]
 fn fuel_requires_the_config_switch() {
     let (mut store, _) = setup(&Config::default());

@@ -628,3 +628,38 @@ fn wide_constants_compute_what_the_operators_do() {
     }
     assert!(float.call(&mut store, f64::NAN).unwrap().is_nan());
 }
+
+#[test]
+fn fuel_blocks_open_at_arms_and_escaped_ends_only() {
+    let mut config = crate::Config::default();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let charges = |wat: &str| {
+        let m = Module::new(&engine, wat).expect("valid module");
+        let code = &m.inner.func_code(0).unwrap().code;
+        (0..code.len())
+            .filter(|&pc| matches!(code[pc].instr_at(pc), Instr::ConsumeFuel { .. }))
+            .count()
+    };
+    // Entry and the `then` arm; the code after the `if` joins the entry's.
+    assert_eq!(
+        charges(
+            r#"(module (func (param i32) (result i32) (local i32)
+            (if (local.get 0) (then (local.set 1 (i32.const 9))))
+            (i32.add (local.get 1) (i32.const 3))))"#
+        ),
+        2
+    );
+    // The `br_if` leaves `$in` past its end, so that end opens a block;
+    // nothing leaves `$out` but through its end.
+    assert_eq!(
+        charges(
+            r#"(module (func (param i32) (result i32) (local i32)
+            (block $out
+              (block $in (br_if $out (local.get 0)) (local.set 1 (i32.const 1)))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1))))
+            (local.get 1)))"#
+        ),
+        2
+    );
+}
