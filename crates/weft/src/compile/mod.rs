@@ -502,21 +502,34 @@ fn optimize_branches(code: &mut [Instr], offsets: &mut [u32]) {
             code[pc] = inverted;
         } else if let Instr::Br { target } = code[pc]
             && pc >= table_end
-            && code.get(target as usize) == Some(&Instr::CheckInterrupt)
-            && let Some(&test) = code.get(target as usize + 1)
+            && let checks = loop_checks(code, target as usize)
+            && checks > 0
+            && let Some(&test) = code.get(target as usize + checks)
             && test.branch_target() == Some(pc as u32 + 1)
             && test.acc_mode() == 0
             && let Some(inverted) = crate::code::negate_branch(test, target + 1)
         {
-            // An interruptible loop: its header tests after the check.
-            // Testing first changes nothing (the check only polls), so the
-            // two swap and the loop rotates as above, its bottom test
-            // branching back to the check: one op per turn fewer.
-            let (l, first) = (target as usize, target as usize + 1);
-            code.swap(l, first);
-            offsets.swap(l, first);
+            // An interruptible or fuel-metered loop: its header tests
+            // after the checks. Testing first changes nothing but when the
+            // fuel is charged (the check only polls, and the charge covers
+            // the test either way), so the test moves in front of them and
+            // the loop rotates as above, its bottom test branching back to
+            // the first check: one or two ops per turn fewer.
+            let (l, end) = (target as usize, target as usize + checks + 1);
+            code[l..end].rotate_right(1);
+            offsets[l..end].rotate_right(1);
             code[pc] = inverted;
         }
+    }
+}
+
+/// How many check ops open the loop header at `pc`: a `ConsumeFuel`, a
+/// `CheckInterrupt`, or the two in that order.
+fn loop_checks(code: &[Instr], pc: usize) -> usize {
+    match (code.get(pc), code.get(pc + 1)) {
+        (Some(Instr::ConsumeFuel { .. }), Some(Instr::CheckInterrupt)) => 2,
+        (Some(Instr::ConsumeFuel { .. } | Instr::CheckInterrupt), _) => 1,
+        _ => 0,
     }
 }
 

@@ -294,6 +294,49 @@ fn a_loop_tested_at_the_top_is_tested_again_at_the_bottom() {
 }
 
 #[test]
+fn a_metered_loop_is_tested_before_its_checks_and_rotated() {
+    use crate::code::BrCmp;
+    const LOOP: &str = r#"(module (func (param i32) (local i32)
+        (block (loop
+          (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br 0)))))"#;
+    for (fuel, interruptible) in [(true, false), (false, true), (true, true)] {
+        let mut config = crate::Config::default();
+        config.consume_fuel(fuel).interruptible(interruptible);
+        let m = Module::new(&Engine::new(&config), LOOP).expect("valid module");
+        let code: Vec<Instr> = (m.inner.func_code(0).unwrap().code.iter())
+            .enumerate()
+            .map(|(pc, op)| op.instr_at(pc))
+            .collect();
+        // The exit test comes first, then the loop's checks, which the
+        // bottom test (fused with the step) branches past: it does their
+        // work itself. With both, it lands on the interrupt check.
+        let test = code
+            .iter()
+            .position(|i| matches!(i, Instr::BrI32GeU(_)))
+            .expect("exit test");
+        let checks = usize::from(fuel) + usize::from(interruptible);
+        let body = test + 1 + checks;
+        let back = test + 2;
+        assert!(
+            code[test + 1..body]
+                .iter()
+                .all(|i| matches!(i, Instr::ConsumeFuel { .. } | Instr::CheckInterrupt)),
+            "{code:?}"
+        );
+        assert!(
+            matches!(code[body], Instr::AddBrI32LtU(AddBr { target, .. }) if target as usize == back),
+            "{code:?}"
+        );
+        assert!(
+            matches!(code[body + 1], Instr::BrI32LtU(BrCmp { target, .. }) if target as usize == back),
+            "{code:?}"
+        );
+    }
+}
+
+#[test]
 fn no_branch_lands_on_a_br() {
     // Each arm of the inner `if` ends in a branch to the outer arm's end,
     // which is itself a branch: both go straight to the final target.
