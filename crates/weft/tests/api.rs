@@ -1073,3 +1073,35 @@ fn lazy_compilation_validates_up_front_and_compiles_on_first_call() {
         .unwrap();
     assert_eq!(fact2.call(&mut store2, 5).unwrap(), 120);
 }
+
+#[test]
+fn each_instance_reads_and_writes_its_own_global_zero_across_calls() {
+    // Global 0 of each module is where C and Rust keep the shadow stack
+    // pointer; calls between instances switch which one the code sees.
+    let engine = Engine::default();
+    let a = Module::new(
+        &engine,
+        r#"(module (global (mut i32) (i32.const 1))
+          (func (export "bump") (result i32)
+            (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+            (global.get 0)))"#,
+    )
+    .unwrap();
+    let b = Module::new(
+        &engine,
+        r#"(module (import "a" "bump" (func $bump (result i32)))
+          (global (mut i32) (i32.const 100))
+          (func (export "run") (result i32)
+            (global.set 0 (i32.add (global.get 0) (i32.const 10)))
+            (i32.add (call $bump) (i32.mul (global.get 0) (i32.const 1000)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let ia = Instance::new(&mut store, &a, &[]).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.instance(&mut store, "a", ia).unwrap();
+    let ib = linker.instantiate(&mut store, &b).unwrap();
+    let run = ib.get_typed_func::<(), i32>(&mut store, "run").unwrap();
+    assert_eq!(run.call(&mut store, ()).unwrap(), 2 + 110 * 1000);
+    assert_eq!(run.call(&mut store, ()).unwrap(), 3 + 120 * 1000);
+}

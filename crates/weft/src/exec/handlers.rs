@@ -716,8 +716,10 @@ pub(super) fn handler_of(i: &Instr) -> Handler {
         I::Const32 { .. } => by_mode!(const32, i.acc_mode(), [0, 1]),
         I::Const64 { .. } => by_mode!(const64, i.acc_mode(), [0, 1]),
         I::SelectEqz { .. } => select_eqz,
-        I::GlobalGet { .. } => global_get,
-        I::GlobalSet { .. } => global_set,
+        I::GlobalGet { global: 0, .. } => global_get::<true>,
+        I::GlobalGet { .. } => global_get::<false>,
+        I::GlobalSet { global: 0, .. } => global_set::<true>,
+        I::GlobalSet { .. } => global_set::<false>,
         I::GlobalGetV128 { .. } | I::GlobalSetV128 { .. } => global_v128,
         I::MemorySize { .. }
         | I::MemoryGrow { .. }
@@ -1257,6 +1259,7 @@ fn switch_instance(ctx: &mut Ctx<'_>, instance: u32) -> Mem {
     ctx.module = data.module.clone();
     ctx.mem0 = data.memories.first().copied().unwrap_or(u32::MAX) as usize;
     ctx.table0 = data.tables.first().copied().unwrap_or(u32::MAX);
+    ctx.global0 = data.globals.first().copied().unwrap_or(u32::MAX);
     Mem::new(mem_parts(ctx.inner, ctx.mem0))
 }
 
@@ -1298,21 +1301,35 @@ fn const64<const M: u8>(ip: Ip, mut regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa:
 
 fn select_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, cond, src) = operands!(ip, Instr::SelectEqz { dst, cond, src } => (dst, cond, src));
-    if regs.u32(cond) == 0 {
-        regs.set(dst, regs.get(src));
-    }
+    // Branch-free: a `select` usually stands for a branch the producer
+    // found unpredictable.
+    let v = std::hint::select_unpredictable(regs.u32(cond) == 0, regs.get(src), regs.get(dst));
+    regs.set(dst, v);
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn global_get(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+/// `global.get`; `ZERO`: of global 0 (`Ctx::global0`, one load fewer:
+/// the shadow stack pointer of C and Rust code).
+fn global_get<const ZERO: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, global) = operands!(ip, Instr::GlobalGet { dst, global } => (dst, global));
-    regs.set(dst, ctx.global(global) as u64);
+    let g = if ZERO {
+        ctx.global0
+    } else {
+        ctx.instance_global(global)
+    };
+    regs.set(dst, ctx.store_global(g) as u64);
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-fn global_set(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
+/// `global.set`; `ZERO` as for [`global_get`].
+fn global_set<const ZERO: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (global, src) = operands!(ip, Instr::GlobalSet { global, src } => (global, src));
-    ctx.set_global(global, u128::from(regs.get(src)));
+    let g = if ZERO {
+        ctx.global0
+    } else {
+        ctx.instance_global(global)
+    };
+    ctx.set_store_global(g, u128::from(regs.get(src)));
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 

@@ -400,6 +400,10 @@ struct Ctx<'a> {
     mem0: usize,
     /// The current instance's table 0 (store index; `u32::MAX` if none).
     table0: u32,
+    /// The current instance's global 0 (store index; `u32::MAX` if none):
+    /// compilers keep the shadow stack pointer there, which most C and
+    /// Rust functions read and write.
+    global0: u32,
     /// How many frames `frames` may hold (`Config::max_call_depth`).
     frame_room: usize,
     max_cells: usize,
@@ -455,15 +459,31 @@ impl Ctx<'_> {
     /// The value bits of global `global` of the current instance.
     #[inline(always)]
     fn global(&self, global: u32) -> u128 {
-        let g = self.inner.instances[self.instance as usize].globals[global as usize];
-        self.inner.globals[g as usize].value
+        self.store_global(self.instance_global(global))
     }
 
     /// Sets global `global` of the current instance.
     #[inline(always)]
     fn set_global(&mut self, global: u32, value: u128) {
-        let g = self.inner.instances[self.instance as usize].globals[global as usize];
+        self.set_store_global(self.instance_global(global), value);
+    }
+
+    /// The value bits of store global `g`.
+    #[inline(always)]
+    fn store_global(&self, g: u32) -> u128 {
+        self.inner.globals[g as usize].value
+    }
+
+    /// Sets store global `g`.
+    #[inline(always)]
+    fn set_store_global(&mut self, g: u32, value: u128) {
         self.inner.globals[g as usize].value = value;
+    }
+
+    /// The store index of global `global` of the current instance.
+    #[inline(always)]
+    fn instance_global(&self, global: u32) -> u32 {
+        self.inner.instances[self.instance as usize].globals[global as usize]
     }
 
     /// Whether function type `own` is a declared subtype of `want`.
@@ -513,6 +533,7 @@ fn run_frames<T>(store: &mut Store<T>) -> Result<()> {
             module,
             mem0: usize::MAX,
             table0: u32::MAX,
+            global0: u32::MAX,
             frame_room: max_depth,
             max_cells,
             host: (0, 0),
