@@ -7,17 +7,21 @@ use crate::code::{
 };
 use crate::{Engine, Module};
 
-fn compile(wat: &str) -> Vec<Instr> {
-    let m = Module::new(&Engine::default(), wat).expect("valid module");
-    let mut code: Vec<Instr> = m
-        .inner
-        .func_code(0)
-        .unwrap()
-        .code
-        .iter()
+/// All of the compiled code of `wat`'s first function under `engine`, as
+/// the compiler emitted it (absolute targets), guard and pool included.
+fn code_with(engine: &Engine, wat: &str) -> Vec<Instr> {
+    let m = Module::new(engine, wat).expect("valid module");
+    let code = &m.inner.func_code(0).unwrap().code;
+    code.iter()
         .enumerate()
         .map(|(pc, op)| op.instr_at(pc))
-        .collect();
+        .collect()
+}
+
+/// The instructions of `wat`'s first function, without its guard and
+/// constant pool.
+fn compile(wat: &str) -> Vec<Instr> {
+    let mut code = code_with(&Engine::default(), wat);
     // The constant pool, if any, follows the guard.
     while let Some(Instr::Data { .. }) = code.last() {
         code.pop();
@@ -29,14 +33,13 @@ fn compile(wat: &str) -> Vec<Instr> {
 /// The constant pool of `wat`'s first function: the `Data` words after
 /// its guard, by pc.
 fn pool(wat: &str) -> Vec<(usize, u64)> {
-    let m = Module::new(&Engine::default(), wat).expect("valid module");
-    let code = &m.inner.func_code(0).unwrap().code;
-    let guard = (0..code.len())
-        .rev()
-        .find(|&pc| code[pc].instr_at(pc) == Instr::Unreachable)
+    let code = code_with(&Engine::default(), wat);
+    let guard = code
+        .iter()
+        .rposition(|i| *i == Instr::Unreachable)
         .expect("end guard");
     (guard + 1..code.len())
-        .map(|pc| match code[pc].instr_at(pc) {
+        .map(|pc| match code[pc] {
             Instr::Data { bits } => (pc, bits),
             other => panic!("{other:?} after the guard"),
         })
@@ -304,11 +307,7 @@ fn a_metered_loop_is_tested_before_its_checks_and_rotated() {
     for (fuel, interruptible) in [(true, false), (false, true), (true, true)] {
         let mut config = crate::Config::default();
         config.consume_fuel(fuel).interruptible(interruptible);
-        let m = Module::new(&Engine::new(&config), LOOP).expect("valid module");
-        let code: Vec<Instr> = (m.inner.func_code(0).unwrap().code.iter())
-            .enumerate()
-            .map(|(pc, op)| op.instr_at(pc))
-            .collect();
+        let code = code_with(&Engine::new(&config), LOOP);
         // The exit test comes first, then the loop's checks, which the
         // bottom test (fused with the step) branches past: it does their
         // work itself. With both, it lands on the interrupt check.
@@ -678,10 +677,9 @@ fn fuel_blocks_open_at_arms_and_escaped_ends_only() {
     config.consume_fuel(true);
     let engine = Engine::new(&config);
     let charges = |wat: &str| {
-        let m = Module::new(&engine, wat).expect("valid module");
-        let code = &m.inner.func_code(0).unwrap().code;
-        (0..code.len())
-            .filter(|&pc| matches!(code[pc].instr_at(pc), Instr::ConsumeFuel { .. }))
+        code_with(&engine, wat)
+            .iter()
+            .filter(|i| matches!(i, Instr::ConsumeFuel { .. }))
             .count()
     };
     // Entry and the `then` arm; the code after the `if` joins the entry's.

@@ -1308,15 +1308,12 @@ fn select_eqz(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit 
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
 
-/// `global.get`; `ZERO`: of global 0 (`Ctx::global0`, one load fewer:
-/// the shadow stack pointer of C and Rust code).
+/// `global.get`; `ZERO`: of global 0, whose store index the `Ctx` holds
+/// (`Ctx::global0`: no walk through the instance; C and Rust code keep
+/// the shadow stack pointer there).
 fn global_get<const ZERO: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (dst, global) = operands!(ip, Instr::GlobalGet { dst, global } => (dst, global));
-    let g = if ZERO {
-        ctx.global0
-    } else {
-        ctx.instance_global(global)
-    };
+    let g = global_index::<ZERO>(ctx, global);
     regs.set(dst, ctx.store_global(g) as u64);
     dispatch!(ip.next(), regs, mem, ctx, fa)
 }
@@ -1324,13 +1321,20 @@ fn global_get<const ZERO: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>,
 /// `global.set`; `ZERO` as for [`global_get`].
 fn global_set<const ZERO: bool>(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
     let (global, src) = operands!(ip, Instr::GlobalSet { global, src } => (global, src));
-    let g = if ZERO {
+    let g = global_index::<ZERO>(ctx, global);
+    ctx.set_store_global(g, u128::from(regs.get(src)));
+    dispatch!(ip.next(), regs, mem, ctx, fa)
+}
+
+/// The store index of global `global` of the current instance (global 0
+/// when `ZERO`).
+#[inline(always)]
+fn global_index<const ZERO: bool>(ctx: &Ctx<'_>, global: u32) -> u32 {
+    if ZERO {
         ctx.global0
     } else {
         ctx.instance_global(global)
-    };
-    ctx.set_store_global(g, u128::from(regs.get(src)));
-    dispatch!(ip.next(), regs, mem, ctx, fa)
+    }
 }
 
 fn global_v128(ip: Ip, regs: Regs, mem: Mem, ctx: &mut Ctx<'_>, fa: f64) -> Exit {
